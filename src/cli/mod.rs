@@ -1,0 +1,65 @@
+//! The command-line interface: clap types, one file per subcommand, and the
+//! printers. No domain logic lives here; every command calls the library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for success: the profile is clean, the signature is valid.
+pub const EXIT_OK: u8 = 0;
+/// Exit code for findings at error level, a bad signature, or a difference.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage errors, I/O errors and unreadable input.
+pub const EXIT_ERROR: u8 = 2;
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success: the profile is clean, the signature is valid
+  1  findings at error level (or warnings with --strict), an invalid signature
+  2  usage error, unreadable input, or nothing written because of an error";
+
+/// Generate, validate, sign and inspect the macOS configuration profile that
+/// turns on Microsoft Entra Platform SSO.
+#[derive(Debug, Parser)]
+#[command(name = "psso-profile", version, about, after_help = EXIT_CODES_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+/// Runs the command line of this process and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
+    match dispatch(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            report_error(&err);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn dispatch(command: Command) -> crate::Result<u8> {
+    match command {}
+}
+
+/// Prints an error and its whole `source()` chain on one line of stderr.
+pub(crate) fn report_error(err: &dyn std::error::Error) {
+    let mut line = format!("psso-profile: error: {err}");
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    eprintln!("{line}");
+}

@@ -1,0 +1,6 @@
+//! Bytes in and out: reading profiles (XML, binary, CMS-signed) and writing them
+//! (Apple-style XML, binary, JSON), and the atomic file writes every command uses.
+
+mod file;
+
+pub use file::{read_input, write_output};

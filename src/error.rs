@@ -1,0 +1,73 @@
+//! The crate's error type: what could not be done, and to what.
+
+use std::path::PathBuf;
+
+/// Everything that can stop an operation of this crate.
+///
+/// Findings of the rule engine are not errors: they are data in a
+/// [`Report`](crate::rules::Report). An `Error` means an input could not be
+/// read, a value could not be used, or an output could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or stream could not be read.
+    #[error("cannot read `{}`", path.display())]
+    Read {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        /// The file that was being written.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The output file exists and overwriting was not allowed.
+    #[error("`{}` already exists; pass --force to overwrite it", path.display())]
+    OutputExists {
+        /// The file that exists.
+        path: PathBuf,
+    },
+    /// An input is larger than this crate reads.
+    #[error("`{}` is larger than {limit} bytes; a configuration profile is never that big", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A value given for a setting is not one it accepts.
+    #[error("invalid value `{value}` for `{key}`: expected {expected}")]
+    InvalidValue {
+        /// The setting (option, key path or spec key).
+        key: String,
+        /// The value given.
+        value: String,
+        /// What would have been accepted.
+        expected: String,
+    },
+    /// A setting was given but cannot be combined with the others.
+    #[error("{message}")]
+    Conflict {
+        /// What conflicts with what.
+        message: String,
+    },
+    /// A property list could not be encoded.
+    #[error("cannot encode the profile as {format}")]
+    Encode {
+        /// The output format.
+        format: &'static str,
+        /// The encoder's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
