@@ -1,1 +1,4 @@
 //! Integration tests: the real binary and the public library API.
+//! One test binary (`autotests = false`), one file per area.
+
+mod support;
