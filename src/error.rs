@@ -58,6 +58,14 @@ pub enum Error {
         /// What conflicts with what.
         message: String,
     },
+    /// A generated profile broke rules at error level; nothing was written.
+    #[error("the generated profile breaks {count} rule(s) at error level; nothing was written")]
+    Rejected {
+        /// The number of error findings.
+        count: usize,
+        /// The whole report, warnings included.
+        report: Box<crate::rules::Report>,
+    },
     /// A property list could not be encoded.
     #[error("cannot encode the profile as {format}")]
     Encode {

@@ -7,4 +7,9 @@ pub mod cli;
 pub mod codec;
 pub mod error;
 
+
+pub mod catalog;
+pub mod model;
+pub mod rules;
+pub mod spec;
 pub use error::{Error, Result};

@@ -1,0 +1,22 @@
+//! The typed model of a Platform SSO configuration profile: the outer profile, the
+//! `com.apple.extensiblesso` payload and its `PlatformSSO` dictionary, with Apple's
+//! exact key spellings and an enum for every Apple `rangelist`.
+//!
+//! The model is what the generator builds. It cannot express a value Apple does not
+//! allow; it is turned into a [`plist::Value`] with [`Profile::to_value`] and checked
+//! by [`crate::rules::check`] like any foreign profile.
+
+mod enums;
+mod ids;
+mod profile;
+mod sso;
+mod target;
+
+pub use enums::{
+    AuthMethod, AuthorizationMode, LegacyAuthMethod, NewUserAuthMethod, PayloadScope, Policy,
+    ScreenLockedBehavior, SsoType, TargetDeviceType, UnlockPolicy,
+};
+pub use ids::{Identifier, PayloadUuid, PayloadVersion};
+pub use profile::{Profile, ProfileType};
+pub use sso::{ExtensibleSso, ExtensibleSsoType, PlatformSso, TokenToUserMapping};
+pub use target::{MacOs, MacOsVersion, Target};

@@ -1,0 +1,227 @@
+//! Rules on combinations of `PlatformSSO` keys, from the constraints Apple's schema
+//! states in prose and Microsoft's notes on what it supports.
+
+use plist::Value;
+
+use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload};
+
+pub(super) static RULES: &[Rule] = &[
+    Rule {
+        id: "psso.shared-keys-required",
+        severity: Severity::Error,
+        summary: "`EnableAuthorization` and `EnableCreateUserAtLogin` come with `UseSharedDeviceKeys` true.",
+        rationale: "Apple: both \"require\" shared device keys; without them the settings have no effect.",
+        source: RuleSource::AppleSchema,
+        macos: "14+",
+        fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
+        check: shared_keys_required,
+    },
+    Rule {
+        id: "psso.grace-period-required",
+        severity: Severity::Error,
+        summary: "`OfflineGracePeriod` is set when a policy has `AllowOfflineGracePeriod`; `AuthenticationGracePeriod` when one has `AllowAuthenticationGracePeriod`.",
+        rationale: "Apple: each grace period is \"required when\" its policy value is set.",
+        source: RuleSource::AppleSchema,
+        macos: "15+",
+        fix: "set the grace period inside PlatformSSO, or remove the policy value",
+        check: grace_period_required,
+    },
+    Rule {
+        id: "psso.touch-id-unlock-only",
+        severity: Severity::Error,
+        summary: "`AllowTouchIDOrWatchForUnlock` appears only in `UnlockPolicy`.",
+        rationale: "Apple defines the value for screen unlock only; `FileVaultPolicy` and `LoginPolicy` do not accept it.",
+        source: RuleSource::AppleSchema,
+        macos: "15+",
+        fix: "move `AllowTouchIDOrWatchForUnlock` to UnlockPolicy",
+        check: touch_id_unlock_only,
+    },
+    Rule {
+        id: "psso.policy-needs-password",
+        severity: Severity::Warning,
+        summary: "`FileVaultPolicy`, `LoginPolicy` and `UnlockPolicy` are set only with the `Password` method.",
+        rationale: "Apple and Microsoft: the policies apply when the authentication method is `Password`; with another method they do nothing.",
+        source: RuleSource::AppleSchema,
+        macos: "15+",
+        fix: "remove the policy, or use the `Password` authentication method",
+        check: policy_needs_password,
+    },
+    Rule {
+        id: "psso.grace-needs-require",
+        severity: Severity::Warning,
+        summary: "`AllowOfflineGracePeriod` and `AllowAuthenticationGracePeriod` come with `RequireAuthentication` in the same policy.",
+        rationale: "Apple: the grace periods only have an effect together with `RequireAuthentication`.",
+        source: RuleSource::AppleSchema,
+        macos: "15+",
+        fix: "add `RequireAuthentication` to the policy, or remove the grace-period value",
+        check: grace_needs_require,
+    },
+    Rule {
+        id: "psso.groups-mode-needs-groups",
+        severity: Severity::Error,
+        summary: "An authorization mode of `Groups` comes with `AdministratorGroups`, `AdditionalGroups` or `AuthorizationGroups`.",
+        rationale: "Apple: `Groups` takes its permissions from those keys; without them no group grants anything.",
+        source: RuleSource::AppleSchema,
+        macos: "14+",
+        fix: "add the groups, or use `Standard` or `Admin`",
+        check: groups_mode_needs_groups,
+    },
+    Rule {
+        id: "psso.microsoft-authorization-modes",
+        severity: Severity::Warning,
+        summary: "`NewUserAuthorizationMode` and `UserAuthorizationMode` are `Standard` or `Admin`.",
+        rationale: "Microsoft: \"Currently, Standard and Admin values are supported\"; `Groups` is not.",
+        source: RuleSource::MicrosoftDocs,
+        macos: "14+",
+        fix: "use `Standard` or `Admin`",
+        check: microsoft_authorization_modes,
+    },
+    Rule {
+        id: "psso.create-first-user-password",
+        severity: Severity::Warning,
+        summary: "`EnableCreateFirstUserDuringSetup` is set only with the `Password` method.",
+        rationale: "Microsoft: \"If you're not using Password ... don't add or configure this setting.\"",
+        source: RuleSource::MicrosoftDocs,
+        macos: "26+",
+        fix: "remove EnableCreateFirstUserDuringSetup, or use the `Password` method",
+        check: create_first_user_password,
+    },
+];
+
+const POLICIES: [&str; 3] = ["FileVaultPolicy", "LoginPolicy", "UnlockPolicy"];
+
+/// Each policy array present in the payload's `PlatformSSO`, with its values.
+fn policies<'a>(p: &SsoPayload<'a>) -> impl Iterator<Item = (&'static str, Vec<&'a str>)> + 'a {
+    let p = *p;
+    POLICIES.into_iter().filter_map(move |name| {
+        p.get(&format!("PlatformSSO.{name}"))
+            .and_then(Value::as_array)
+            .map(|items| (name, items.iter().filter_map(Value::as_string).collect()))
+    })
+}
+
+fn shared_keys_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        if p.boolean("PlatformSSO.UseSharedDeviceKeys") == Some(true) {
+            continue;
+        }
+        for key in ["EnableAuthorization", "EnableCreateUserAtLogin"] {
+            let path = format!("PlatformSSO.{key}");
+            if p.boolean(&path) == Some(true) {
+                sink.emit(p.path(&path), "is true, but UseSharedDeviceKeys is not; Apple requires shared device keys for it");
+            }
+        }
+    }
+}
+
+fn grace_period_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        for (value, period) in [
+            ("AllowOfflineGracePeriod", "OfflineGracePeriod"),
+            ("AllowAuthenticationGracePeriod", "AuthenticationGracePeriod"),
+        ] {
+            let Some((policy, _)) = policies(p).find(|(_, values)| values.contains(&value)) else {
+                continue;
+            };
+            if p.get(&format!("PlatformSSO.{period}")).is_none() {
+                sink.emit_fix(
+                    p.path(&format!("PlatformSSO.{period}")),
+                    format!("is missing, but PlatformSSO.{policy} has `{value}`; Apple requires it"),
+                    format!("set <key>{period}</key><integer>...</integer> inside PlatformSSO"),
+                );
+            }
+        }
+    }
+}
+
+fn touch_id_unlock_only(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        for (policy, values) in policies(p).filter(|(name, _)| *name != "UnlockPolicy") {
+            if let Some(i) = values.iter().position(|v| *v == "AllowTouchIDOrWatchForUnlock") {
+                sink.emit(
+                    p.path(&format!("PlatformSSO.{policy}[{i}]")),
+                    format!("is `AllowTouchIDOrWatchForUnlock`, which Apple allows only in UnlockPolicy, not {policy}"),
+                );
+            }
+        }
+    }
+}
+
+fn policy_needs_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        let method = p.string("PlatformSSO.AuthenticationMethod");
+        if method.is_none_or(|m| m == "Password") {
+            continue;
+        }
+        for (policy, _) in policies(p) {
+            sink.emit(
+                p.path(&format!("PlatformSSO.{policy}")),
+                format!("applies only with the `Password` method, but the method is `{}`", method.unwrap_or_default()),
+            );
+        }
+    }
+}
+
+fn grace_needs_require(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        for (policy, values) in policies(p) {
+            if values.contains(&"RequireAuthentication") {
+                continue;
+            }
+            for grace in ["AllowOfflineGracePeriod", "AllowAuthenticationGracePeriod"] {
+                if values.contains(&grace) {
+                    sink.emit(
+                        p.path(&format!("PlatformSSO.{policy}")),
+                        format!("has `{grace}` without `RequireAuthentication`, so the grace period has no effect"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn groups_mode_needs_groups(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        let has_groups = ["AdministratorGroups", "AdditionalGroups", "AuthorizationGroups"]
+            .into_iter()
+            .any(|k| match p.get(&format!("PlatformSSO.{k}")) {
+                Some(Value::Array(a)) => !a.is_empty(),
+                Some(Value::Dictionary(d)) => !d.is_empty(),
+                _ => false,
+            });
+        if has_groups {
+            continue;
+        }
+        for mode in ["NewUserAuthorizationMode", "UserAuthorizationMode"] {
+            let path = format!("PlatformSSO.{mode}");
+            if p.string(&path) == Some("Groups") {
+                sink.emit(p.path(&path), "is `Groups`, but no AdministratorGroups, AdditionalGroups or AuthorizationGroups are set");
+            }
+        }
+    }
+}
+
+fn microsoft_authorization_modes(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        for mode in ["NewUserAuthorizationMode", "UserAuthorizationMode"] {
+            let path = format!("PlatformSSO.{mode}");
+            if p.string(&path) == Some("Groups") {
+                sink.emit(p.path(&path), "is `Groups`; Microsoft supports only `Standard` and `Admin`");
+            }
+        }
+    }
+}
+
+fn create_first_user_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        let method = p.string("PlatformSSO.AuthenticationMethod");
+        if p.boolean("PlatformSSO.EnableCreateFirstUserDuringSetup") == Some(true)
+            && method.is_some_and(|m| m != "Password")
+        {
+            sink.emit(
+                p.path("PlatformSSO.EnableCreateFirstUserDuringSetup"),
+                format!("is true with the `{}` method; Microsoft supports it with `Password` only", method.unwrap_or_default()),
+            );
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Rules from Microsoft's table of required Platform SSO settings, checked on the
+//! payload for the Microsoft Enterprise SSO plug-in.
+
+use plist::Value;
+
+use super::{describe, Context, Rule, RuleSource, Severity, Sink, SsoPayload};
+use crate::catalog::microsoft::{
+    Cloud, EXTENSION_IDENTIFIER, REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER,
+};
+use crate::model::MacOs;
+
+pub(super) static RULES: &[Rule] = &[
+    Rule {
+        id: "sso.extension-identifier",
+        severity: Severity::Error,
+        summary: "`ExtensionIdentifier` is `com.microsoft.CompanyPortalMac.ssoextension`.",
+        rationale: "It names the Microsoft Enterprise SSO plug-in inside Company Portal; any other value configures another extension.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "13+",
+        fix: "set <key>ExtensionIdentifier</key><string>com.microsoft.CompanyPortalMac.ssoextension</string>",
+        check: extension_identifier,
+    },
+    Rule {
+        id: "sso.team-identifier",
+        severity: Severity::Error,
+        summary: "`TeamIdentifier` is `UBF8T346G9`.",
+        rationale: "Microsoft's team identifier; Apple requires the key on macOS, together with the extension identifier.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "13+",
+        fix: "set <key>TeamIdentifier</key><string>UBF8T346G9</string>",
+        check: team_identifier,
+    },
+    Rule {
+        id: "sso.type",
+        severity: Severity::Error,
+        summary: "`Type` is `Redirect`.",
+        rationale: "The Microsoft plug-in is a redirect extension; Platform SSO requires a redirect payload.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "13+",
+        fix: "set <key>Type</key><string>Redirect</string>",
+        check: sso_type,
+    },
+    Rule {
+        id: "sso.urls.commercial",
+        severity: Severity::Error,
+        summary: "`URLs` holds `https://login.microsoftonline.com`, `https://login.microsoft.com` and `https://sts.windows.net`.",
+        rationale: "Microsoft requires the three commercial sign-in URLs for every tenant; a redirect payload needs `URLs`.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "13+",
+        fix: "add the missing URLs to the `URLs` array",
+        check: commercial_urls,
+    },
+    Rule {
+        id: "sso.urls.sovereign",
+        severity: Severity::Warning,
+        summary: "`URLs` holds the four sovereign-cloud URLs (China and US Government).",
+        rationale: "Microsoft's MDM-vendor guide lists all seven URLs; Intune says to add the sovereign ones when the tenant uses those clouds. A partial set is a common mistake.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "13+",
+        fix: "add the URLs of the sovereign clouds the tenant uses (`psso-profile generate` adds all seven by default)",
+        check: sovereign_urls,
+    },
+    Rule {
+        id: "sso.screen-locked-behavior",
+        severity: Severity::Error,
+        summary: "`ScreenLockedBehavior` is `DoNotHandle`.",
+        rationale: "Microsoft requires `DoNotHandle`; when the key is absent Apple's default is `Cancel`, which cancels sign-ins while the screen is locked.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "13+",
+        fix: "set <key>ScreenLockedBehavior</key><string>DoNotHandle</string>",
+        check: screen_locked_behavior,
+    },
+    Rule {
+        id: "sso.auth-method",
+        severity: Severity::Error,
+        summary: "`PlatformSSO.AuthenticationMethod` is `Password`, `UserSecureEnclaveKey` or `SmartCard`.",
+        rationale: "macOS 14 and later read the authentication method from the `PlatformSSO` dictionary only; without it Platform SSO does not register.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "14+",
+        fix: "set <key>AuthenticationMethod</key><string>UserSecureEnclaveKey</string> inside PlatformSSO (Microsoft's recommendation)",
+        check: auth_method,
+    },
+    Rule {
+        id: "sso.auth-method.macos13",
+        severity: Severity::Error,
+        summary: "A fleet with macOS 13 has the deprecated top-level `AuthenticationMethod` (`Password` or `UserSecureEnclaveKey`) and does not use `SmartCard`.",
+        rationale: "macOS 13 reads only the top-level key, and has no smart-card method; a fleet from 13 sets both keys.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "13 only",
+        fix: "set the top-level <key>AuthenticationMethod</key> to the same value as PlatformSSO's, or raise the fleet's minimum to macOS 14",
+        check: auth_method_macos13,
+    },
+    Rule {
+        id: "sso.auth-method.agree",
+        severity: Severity::Error,
+        summary: "The top-level `AuthenticationMethod` and `PlatformSSO.AuthenticationMethod` have the same value.",
+        rationale: "A fleet on macOS 13 and 14+ sets both; different values register Macs differently, and the plug-in reports error 10001.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "13+",
+        fix: "give both keys the same value",
+        check: auth_methods_agree,
+    },
+    Rule {
+        id: "sso.use-shared-device-keys",
+        severity: Severity::Error,
+        summary: "`PlatformSSO.UseSharedDeviceKeys` is `true`.",
+        rationale: "Microsoft requires shared device keys for Platform SSO; turning them on later forces every user to register again.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "14+",
+        fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
+        check: use_shared_device_keys,
+    },
+    Rule {
+        id: "sso.registration-token.needs-auth",
+        severity: Severity::Error,
+        summary: "A `RegistrationToken` comes with an authentication method.",
+        rationale: "Apple: the token \"requires that 'PlatformSSO.AuthenticationMethod' isn't empty\" (on macOS 13, the top-level key).",
+        source: RuleSource::AppleSchema,
+        macos: "13+",
+        fix: "set the authentication method, or remove RegistrationToken",
+        check: registration_token_needs_auth,
+    },
+];
+
+/// Whether the key at `path` of a Microsoft SSO payload is checked by a rule of
+/// Microsoft's table, so the generic schema rules leave its value alone.
+pub(super) fn owns(path: &str) -> bool {
+    REQUIRED.iter().any(|row| row.key == path)
+}
+
+fn require_string(sink: &mut Sink<'_>, p: &SsoPayload<'_>, key: &str, expected: &str) {
+    match p.get(key) {
+        Some(Value::String(s)) if s == expected => {}
+        Some(other) => sink.emit(p.path(key), format!("is {}; Microsoft requires `{expected}`", describe(other))),
+        None => sink.emit(p.path(key), format!("is missing; Microsoft requires `{expected}`")),
+    }
+}
+
+fn extension_identifier(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.sso_is_microsoft {
+        return;
+    }
+    for p in &ctx.sso {
+        require_string(sink, p, "ExtensionIdentifier", EXTENSION_IDENTIFIER);
+    }
+}
+
+fn team_identifier(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        require_string(sink, p, "TeamIdentifier", TEAM_IDENTIFIER);
+    }
+}
+
+fn sso_type(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        require_string(sink, p, "Type", SSO_TYPE);
+    }
+}
+
+fn has_url(urls: &[&str], wanted: &str) -> bool {
+    urls.iter().any(|u| u.trim_end_matches('/').eq_ignore_ascii_case(wanted))
+}
+
+fn commercial_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        match p.get("URLs") {
+            None => sink.emit(p.path("URLs"), "is missing; a redirect payload needs the three commercial Microsoft sign-in URLs"),
+            Some(Value::Array(_)) => {
+                let urls = p.strings("URLs");
+                for wanted in Cloud::Commercial.urls().filter(|w| !has_url(&urls, w)) {
+                    sink.emit_fix(
+                        p.path("URLs"),
+                        format!("lacks `{wanted}`; Microsoft requires the three commercial sign-in URLs"),
+                        format!("add <string>{wanted}</string> to URLs"),
+                    );
+                }
+            }
+            Some(other) => sink.emit(p.path("URLs"), format!("is {}; expected an array of URL strings", describe(other))),
+        }
+    }
+}
+
+fn sovereign_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        if p.get("URLs").and_then(Value::as_array).is_none() {
+            continue;
+        }
+        let urls = p.strings("URLs");
+        let missing: Vec<String> = [Cloud::China, Cloud::UsGovernment]
+            .into_iter()
+            .flat_map(Cloud::urls)
+            .filter(|w| !has_url(&urls, w))
+            .map(|w| format!("`{w}`"))
+            .collect();
+        if !missing.is_empty() {
+            sink.emit(
+                p.path("URLs"),
+                format!("lacks the sovereign-cloud URLs {}; tenants in those clouds cannot sign in", missing.join(", ")),
+            );
+        }
+    }
+}
+
+fn screen_locked_behavior(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        match p.get("ScreenLockedBehavior") {
+            Some(Value::String(s)) if s == SCREEN_LOCKED_BEHAVIOR => {}
+            Some(other) => sink.emit(
+                p.path("ScreenLockedBehavior"),
+                format!("is {}; Microsoft requires `{SCREEN_LOCKED_BEHAVIOR}`", describe(other)),
+            ),
+            None => sink.emit(
+                p.path("ScreenLockedBehavior"),
+                format!("is missing, so Apple's default `Cancel` applies; Microsoft requires `{SCREEN_LOCKED_BEHAVIOR}`"),
+            ),
+        }
+    }
+}
+
+const METHODS: [&str; 3] = ["Password", "UserSecureEnclaveKey", "SmartCard"];
+const LEGACY_METHODS: [&str; 2] = ["Password", "UserSecureEnclaveKey"];
+
+fn auth_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        let path = p.path("PlatformSSO.AuthenticationMethod");
+        match p.get("PlatformSSO.AuthenticationMethod") {
+            Some(Value::String(s)) if METHODS.contains(&s.as_str()) => {}
+            Some(other) => sink.emit(
+                path,
+                format!("is {}; expected `Password`, `UserSecureEnclaveKey` or `SmartCard`", describe(other)),
+            ),
+            None if p.get("PlatformSSO").is_none() => sink.emit(
+                path,
+                "is missing (the payload has no PlatformSSO dictionary); macOS 14 and later read the authentication method there",
+            ),
+            None => sink.emit(path, "is missing; macOS 14 and later need an authentication method"),
+        }
+    }
+}
+
+fn auth_method_macos13(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.target.min_macos != MacOs::V13 {
+        return;
+    }
+    for p in &ctx.sso {
+        let modern = p.string("PlatformSSO.AuthenticationMethod");
+        if modern == Some("SmartCard") {
+            sink.emit_fix(
+                p.path("PlatformSSO.AuthenticationMethod"),
+                "is `SmartCard`, which macOS 13 does not have; the fleet includes macOS 13",
+                "choose `Password` or `UserSecureEnclaveKey`, or raise the fleet's minimum to macOS 14",
+            );
+        }
+        match p.get("AuthenticationMethod") {
+            Some(Value::String(s)) if LEGACY_METHODS.contains(&s.as_str()) => {}
+            Some(other) => sink.emit(
+                p.path("AuthenticationMethod"),
+                format!("is {}; macOS 13 accepts `Password` or `UserSecureEnclaveKey`", describe(other)),
+            ),
+            None => {
+                let fix = match modern.filter(|m| LEGACY_METHODS.contains(m)) {
+                    Some(m) => format!("set the top-level <key>AuthenticationMethod</key><string>{m}</string>"),
+                    None => "set the top-level <key>AuthenticationMethod</key> to `Password` or `UserSecureEnclaveKey`".to_string(),
+                };
+                sink.emit_fix(
+                    p.path("AuthenticationMethod"),
+                    "is missing; macOS 13 reads the authentication method only from this deprecated top-level key",
+                    fix,
+                );
+            }
+        }
+    }
+}
+
+fn auth_methods_agree(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        if let (Some(legacy), Some(modern)) = (p.string("AuthenticationMethod"), p.string("PlatformSSO.AuthenticationMethod"))
+            && legacy != modern
+        {
+            sink.emit_fix(
+                p.path("AuthenticationMethod"),
+                format!("is `{legacy}` but PlatformSSO.AuthenticationMethod is `{modern}`; Macs on macOS 13 and 14+ would register differently"),
+                format!("set both to `{modern}`"),
+            );
+        }
+    }
+}
+
+fn use_shared_device_keys(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        let path = p.path("PlatformSSO.UseSharedDeviceKeys");
+        match p.get("PlatformSSO.UseSharedDeviceKeys") {
+            Some(Value::Boolean(true)) => {}
+            Some(Value::Boolean(false)) => sink.emit(
+                path,
+                "is false; Microsoft requires true (enabling it later forces every user to re-register)",
+            ),
+            Some(other) => sink.emit(path, format!("is {}; Microsoft requires the boolean true", describe(other))),
+            None => sink.emit(
+                path,
+                "is missing, so Apple's default false applies; Microsoft requires true (enabling it later forces every user to re-register)",
+            ),
+        }
+    }
+}
+
+fn registration_token_needs_auth(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        if p.get("RegistrationToken").is_none() {
+            continue;
+        }
+        let modern = p.string("PlatformSSO.AuthenticationMethod").is_some_and(|m| !m.is_empty());
+        let legacy = p.string("AuthenticationMethod").is_some_and(|m| !m.is_empty());
+        if !modern && !legacy {
+            sink.emit(
+                p.path("RegistrationToken"),
+                "is set, but the payload has no authentication method; Apple requires PlatformSSO.AuthenticationMethod with a registration token",
+            );
+        }
+    }
+}

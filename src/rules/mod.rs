@@ -1,0 +1,207 @@
+//! The rule engine: [`check`] reads any profile tree (generated or foreign) and
+//! returns a [`Report`] of [`Finding`]s. Rules are data ([`Rule`]) with stable ids,
+//! a severity, the facts they come from and a fix hint; [`RULES`] lists them all.
+
+mod combination;
+mod context;
+mod microsoft;
+mod schema;
+mod structure;
+
+use serde::Serialize;
+
+pub use context::{Context, SsoPayload};
+
+use crate::model::Target;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run.
+    Info,
+    /// Probably a mistake; fails a run only with `--strict`.
+    Warning,
+    /// The profile does not work as Microsoft and Apple require.
+    Error,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// Where the facts behind a rule come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleSource {
+    /// Microsoft's table of required Platform SSO settings.
+    MicrosoftRequiredTable,
+    /// Microsoft's Platform SSO documentation beyond the required table.
+    MicrosoftDocs,
+    /// Apple's device-management schema for the payload or the profile.
+    AppleSchema,
+    /// A mistake documented in public profiles and Microsoft's troubleshooting pages.
+    DocumentedPitfall,
+}
+
+impl std::fmt::Display for RuleSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RuleSource::MicrosoftRequiredTable => "Microsoft's required Platform SSO settings",
+            RuleSource::MicrosoftDocs => "Microsoft's Platform SSO documentation",
+            RuleSource::AppleSchema => "Apple's device-management schema",
+            RuleSource::DocumentedPitfall => "a documented pitfall",
+        })
+    }
+}
+
+/// One rule: what it checks, why, and how to fix what it finds.
+#[derive(Clone, Copy, Serialize)]
+pub struct Rule {
+    /// Stable id, such as `sso.screen-locked-behavior`.
+    pub id: &'static str,
+    /// The severity of its findings.
+    pub severity: Severity,
+    /// What the rule checks, in one line.
+    pub summary: &'static str,
+    /// Why it matters.
+    pub rationale: &'static str,
+    /// Where the facts come from.
+    pub source: RuleSource,
+    /// The macOS versions where it applies, such as `13+` or `14+`.
+    pub macos: &'static str,
+    /// How to fix a finding.
+    pub fix: &'static str,
+    #[serde(skip)]
+    check: fn(&Context<'_>, &mut Sink<'_>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).field("severity", &self.severity).finish()
+    }
+}
+
+/// One problem found in a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The id of the rule that found it.
+    pub rule: &'static str,
+    /// How serious it is.
+    pub severity: Severity,
+    /// The key path, such as `PayloadContent[0].PlatformSSO.UseSharedDeviceKeys`
+    /// (empty for the profile as a whole).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// The findings of one [`check`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Every finding, in rule order.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// The number of findings of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// Whether the report fails a run: errors, or warnings too when `strict`.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == Severity::Error || (strict && f.severity == Severity::Warning))
+    }
+
+    /// Whether a finding of `rule` is present.
+    pub fn has(&self, rule: &str) -> bool {
+        self.findings.iter().any(|f| f.rule == rule)
+    }
+}
+
+/// Collects the findings of one rule.
+pub struct Sink<'a> {
+    rule: &'static Rule,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl Sink<'_> {
+    /// Reports a problem at `path` with the rule's own fix hint.
+    pub fn emit(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.emit_fix(path, message, self.rule.fix);
+    }
+
+    /// Reports a problem at `path` with a fix hint of its own.
+    pub fn emit_fix(&mut self, path: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) {
+        self.findings.push(Finding {
+            rule: self.rule.id,
+            severity: self.rule.severity,
+            path: path.into(),
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+}
+
+/// Every rule, in the order they run and report.
+pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
+    let mut rules = Vec::new();
+    rules.extend_from_slice(structure::RULES);
+    rules.extend_from_slice(microsoft::RULES);
+    rules.extend_from_slice(schema::RULES);
+    rules.extend_from_slice(combination::RULES);
+    rules
+});
+
+/// The rule with id `id`.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Checks a profile tree for the fleet `target` and reports every finding.
+///
+/// `check` never panics and accepts any [`plist::Value`]: a root that is not a
+/// dictionary is itself a finding.
+pub fn check(profile: &plist::Value, target: &Target) -> Report {
+    let context = Context::new(profile, *target);
+    let mut findings = Vec::new();
+    for rule in RULES.iter() {
+        let mut sink = Sink {
+            rule,
+            findings: &mut findings,
+        };
+        (rule.check)(&context, &mut sink);
+    }
+    Report { findings }
+}
+
+/// Formats a plist value briefly for messages: `"Cancel"` as `` `Cancel` ``, a
+/// dictionary as `a dictionary`.
+pub(crate) fn describe(value: &plist::Value) -> String {
+    match value {
+        plist::Value::String(s) => format!("`{s}`"),
+        plist::Value::Boolean(b) => format!("`{b}`"),
+        plist::Value::Integer(i) => format!("`{i}`"),
+        plist::Value::Real(r) => format!("`{r}`"),
+        other => crate::catalog::apple::Kind::of(other).map_or_else(|| "a UID".to_string(), |k| k.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

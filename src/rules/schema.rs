@@ -1,0 +1,283 @@
+//! Rules from Apple's schema, applied to every key Apple defines: presence, type,
+//! allowed values, ranges, and the macOS versions that introduced or deprecated it.
+
+use plist::{Dictionary, Value};
+
+use super::context::EXTENSIBLE_SSO;
+use super::{describe, microsoft, Context, Rule, RuleSource, Severity, Sink};
+use crate::catalog::apple::{self, AppleKey, Kind, Scope};
+use crate::catalog::microsoft::REQUIRED;
+
+pub(super) static RULES: &[Rule] = &[
+    Rule {
+        id: "schema.required",
+        severity: Severity::Error,
+        summary: "Keys Apple marks as required are present.",
+        rationale: "Apple refuses a payload without its required keys (`ExtensionIdentifier`, `Type`).",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "add the key",
+        check: required,
+    },
+    Rule {
+        id: "schema.type",
+        severity: Severity::Error,
+        summary: "Every key Apple defines has the type Apple's schema gives it (arrays and their items included).",
+        rationale: "macOS ignores or refuses a key of the wrong type, such as `URLs` as a string or `UseSharedDeviceKeys` as the string `true`.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "write the value with the type Apple's schema gives",
+        check: types,
+    },
+    Rule {
+        id: "schema.value",
+        severity: Severity::Error,
+        summary: "Keys with a list of allowed values hold one of them, spelled exactly as Apple spells it.",
+        rationale: "Apple's `rangelist`s are exact; a misspelling such as `UserSecureEnclave` is not understood.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "use one of Apple's values",
+        check: values,
+    },
+    Rule {
+        id: "schema.range",
+        severity: Severity::Error,
+        summary: "Numbers respect Apple's bounds: `PlatformSSO.LoginFrequency` is at least 3600.",
+        rationale: "Apple: the login frequency is at least one hour (3600 seconds); the default is 64800.",
+        source: RuleSource::AppleSchema,
+        macos: "14+",
+        fix: "use a value within Apple's bounds",
+        check: ranges,
+    },
+    Rule {
+        id: "schema.newer-than-target",
+        severity: Severity::Warning,
+        summary: "Keys introduced after the fleet's oldest macOS are flagged: older Macs ignore them.",
+        rationale: "A key newer than some Macs of the fleet has no effect on them, such as `FileVaultPolicy` (macOS 15) on macOS 14.",
+        source: RuleSource::AppleSchema,
+        macos: "13+",
+        fix: "raise the fleet's minimum macOS (`--min-macos`) or accept that older Macs ignore the key",
+        check: newer_than_target,
+    },
+    Rule {
+        id: "schema.deprecated-key",
+        severity: Severity::Warning,
+        summary: "Deprecated keys are flagged when no Mac of the fleet needs them.",
+        rationale: "The top-level `AuthenticationMethod` is deprecated since macOS 14, which reads `PlatformSSO.AuthenticationMethod`; only macOS 13 needs it.",
+        source: RuleSource::AppleSchema,
+        macos: "14+",
+        fix: "remove the key, or lower `--min-macos` to 13 if the fleet has macOS 13",
+        check: deprecated,
+    },
+];
+
+/// Keys whose presence and value the `profile.*` rules check.
+const STRUCTURE_KEYS: [&str; 5] = ["PayloadIdentifier", "PayloadUUID", "PayloadType", "PayloadVersion", "PayloadContent"];
+
+/// One dictionary Apple's schema describes, and where it sits.
+struct Dict<'a> {
+    scope: Scope,
+    /// The catalog path of the dictionary inside its scope (`""` for the scope's root).
+    catalog: &'static str,
+    /// The key path of the dictionary in the profile.
+    path: String,
+    dict: &'a Dictionary,
+    /// Whether the dictionary is inside a Microsoft SSO payload.
+    microsoft: bool,
+}
+
+impl Dict<'_> {
+    fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) }
+    }
+
+    /// Whether a more specific rule checks this key's presence and value.
+    fn owned(&self, key: &AppleKey) -> bool {
+        match key.scope {
+            Scope::Profile | Scope::Payload => STRUCTURE_KEYS.contains(&key.path),
+            Scope::ExtensibleSso => self.microsoft && microsoft::owns(key.path),
+        }
+    }
+}
+
+/// Every dictionary of the profile that Apple's schema describes.
+fn dictionaries<'a>(ctx: &Context<'a>) -> Vec<Dict<'a>> {
+    let mut out = Vec::new();
+    if let Some(root) = ctx.root {
+        out.push(Dict { scope: Scope::Profile, catalog: "", path: String::new(), dict: root, microsoft: false });
+    }
+    for p in &ctx.payloads {
+        out.push(Dict { scope: Scope::Payload, catalog: "", path: p.path(""), dict: p.dict, microsoft: false });
+        if p.string("PayloadType") == Some(EXTENSIBLE_SSO) {
+            let microsoft = ctx.sso.iter().any(|s| s.index == p.index);
+            collect_sso(&mut out, "", p.path(""), p.dict, microsoft);
+        }
+    }
+    out
+}
+
+fn collect_sso<'a>(out: &mut Vec<Dict<'a>>, catalog: &'static str, path: String, dict: &'a Dictionary, microsoft: bool) {
+    for key in apple::children(Scope::ExtensibleSso, catalog) {
+        let nested = key.kind == Kind::Dictionary && apple::children(Scope::ExtensibleSso, key.path).next().is_some();
+        if let (true, Some(Value::Dictionary(child))) = (nested, dict.get(key.name())) {
+            collect_sso(out, key.path, format!("{path}.{}", key.name()), child, microsoft);
+        }
+    }
+    out.push(Dict { scope: Scope::ExtensibleSso, catalog, path, dict, microsoft });
+}
+
+/// Calls `f` for every key Apple defines that is present in the profile.
+fn each_present(ctx: &Context<'_>, mut f: impl FnMut(&Dict<'_>, &'static AppleKey, &Value)) {
+    for d in dictionaries(ctx) {
+        for key in apple::children(d.scope, d.catalog) {
+            if let Some(value) = d.dict.get(key.name()) {
+                f(&d, key, value);
+            }
+        }
+    }
+}
+
+fn required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for d in dictionaries(ctx) {
+        for key in apple::children(d.scope, d.catalog) {
+            if key.required && !d.owned(key) && !d.dict.contains_key(key.name()) {
+                sink.emit(d.key_path(key.name()), format!("is missing; Apple requires it ({})", key.summary));
+            }
+        }
+    }
+}
+
+fn types(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    each_present(ctx, |d, key, value| {
+        let path = d.key_path(key.name());
+        let Some(kind) = Kind::of(value) else {
+            sink.emit(path, format!("is a UID; expected {}", key.kind));
+            return;
+        };
+        if !key.kind.accepts(kind) {
+            if !d.owned(key) {
+                sink.emit_fix(
+                    path,
+                    format!("is {}; expected {}", describe(value), key.kind),
+                    format!("write `{}` as {}", key.name(), key.kind.schema_name()),
+                );
+            }
+            return;
+        }
+        let Some(item_kind) = key.item else { return };
+        if d.owned(key) && key.scope != Scope::ExtensibleSso {
+            return; // `profile.root` checks the items of `PayloadContent`
+        }
+        let wrong = |v: &Value| Kind::of(v).is_none_or(|k| !item_kind.accepts(k));
+        match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().filter(|(_, v)| wrong(v)) {
+                    sink.emit(format!("{path}[{i}]"), format!("is {}; each item of `{}` is {}", describe(item), key.name(), item_kind));
+                }
+            }
+            Value::Dictionary(entries) => {
+                for (name, item) in entries.iter().filter(|(_, v)| wrong(v)) {
+                    sink.emit(format!("{path}.{name}"), format!("is {}; each value of `{}` is {}", describe(item), key.name(), item_kind));
+                }
+            }
+            _ => {}
+        }
+    });
+}
+
+/// A policy value that only `UnlockPolicy` allows; `psso.touch-id-unlock-only` reports it.
+const UNLOCK_ONLY: &str = "AllowTouchIDOrWatchForUnlock";
+
+fn values(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    each_present(ctx, |d, key, value| {
+        if key.allowed.is_empty() || d.owned(key) {
+            return;
+        }
+        let path = d.key_path(key.name());
+        let mut check = |path: String, v: &Value| {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Integer(i) => i.to_string(),
+                _ => return, // schema.type reports the type
+            };
+            if key.allowed.contains(&text.as_str()) || (text == UNLOCK_ONLY && key.item.is_some()) {
+                return;
+            }
+            let choices = key.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            let fix = match key.allowed.iter().find(|a| a.eq_ignore_ascii_case(&text)) {
+                Some(spelling) => format!("write it as Apple spells it: `{spelling}`"),
+                None => format!("use one of {choices}"),
+            };
+            sink.emit_fix(path, format!("is `{text}`; Apple allows {choices}"), fix);
+        };
+        match value {
+            Value::Array(items) if key.kind == Kind::Array => {
+                for (i, item) in items.iter().enumerate() {
+                    check(format!("{path}[{i}]"), item);
+                }
+            }
+            other => check(path, other),
+        }
+    });
+}
+
+fn ranges(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    each_present(ctx, |d, key, value| {
+        if let (Some(min), Some(i)) = (key.min, value.as_signed_integer())
+            && i < min
+        {
+            sink.emit_fix(
+                d.key_path(key.name()),
+                format!("is {i}; Apple's minimum is {min}"),
+                format!("set at least {min}, or remove the key for Apple's default ({})", key.default.unwrap_or("none")),
+            );
+        }
+    });
+}
+
+/// Whether Microsoft's table requires the key, or a key inside it, for some Macs
+/// of any fleet (so a fleet from macOS 13 carries `PlatformSSO` on purpose).
+fn required_by_microsoft(path: &str) -> bool {
+    REQUIRED
+        .iter()
+        .any(|row| row.key == path || row.key.strip_prefix(path).is_some_and(|rest| rest.starts_with('.')))
+}
+
+fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let oldest = ctx.target.min_macos.version();
+    each_present(ctx, |d, key, _| {
+        let parent_introduced = apple::lookup(key.scope, key.parent()).map(|p| p.introduced);
+        if key.introduced <= oldest
+            || parent_introduced.is_some_and(|p| key.introduced <= p)
+            || required_by_microsoft(key.path)
+        {
+            return;
+        }
+        sink.emit(
+            d.key_path(key.name()),
+            format!(
+                "was introduced in macOS {}; Macs of the fleet on macOS {} ignore it",
+                key.introduced, ctx.target.min_macos
+            ),
+        );
+    });
+}
+
+fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let oldest = ctx.target.min_macos.version();
+    each_present(ctx, |d, key, _| {
+        if let Some(since) = key.deprecated
+            && since <= oldest
+        {
+            let replacement = apple::sso_keys_named(key.name()).find(|k| k.path != key.path && k.deprecated.is_none());
+            let instead = replacement.map_or_else(String::new, |r| format!("; macOS {since} and later read `{}`", r.path));
+            sink.emit(
+                d.key_path(key.name()),
+                format!(
+                    "is deprecated since macOS {since} and the fleet starts at macOS {}{instead}",
+                    ctx.target.min_macos
+                ),
+            );
+        }
+    });
+}

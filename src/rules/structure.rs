@@ -1,0 +1,234 @@
+//! Rules on the profile's structure: its type and version, identifiers and UUIDs,
+//! and the one payload for the Microsoft SSO plug-in.
+
+use std::collections::HashMap;
+
+use plist::{Dictionary, Value};
+
+use super::{describe, Context, Rule, RuleSource, Severity, Sink};
+use crate::catalog::microsoft::EXTENSION_IDENTIFIER;
+
+pub(super) static RULES: &[Rule] = &[
+    Rule {
+        id: "profile.root",
+        severity: Severity::Error,
+        summary: "The profile is a dictionary with a `PayloadContent` array of payload dictionaries.",
+        rationale: "A configuration profile is a property-list dictionary; its payloads are dictionaries inside `PayloadContent`.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "start from `psso-profile generate` or wrap the payload in a configuration profile",
+        check: root,
+    },
+    Rule {
+        id: "profile.payload-type",
+        severity: Severity::Error,
+        summary: "The profile's `PayloadType` is `Configuration` and every payload has a `PayloadType`.",
+        rationale: "Apple: \"The only supported value is 'Configuration'.\" A payload without a type is refused at install.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "set <key>PayloadType</key><string>Configuration</string> at the top level",
+        check: payload_type,
+    },
+    Rule {
+        id: "profile.payload-version",
+        severity: Severity::Error,
+        summary: "`PayloadVersion` is the integer 1, in the profile and in every payload.",
+        rationale: "Apple allows only 1.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "set <key>PayloadVersion</key><integer>1</integer>",
+        check: payload_version,
+    },
+    Rule {
+        id: "profile.identifier",
+        severity: Severity::Error,
+        summary: "The profile and every payload have a non-empty `PayloadIdentifier` without spaces; payload identifiers are unique within the profile.",
+        rationale: "Apple: the identifier decides whether an install replaces an existing profile, and a payload identifier \"must be unique within the profile\".",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "set a reverse-DNS identifier, such as `com.contoso.platformsso`, and `<profile identifier>.sso` for the payload",
+        check: identifiers,
+    },
+    Rule {
+        id: "profile.uuid",
+        severity: Severity::Error,
+        summary: "The profile and every payload have a `PayloadUUID` that is a valid UUID, and no two are the same.",
+        rationale: "Apple: the UUID is globally unique; installs that find a duplicate replace the wrong payload.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "set a fresh UUID (`uuidgen`), or let `psso-profile generate` derive one from the identifier",
+        check: uuids,
+    },
+    Rule {
+        id: "profile.sso-payload-count",
+        severity: Severity::Error,
+        summary: "Exactly one `com.apple.extensiblesso` payload is for the Microsoft Enterprise SSO plug-in.",
+        rationale: "Without one, Platform SSO is not configured; with two, the plug-in fails with error 10002 \"multiple SSOe payloads configured\".",
+        source: RuleSource::MicrosoftDocs,
+        macos: "13+",
+        fix: "keep one Extensible SSO payload for `com.microsoft.CompanyPortalMac.ssoextension` and merge the settings of the others into it",
+        check: sso_payload_count,
+    },
+    Rule {
+        id: "profile.scope-user",
+        severity: Severity::Error,
+        summary: "A profile that sets device-channel-only keys (`PlatformSSO.UseSharedDeviceKeys`) is not `PayloadScope` `User`.",
+        rationale: "Apple supports `UseSharedDeviceKeys` on the device channel only; a user-scoped profile cannot apply it.",
+        source: RuleSource::AppleSchema,
+        macos: "14+",
+        fix: "set <key>PayloadScope</key><string>System</string> and install the profile on the device channel",
+        check: scope_user,
+    },
+];
+
+fn root(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let Some(root) = ctx.root else {
+        sink.emit("", "the profile's root is not a dictionary");
+        return;
+    };
+    match root.get("PayloadContent") {
+        None => sink.emit("PayloadContent", "is missing; a profile carries its payloads in this array"),
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                if item.as_dictionary().is_none() {
+                    sink.emit(format!("PayloadContent[{i}]"), format!("is {}; a payload is a dictionary", describe(item)));
+                }
+            }
+        }
+        Some(other) => sink.emit("PayloadContent", format!("is {}; expected an array of payload dictionaries", describe(other))),
+    }
+}
+
+/// The profile's root and every payload, each with its path prefix.
+fn dictionaries<'a>(ctx: &'a Context<'a>) -> impl Iterator<Item = (String, &'a Dictionary)> + 'a {
+    ctx.root
+        .map(|r| (String::new(), r))
+        .into_iter()
+        .chain(ctx.payloads.iter().map(|p| (p.path(""), p.dict)))
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
+}
+
+fn payload_type(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if let Some(root) = ctx.root {
+        match root.get("PayloadType") {
+            Some(Value::String(s)) if s == "Configuration" => {}
+            Some(other) => sink.emit("PayloadType", format!("is {}; Apple allows only `Configuration`", describe(other))),
+            None => sink.emit("PayloadType", "is missing; Apple requires `Configuration`"),
+        }
+    }
+    for p in &ctx.payloads {
+        match p.get("PayloadType") {
+            Some(Value::String(s)) if !s.is_empty() => {}
+            Some(other) => sink.emit_fix(
+                p.path("PayloadType"),
+                format!("is {}; expected the payload's type, such as `com.apple.extensiblesso`", describe(other)),
+                "set <key>PayloadType</key><string>com.apple.extensiblesso</string> in the payload",
+            ),
+            None => sink.emit_fix(
+                p.path("PayloadType"),
+                "is missing; every payload names its type",
+                "set <key>PayloadType</key><string>com.apple.extensiblesso</string> in the payload",
+            ),
+        }
+    }
+}
+
+fn payload_version(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for (prefix, dict) in dictionaries(ctx) {
+        let path = join(&prefix, "PayloadVersion");
+        match dict.get("PayloadVersion") {
+            Some(Value::Integer(i)) if i.as_signed() == Some(1) => {}
+            Some(other) => sink.emit(path, format!("is {}; Apple allows only the integer 1", describe(other))),
+            None => sink.emit(path, "is missing; Apple requires the integer 1"),
+        }
+    }
+}
+
+fn identifiers(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let mut seen: HashMap<&str, String> = HashMap::new();
+    for (prefix, dict) in dictionaries(ctx) {
+        let path = join(&prefix, "PayloadIdentifier");
+        match dict.get("PayloadIdentifier") {
+            Some(Value::String(s)) if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+                sink.emit(path, format!("is `{s}`; expected a non-empty reverse-DNS identifier without spaces"));
+            }
+            Some(Value::String(s)) => {
+                if prefix.is_empty() {
+                    continue;
+                }
+                if let Some(first) = seen.get(s.as_str()) {
+                    sink.emit(path, format!("`{s}` is also the identifier of {first}; payload identifiers must be unique within the profile"));
+                } else {
+                    seen.insert(s, prefix.clone());
+                }
+            }
+            Some(other) => sink.emit(path, format!("is {}; expected a string", describe(other))),
+            None => sink.emit(path, "is missing; Apple requires an identifier"),
+        }
+    }
+}
+
+fn uuids(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let mut seen: HashMap<uuid::Uuid, String> = HashMap::new();
+    for (prefix, dict) in dictionaries(ctx) {
+        let path = join(&prefix, "PayloadUUID");
+        match dict.get("PayloadUUID") {
+            Some(Value::String(s)) => match uuid::Uuid::try_parse(s) {
+                Ok(u) => {
+                    if let Some(first) = seen.get(&u) {
+                        let owner = if first.is_empty() { "the profile".to_string() } else { first.clone() };
+                        sink.emit(path, format!("`{s}` is also the UUID of {owner}; every UUID must be unique"));
+                    } else {
+                        seen.insert(u, prefix.clone());
+                    }
+                }
+                Err(_) => sink.emit(path, format!("`{s}` is not a UUID; expected a form like `8C4B2B4E-2F0A-4B43-9D8E-1B0C6D1E2F3A`")),
+            },
+            Some(other) => sink.emit(path, format!("is {}; expected a UUID string", describe(other))),
+            None => sink.emit(path, "is missing; Apple requires a UUID"),
+        }
+    }
+}
+
+fn sso_payload_count(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.root.is_none() {
+        return;
+    }
+    if !ctx.sso_is_microsoft {
+        // A stand-in payload gets its own `sso.extension-identifier` finding.
+        if ctx.sso.is_empty() {
+            sink.emit(
+                "PayloadContent",
+                format!("holds no `com.apple.extensiblesso` payload for `{EXTENSION_IDENTIFIER}`; Platform SSO is not configured"),
+            );
+        }
+        return;
+    }
+    if ctx.sso.len() > 1 {
+        let where_ = ctx.sso.iter().map(|p| p.path("")).collect::<Vec<_>>().join(", ");
+        for p in &ctx.sso[1..] {
+            sink.emit(
+                p.path(""),
+                format!("is a second payload for the Microsoft SSO plug-in ({where_}); the plug-in fails with error 10002 (multiple SSOe payloads)"),
+            );
+        }
+    }
+}
+
+fn scope_user(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let Some(root) = ctx.root else { return };
+    if root.get("PayloadScope").and_then(Value::as_string) != Some("User") {
+        return;
+    }
+    for p in ctx.extensible_sso() {
+        if p.get("PlatformSSO.UseSharedDeviceKeys").is_some() {
+            sink.emit(
+                "PayloadScope",
+                format!("is `User`, but {} is supported on the device channel only", p.path("PlatformSSO.UseSharedDeviceKeys")),
+            );
+        }
+    }
+}

@@ -1,0 +1,144 @@
+use super::*;
+use crate::rules::Severity;
+
+fn spec(auth: AuthMethod, min: MacOs) -> Spec {
+    Spec {
+        auth: Some(auth),
+        min_macos: Some(min),
+        ..Spec::default()
+    }
+}
+
+#[test]
+fn every_method_and_target_generates_without_errors_or_warnings() {
+    for min in MacOs::ALL {
+        for auth in AuthMethod::ALL.iter().copied() {
+            let result = spec(auth, min).generate();
+            if auth == AuthMethod::SmartCard && min == MacOs::V13 {
+                let Err(Error::Rejected { report, .. }) = result else {
+                    panic!("SmartCard on macOS 13 must be refused");
+                };
+                assert!(report.has("sso.auth-method.macos13"), "{report:?}");
+                continue;
+            }
+            let generated = result.unwrap_or_else(|e| panic!("{auth} {min}: {e}"));
+            assert!(
+                generated.report.findings.iter().all(|f| f.severity < Severity::Warning),
+                "{auth} {min}: {:?}",
+                generated.report
+            );
+        }
+    }
+}
+
+#[test]
+fn macos_13_gets_both_method_keys_and_14_only_the_new_one() {
+    let v13 = spec(AuthMethod::Password, MacOs::V13).to_profile().unwrap();
+    assert_eq!(v13.payload_content[0].authentication_method, Some(crate::model::LegacyAuthMethod::Password));
+    let v14 = spec(AuthMethod::Password, MacOs::V14).to_profile().unwrap();
+    assert_eq!(v14.payload_content[0].authentication_method, None);
+    let sso = v14.payload_content[0].platform_sso.as_ref().unwrap();
+    assert_eq!(sso.authentication_method, Some(AuthMethod::Password));
+    assert_eq!(sso.use_shared_device_keys, Some(true));
+}
+
+#[test]
+fn password_on_15_gets_the_filevault_policy() {
+    let p = spec(AuthMethod::Password, MacOs::V15).to_profile().unwrap();
+    let sso = p.payload_content[0].platform_sso.as_ref().unwrap();
+    assert_eq!(sso.file_vault_policy, vec![Policy::AttemptAuthentication]);
+    let p = spec(AuthMethod::UserSecureEnclaveKey, MacOs::V15).to_profile().unwrap();
+    assert!(p.payload_content[0].platform_sso.as_ref().unwrap().file_vault_policy.is_empty());
+}
+
+#[test]
+fn seven_urls_by_default_and_commercial_always() {
+    let all = Spec::default().to_profile().unwrap();
+    assert_eq!(all.payload_content[0].urls.len(), 7);
+    let narrowed = Spec {
+        clouds: Some(vec![Cloud::UsGovernment]),
+        ..Spec::default()
+    }
+    .to_profile()
+    .unwrap();
+    assert_eq!(
+        narrowed.payload_content[0].urls,
+        [
+            "https://login.microsoftonline.com",
+            "https://login.microsoft.com",
+            "https://sts.windows.net",
+            "https://login.microsoftonline.us",
+            "https://login-us.microsoftonline.com"
+        ]
+    );
+}
+
+#[test]
+fn derived_uuids_are_stable_and_random_ones_are_not() {
+    let a = Spec::default().to_profile().unwrap();
+    let b = Spec::default().to_profile().unwrap();
+    assert_eq!(a.payload_uuid, b.payload_uuid);
+    assert_ne!(a.payload_uuid, a.payload_content[0].payload_uuid);
+    let random = Spec {
+        uuid: Some(UuidMode::Random),
+        ..Spec::default()
+    };
+    assert_ne!(random.to_profile().unwrap().payload_uuid, a.payload_uuid);
+}
+
+#[test]
+fn registration_token_placeholder_passes_through() {
+    let s = Spec {
+        registration_token: Some("{{DEVICEREGISTRATION}}".to_string()),
+        ..Spec::default()
+    };
+    let g = s.generate().unwrap();
+    let payload = g.value.as_dictionary().unwrap()["PayloadContent"].as_array().unwrap()[0]
+        .as_dictionary()
+        .unwrap();
+    assert_eq!(payload["RegistrationToken"].as_string(), Some("{{DEVICEREGISTRATION}}"));
+}
+
+#[test]
+fn extension_data_is_typed_by_the_catalog() {
+    let (k, v) = parse_extension_data("browser_sso_interaction_enabled=1").unwrap();
+    let s = Spec {
+        extension_data: [(k, v)].into(),
+        ..Spec::default()
+    };
+    let ext = s.to_profile().unwrap().payload_content[0].extension_data.clone().unwrap();
+    assert_eq!(ext["browser_sso_interaction_enabled"], plist::Value::Integer(1.into()));
+
+    let err = parse_extension_data("browser_sso_interaction_enabled=yes").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid value `yes` for `ExtensionData.browser_sso_interaction_enabled`: expected an integer, 0 or 1"
+    );
+    let err = parse_extension_data("tenant_id=abc").unwrap_err().to_string();
+    assert!(err.starts_with("invalid value `tenant_id=abc` for `extension-data`: expected a key of the Microsoft SSO plug-in ("), "{err}");
+    assert!(err.ends_with("or a type for another key, as in `tenant_id:string=VALUE`"), "{err}");
+    assert_eq!(
+        parse_extension_data("tenant_id:string=abc").unwrap(),
+        ("tenant_id".to_string(), ExtensionValue::String("abc".to_string()))
+    );
+    assert_eq!(
+        parse_extension_data("n:integer=5").unwrap(),
+        ("n".to_string(), ExtensionValue::Integer(5))
+    );
+    assert!(parse_extension_data("n:float=5").is_err());
+    assert!(parse_extension_data("novalue").is_err());
+}
+
+#[test]
+fn rejected_profile_reports_every_finding() {
+    let s = Spec {
+        login_frequency: Some(60),
+        ..Spec::default()
+    };
+    let Err(Error::Rejected { count, report }) = s.generate() else {
+        panic!("a login frequency under 3600 must be refused")
+    };
+    assert_eq!(count, 1);
+    assert_eq!(report.findings[0].rule, "schema.range");
+    assert_eq!(report.findings[0].path, "PayloadContent[0].PlatformSSO.LoginFrequency");
+}
