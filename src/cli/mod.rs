@@ -5,6 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod generate;
+mod report;
+mod secret;
+
 /// Exit code for success: the profile is clean, the signature is valid.
 pub const EXIT_OK: u8 = 0;
 /// Exit code for findings at error level, a bad signature, or a difference.
@@ -28,7 +32,10 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Generate a Platform SSO configuration profile
+    Generate(generate::GenerateArgs),
+}
 
 /// Runs the command line of this process and returns its exit code.
 pub fn run() -> ExitCode {
@@ -49,7 +56,9 @@ pub fn run() -> ExitCode {
 }
 
 fn dispatch(command: Command) -> crate::Result<u8> {
-    match command {}
+    match command {
+        Command::Generate(args) => generate::run(args),
+    }
 }
 
 /// Prints an error and its whole `source()` chain on one line of stderr.

@@ -25,6 +25,16 @@ macro_rules! apple_enum {
             }
         }
 
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                Self::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.as_str()).alias(kebab_case(self.as_str())))
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = crate::Error;
 
@@ -45,6 +55,22 @@ macro_rules! apple_enum {
             }
         }
     };
+}
+
+/// `UserSecureEnclaveKey` as `user-secure-enclave-key`, `OpenID` as `open-id`.
+pub(crate) fn kebab_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        let boundary = i > 0
+            && c.is_uppercase()
+            && (chars[i - 1].is_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
+        if boundary {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// `PlatformSSO.AuthenticationMethod` (macOS 14+).
@@ -239,6 +265,14 @@ mod tests {
             assert_eq!(s.parse::<AuthMethod>().unwrap(), AuthMethod::UserSecureEnclaveKey);
         }
         assert_eq!("smart-card".parse::<AuthMethod>().unwrap(), AuthMethod::SmartCard);
+    }
+
+    #[test]
+    fn kebab_case_aliases() {
+        assert_eq!(kebab_case("UserSecureEnclaveKey"), "user-secure-enclave-key");
+        assert_eq!(kebab_case("AllowTouchIDOrWatchForUnlock"), "allow-touch-id-or-watch-for-unlock");
+        assert_eq!(kebab_case("OpenID"), "open-id");
+        assert_eq!(kebab_case("Password"), "password");
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub const DEFAULT_ACCOUNT_NAME_CLAIM: &str = "preferred_username";
 pub const DEFAULT_FULL_NAME_CLAIM: &str = "name";
 
 /// How `PayloadUUID`s are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum UuidMode {
     /// v5 UUIDs derived from the payload identifiers: the same input gives the same bytes.

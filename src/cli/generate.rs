@@ -1,0 +1,233 @@
+//! `psso-profile generate`: build a Platform SSO profile from options, check it,
+//! and write it.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::catalog::microsoft::Cloud;
+use crate::codec::{self, Format};
+use crate::model::{AuthMethod, AuthorizationMode, MacOs, PayloadScope, Policy, UnlockPolicy};
+use crate::spec::{self, Spec, UuidMode};
+use crate::{Error, Result};
+
+use super::report::eprint_findings;
+use super::{EXIT_OK, secret};
+
+const EXAMPLES: &str = "\
+Examples:
+  psso-profile generate --auth UserSecureEnclaveKey -o psso.mobileconfig
+  psso-profile generate --auth Password --min-macos 15 --org Contoso \\
+      --identifier com.contoso.platformsso --registration-token '{{DEVICEREGISTRATION}}'
+  psso-profile generate --min-macos 13 --auth Password --clouds commercial
+  psso-profile generate --extension-data AppPrefixAllowList=com.microsoft.,com.apple. \\
+      --extension-data browser_sso_interaction_enabled=1 --format json";
+
+/// Generate a Platform SSO configuration profile.
+///
+/// The profile carries the Microsoft Enterprise SSO plug-in payload with every
+/// setting Microsoft requires, for the fleet's oldest macOS. It is checked by the
+/// same rules as `validate` before anything is written: an error finding means
+/// exit 2 and no output.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct GenerateArgs {
+    /// Authentication method (Apple's spelling; case-insensitive, kebab-case accepted)
+    #[arg(long, value_name = "METHOD", ignore_case = true, default_value = "UserSecureEnclaveKey")]
+    auth: AuthMethod,
+    /// Oldest macOS of the fleet: 13 adds the deprecated top-level key macOS 13 reads
+    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = parse_macos)]
+    min_macos: MacOs,
+    /// PayloadOrganization of the profile and its payload
+    #[arg(long, value_name = "NAME")]
+    org: Option<String>,
+    /// PayloadIdentifier of the profile (the SSO payload gets `<identifier>.sso`)
+    #[arg(long, value_name = "ID", default_value = spec::DEFAULT_IDENTIFIER)]
+    identifier: String,
+    /// PayloadDisplayName of the profile
+    #[arg(long, value_name = "TEXT")]
+    display_name: Option<String>,
+    /// PayloadDescription of the profile
+    #[arg(long, value_name = "TEXT")]
+    description: Option<String>,
+    /// RegistrationToken, such as `{{DEVICEREGISTRATION}}` (kept literally for the MDM to substitute)
+    #[arg(long, value_name = "TOKEN", group = "token")]
+    registration_token: Option<String>,
+    /// Read the RegistrationToken from a file (`-` for stdin)
+    #[arg(long, value_name = "FILE", group = "token")]
+    registration_token_file: Option<PathBuf>,
+    /// Read the RegistrationToken from an environment variable
+    #[arg(long, value_name = "VAR", group = "token")]
+    registration_token_env: Option<String>,
+    /// PlatformSSO.AccountDisplayName: the organisation name in Platform SSO notifications
+    #[arg(long, value_name = "TEXT")]
+    account_display_name: Option<String>,
+    /// Token claim for the local account name (TokenToUserMapping.AccountName); Microsoft's
+    /// 2026 guide recommends `com.apple.PlatformSSO.AccountShortName`
+    #[arg(long, value_name = "CLAIM", default_value = spec::DEFAULT_ACCOUNT_NAME_CLAIM)]
+    account_name_claim: String,
+    /// Token claim for the local full name (TokenToUserMapping.FullName)
+    #[arg(long, value_name = "CLAIM", default_value = spec::DEFAULT_FULL_NAME_CLAIM)]
+    full_name_claim: String,
+    /// ExtensionData for the SSO plug-in, typed by its catalog; `KEY:TYPE=VALUE` (string,
+    /// integer, boolean) passes a key the catalog does not know
+    #[arg(long, value_name = "KEY=VALUE")]
+    extension_data: Vec<String>,
+    /// Microsoft clouds whose sign-in URLs to list; the commercial URLs are always listed
+    #[arg(long, value_name = "CLOUD", value_delimiter = ',', default_value = "commercial,china,us-government")]
+    clouds: Vec<Cloud>,
+    /// PayloadScope; shared device keys need `System`
+    #[arg(long, value_name = "SCOPE", ignore_case = true, default_value = "System")]
+    scope: PayloadScope,
+    /// PayloadUUIDs: derived from the identifiers (same input, same bytes) or random
+    #[arg(long, value_name = "MODE", default_value = "derived")]
+    uuid: UuidMode,
+    /// Set PayloadRemovalDisallowed
+    #[arg(long)]
+    removal_disallowed: bool,
+    /// PlatformSSO.EnableCreateUserAtLogin: create local accounts at the login window
+    #[arg(long)]
+    enable_create_user_at_login: bool,
+    /// PlatformSSO.EnableAuthorization: Entra accounts at authorization prompts (shared Macs)
+    #[arg(long)]
+    enable_authorization: bool,
+    /// PlatformSSO.NewUserAuthorizationMode (Microsoft supports Standard and Admin)
+    #[arg(long, value_name = "MODE", ignore_case = true)]
+    new_user_authorization_mode: Option<AuthorizationMode>,
+    /// PlatformSSO.UserAuthorizationMode (Microsoft supports Standard and Admin)
+    #[arg(long, value_name = "MODE", ignore_case = true)]
+    user_authorization_mode: Option<AuthorizationMode>,
+    /// PlatformSSO.AdministratorGroups (repeatable)
+    #[arg(long = "administrator-group", value_name = "GROUP")]
+    administrator_groups: Vec<String>,
+    /// PlatformSSO.AdditionalGroups (repeatable)
+    #[arg(long = "additional-group", value_name = "GROUP")]
+    additional_groups: Vec<String>,
+    /// PlatformSSO.AuthorizationGroups entry (repeatable)
+    #[arg(long = "authorization-group", value_name = "RIGHT=GROUP")]
+    authorization_groups: Vec<String>,
+    /// PlatformSSO.LoginFrequency in seconds (at least 3600)
+    #[arg(long, value_name = "SECONDS")]
+    login_frequency: Option<i64>,
+    /// PlatformSSO.FileVaultPolicy, comma-separated (default with Password on macOS 15+:
+    /// AttemptAuthentication)
+    #[arg(long, value_name = "POLICY", value_delimiter = ',', ignore_case = true)]
+    filevault_policy: Option<Vec<Policy>>,
+    /// PlatformSSO.LoginPolicy, comma-separated
+    #[arg(long, value_name = "POLICY", value_delimiter = ',', ignore_case = true)]
+    login_policy: Option<Vec<Policy>>,
+    /// PlatformSSO.UnlockPolicy, comma-separated
+    #[arg(long, value_name = "POLICY", value_delimiter = ',', ignore_case = true)]
+    unlock_policy: Option<Vec<UnlockPolicy>>,
+    /// PlatformSSO.OfflineGracePeriod
+    #[arg(long, value_name = "N")]
+    offline_grace_period: Option<i64>,
+    /// PlatformSSO.AuthenticationGracePeriod
+    #[arg(long, value_name = "N")]
+    authentication_grace_period: Option<i64>,
+    /// PlatformSSO.NonPlatformSSOAccounts: local accounts exempt from the policies (repeatable)
+    #[arg(long = "non-psso-account", value_name = "USER")]
+    non_psso_accounts: Vec<String>,
+    /// PlatformSSO.EnableRegistrationDuringSetup: register in Setup Assistant (macOS 26+)
+    #[arg(long)]
+    enable_registration_during_setup: bool,
+    /// PlatformSSO.EnableCreateFirstUserDuringSetup (macOS 26+; Microsoft: Password only)
+    #[arg(long, value_name = "BOOL")]
+    enable_create_first_user_during_setup: Option<bool>,
+    /// Output encoding
+    #[arg(long, value_name = "FORMAT", default_value = "xml")]
+    format: Format,
+    /// Output file (`-` for stdout); written atomically
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    output: PathBuf,
+    /// Overwrite the output file if it exists
+    #[arg(long)]
+    force: bool,
+}
+
+fn parse_macos(s: &str) -> Result<MacOs, String> {
+    s.parse::<MacOs>().map_err(|e| match e {
+        Error::InvalidValue { expected, .. } => format!("expected {expected}"),
+        other => other.to_string(),
+    })
+}
+
+impl GenerateArgs {
+    /// The validated spec these options describe.
+    fn to_spec(&self) -> Result<Spec> {
+        let registration_token = secret::read(
+            "registration-token",
+            self.registration_token.as_deref(),
+            self.registration_token_file.as_deref(),
+            self.registration_token_env.as_deref(),
+        )?;
+        let extension_data = self
+            .extension_data
+            .iter()
+            .map(|arg| spec::parse_extension_data(arg))
+            .collect::<Result<_>>()?;
+        let authorization_groups = self
+            .authorization_groups
+            .iter()
+            .map(|arg| {
+                arg.split_once('=')
+                    .filter(|(right, group)| !right.is_empty() && !group.is_empty())
+                    .map(|(right, group)| (right.to_string(), group.to_string()))
+                    .ok_or_else(|| Error::InvalidValue {
+                        key: "authorization-group".to_string(),
+                        value: arg.clone(),
+                        expected: "`RIGHT=GROUP`, such as `system.preferences=mac-admins`".to_string(),
+                    })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Spec {
+            auth: Some(self.auth),
+            min_macos: Some(self.min_macos),
+            org: self.org.clone(),
+            identifier: Some(self.identifier.clone()),
+            display_name: self.display_name.clone(),
+            description: self.description.clone(),
+            registration_token,
+            account_display_name: self.account_display_name.clone(),
+            account_name_claim: Some(self.account_name_claim.clone()),
+            full_name_claim: Some(self.full_name_claim.clone()),
+            clouds: Some(self.clouds.clone()),
+            scope: Some(self.scope),
+            uuid: Some(self.uuid),
+            removal_disallowed: self.removal_disallowed.then_some(true),
+            extension_data,
+            enable_create_user_at_login: self.enable_create_user_at_login.then_some(true),
+            enable_authorization: self.enable_authorization.then_some(true),
+            new_user_authorization_mode: self.new_user_authorization_mode,
+            user_authorization_mode: self.user_authorization_mode,
+            administrator_groups: self.administrator_groups.clone(),
+            additional_groups: self.additional_groups.clone(),
+            authorization_groups,
+            login_frequency: self.login_frequency,
+            filevault_policy: self.filevault_policy.clone(),
+            login_policy: self.login_policy.clone(),
+            unlock_policy: self.unlock_policy.clone(),
+            offline_grace_period: self.offline_grace_period,
+            authentication_grace_period: self.authentication_grace_period,
+            non_psso_accounts: self.non_psso_accounts.clone(),
+            enable_registration_during_setup: self.enable_registration_during_setup.then_some(true),
+            enable_create_first_user_during_setup: self.enable_create_first_user_during_setup,
+        })
+    }
+}
+
+pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
+    let label = if args.output.as_os_str() == "-" { "<generated>".to_string() } else { args.output.display().to_string() };
+    let generated = match args.to_spec()?.generate() {
+        Ok(generated) => generated,
+        Err(Error::Rejected { count, report }) => {
+            eprint_findings(&label, &report);
+            return Err(Error::Rejected { count, report });
+        }
+        Err(other) => return Err(other),
+    };
+    let bytes = codec::write(&generated.value, args.format)?;
+    codec::write_output(&args.output, &bytes, args.force)?;
+    eprint_findings(&label, &generated.report);
+    Ok(EXIT_OK)
+}
