@@ -151,11 +151,14 @@ pub fn parse(bytes: &[u8], origin: &Path) -> Result<Decoded> {
         });
     }
     let format = sniff(bytes).map_err(|detail| not_a_plist(detail.into(), None))?;
+    let text = format == InputFormat::Xml;
+    if text && let Err((detail, offset)) = check_xml_text(bytes) {
+        return Err(not_a_plist(detail, Some(Position::at(bytes, offset, true))));
+    }
     let built = match format {
         InputFormat::Binary => build(BinaryReader::new(Cursor::new(bytes))),
         _ => build(XmlReader::new(bytes)),
     };
-    let text = format == InputFormat::Xml;
     let value = built.map_err(|failure| match failure {
         BuildError::Plist(err) => {
             let (detail, offset) = describe_plist_error(&err);
@@ -213,6 +216,67 @@ fn sniff(bytes: &[u8]) -> Result<InputFormat, &'static str> {
         Some(0x30) => Err("it looks like DER data, but not a CMS signed-data envelope"),
         _ => Err("it is neither XML nor a binary property list (`bplist00`)"),
     }
+}
+
+/// Refuses what the `plist` crate's XML reader would silently drop: CDATA
+/// sections and entity references other than XML's five and character
+/// references. Comments and the DOCTYPE are skipped. Returns the message and
+/// the byte offset.
+fn check_xml_text(bytes: &[u8]) -> Result<(), (String, u64)> {
+    let find = |from: usize, needle: &[u8]| {
+        bytes
+            .get(from..)
+            .and_then(|rest| rest.windows(needle.len()).position(|w| w == needle))
+            .map(|p| from + p)
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' if bytes[i..].starts_with(b"<!--") => match find(i + 4, b"-->") {
+                Some(end) => i = end + 3,
+                None => return Ok(()), // unclosed: the parser reports it
+            },
+            b'<' if bytes[i..].starts_with(b"<![CDATA[") => {
+                return Err((
+                    "a CDATA section, which this reader cannot read; escape the text with `&amp;`, `&lt;` and `&gt;` instead".into(),
+                    i as u64,
+                ));
+            }
+            b'<' if bytes[i..].starts_with(b"<!DOCTYPE") => {
+                let close = find(i, b">").unwrap_or(bytes.len());
+                i = match find(i, b"[") {
+                    Some(open) if open < close => find(open, b"]>").map_or(bytes.len(), |e| e + 2),
+                    _ => close + 1,
+                };
+            }
+            b'&' => {
+                let end = bytes[i..].iter().take(40).position(|&b| b == b';');
+                let name = end.map(|e| &bytes[i + 1..i + e]);
+                match name {
+                    Some(b"amp" | b"lt" | b"gt" | b"quot" | b"apos") => {}
+                    Some(n) if n.first() == Some(&b'#') => {}
+                    Some(n) => {
+                        return Err((
+                            format!(
+                                "an unknown entity reference `&{};` (XML knows `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&apos;`)",
+                                String::from_utf8_lossy(n)
+                            ),
+                            i as u64,
+                        ));
+                    }
+                    None => {
+                        return Err((
+                            "a `&` that starts no entity reference; write it `&amp;`".into(),
+                            i as u64,
+                        ));
+                    }
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
 }
 
 /// The kind of a value, as named in messages: `array`, `string`...
@@ -326,7 +390,7 @@ fn build(
                 if stack.len() >= MAX_DEPTH {
                     return Err(BuildError::Limit(format!(
                         "dictionaries and arrays nest deeper than {MAX_DEPTH} levels, at {}",
-                        stack_path(&stack)
+                        super::path::KeyPath(&stack_path(&stack))
                     )));
                 }
                 if matches!(stack.last(), Some(Frame::Dict(_, None))) {
@@ -465,4 +529,338 @@ fn stack_path(stack: &[Frame]) -> String {
         }
     }
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(bytes: &[u8]) -> String {
+        parse(bytes, Path::new("p.mobileconfig"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    const PREFIX: &str = "`p.mobileconfig` is not a property list: ";
+
+    /// A binary plist from its objects (already encoded, references one byte
+    /// each); object 0 is the root.
+    fn bplist(objects: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = b"bplist00".to_vec();
+        let mut offsets = Vec::new();
+        for object in objects {
+            offsets.push(out.len() as u32);
+            out.extend_from_slice(object);
+        }
+        let table = out.len() as u64;
+        for offset in offsets {
+            out.extend_from_slice(&offset.to_be_bytes());
+        }
+        out.extend_from_slice(&[0; 6]);
+        out.push(4); // offset size
+        out.push(1); // reference size
+        out.extend_from_slice(&(objects.len() as u64).to_be_bytes());
+        out.extend_from_slice(&0u64.to_be_bytes());
+        out.extend_from_slice(&table.to_be_bytes());
+        out
+    }
+
+    /// An array object of one-byte references.
+    fn array(refs: &[u8]) -> Vec<u8> {
+        let mut out = if refs.len() < 15 {
+            vec![0xA0 | refs.len() as u8]
+        } else {
+            let mut v = vec![0xAF, 0x11];
+            v.extend_from_slice(&(refs.len() as u16).to_be_bytes());
+            v
+        };
+        out.extend_from_slice(refs);
+        out
+    }
+
+    #[test]
+    fn reads_xml_and_binary_profiles() {
+        let xml = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<dict>\n\t<key>A</key>\n\t<string>x &amp; &#65;</string>\n</dict>\n</plist>\n";
+        let decoded = parse(xml, Path::new("p")).unwrap();
+        assert_eq!(decoded.format, InputFormat::Xml);
+        let mut expected = Dictionary::new();
+        expected.insert("A".into(), Value::String("x & A".into()));
+        assert_eq!(decoded.value, Value::Dictionary(expected.clone()));
+
+        let mut binary = Vec::new();
+        Value::Dictionary(expected.clone())
+            .to_writer_binary(&mut binary)
+            .unwrap();
+        let decoded = parse(&binary, Path::new("p")).unwrap();
+        assert_eq!(decoded.format, InputFormat::Binary);
+        assert_eq!(decoded.value, Value::Dictionary(expected));
+
+        // A UTF-8 byte order mark and leading white space are fine.
+        let decoded = parse(b"\xEF\xBB\xBF \n<plist><dict/></plist>", Path::new("p")).unwrap();
+        assert_eq!(decoded.value, Value::Dictionary(Dictionary::new()));
+    }
+
+    #[test]
+    fn empty_input_has_its_own_message() {
+        let expected = "`p.mobileconfig` is empty; expected a configuration profile (an XML, binary or CMS-signed property list)";
+        assert_eq!(err(b""), expected);
+        assert_eq!(err(b" \n\t"), expected);
+    }
+
+    #[test]
+    fn signed_profiles_are_recognised() {
+        let mut der = vec![
+            0x30, 0x80, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02,
+        ];
+        der.extend_from_slice(&[0xA0, 0x80, 0x30, 0x80]);
+        assert_eq!(
+            err(&der),
+            "`p.mobileconfig` is a CMS-signed profile; reading signed profiles needs the signing module, which this build does not have yet"
+        );
+        // DER that is not signed data (here: a certificate-like SEQUENCE).
+        assert_eq!(
+            err(&[0x30, 0x82, 0x01, 0x0A, 0x02, 0x01, 0x01]),
+            format!("{PREFIX}it looks like DER data, but not a CMS signed-data envelope")
+        );
+    }
+
+    #[test]
+    fn what_is_not_xml_or_binary_is_named() {
+        assert_eq!(
+            err(b"{ PayloadType = Configuration; }"),
+            format!(
+                "{PREFIX}it looks like an OpenStep (text) property list; a configuration profile is an XML or binary property list"
+            )
+        );
+        assert_eq!(
+            err(b"hello"),
+            format!("{PREFIX}it is neither XML nor a binary property list (`bplist00`)")
+        );
+        assert_eq!(
+            err(b"bplist15\x00\x00"),
+            format!(
+                "{PREFIX}only version 00 of the binary property list format (`bplist00`) is read"
+            )
+        );
+        assert_eq!(
+            err(b"\xFF\xFE<\x00p\x00"),
+            format!("{PREFIX}the text is UTF-16; save the profile as UTF-8")
+        );
+    }
+
+    #[test]
+    fn xml_errors_give_line_column_and_byte() {
+        let mismatched = b"<?xml version=\"1.0\"?>\n<plist version=\"1.0\">\n<dict>\n\t<key>a</key>\n\t<string>x</dict>\n</plist>\n";
+        assert_eq!(
+            err(mismatched),
+            format!("{PREFIX}the XML is malformed (at line 5, column 18, byte 82)")
+        );
+        assert_eq!(
+            err(b"<html><body>hi</body></html>"),
+            format!(
+                "{PREFIX}an element that is not part of a property list (expected `plist`, `dict`, `key`, `array`, `string`, `data`, `date`, `integer`, `real`, `true` or `false`) (at line 1, column 7, byte 6)"
+            )
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>a</key><data>!!!</data></dict></plist>"),
+            format!("{PREFIX}a `data` element is not valid base64 (at line 1, column 42, byte 41)")
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>a</key><date>yesterday</date></dict></plist>"),
+            format!(
+                "{PREFIX}a `date` element is not a date like `2025-01-31T12:00:00Z` (at line 1, column 48, byte 47)"
+            )
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>a</key><integer>1.5</integer></dict></plist>"),
+            format!(
+                "{PREFIX}an `integer` element is not a 64-bit integer (at line 1, column 48, byte 47)"
+            )
+        );
+        assert_eq!(
+            err("<plist><dict><key>é</key><real>x</real></dict></plist>".as_bytes()),
+            format!("{PREFIX}a `real` element is not a number (at line 1, column 40, byte 40)")
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>a</key><string>\xff</string></dict></plist>"),
+            format!(
+                "{PREFIX}the XML holds invalid UTF-8 or an invalid escape (at line 1, column 35, byte 34)"
+            )
+        );
+    }
+
+    #[test]
+    fn structure_errors_name_the_key_path() {
+        assert_eq!(
+            err(b"<plist><dict><key>a</key></dict></plist>"),
+            format!("{PREFIX}`a` has no value")
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>A</key><array><dict><key>b</key><true/><integer>1</integer></dict></array></dict></plist>"),
+            format!("{PREFIX}in `A[0]`, an integer appears where a key is expected")
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>k</key><true/><array/></dict></plist>"),
+            format!("{PREFIX}in the root, a dictionary or array appears where a key is expected")
+        );
+        assert_eq!(
+            err(b"<plist><dict/><dict/></plist>"),
+            format!("{PREFIX}content follows the end of the property list")
+        );
+        assert_eq!(
+            err(b"<?xml version=\"1.0\"?>\n"),
+            format!("{PREFIX}it holds no value (at line 2, column 1, byte 22)")
+        );
+        assert_eq!(
+            err(b"<plist>\n<dict>\n<key>A</key>\n<array>\n"),
+            format!(
+                "{PREFIX}the input ends inside `A[0]` before every dictionary and array is closed (at line 5, column 1, byte 36)"
+            )
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>a</key><str"),
+            format!("{PREFIX}the input ends too early (at line 1, column 30, byte 29)")
+        );
+    }
+
+    #[test]
+    fn what_the_xml_reader_would_drop_is_refused() {
+        assert_eq!(
+            err(b"<plist><dict><key>a</key><string>&foo;</string></dict></plist>"),
+            format!(
+                "{PREFIX}an unknown entity reference `&foo;` (XML knows `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&apos;`) (at line 1, column 34, byte 33)"
+            )
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>a</key><string><![CDATA[x]]></string></dict></plist>"),
+            format!(
+                "{PREFIX}a CDATA section, which this reader cannot read; escape the text with `&amp;`, `&lt;` and `&gt;` instead (at line 1, column 34, byte 33)"
+            )
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>a & b</key><true/></dict></plist>"),
+            format!(
+                "{PREFIX}a `&` that starts no entity reference; write it `&amp;` (at line 1, column 21, byte 20)"
+            )
+        );
+        // In comments and the DOCTYPE they are harmless.
+        let ok =
+            b"<!DOCTYPE plist [ <!ENTITY x \"&y;\"> ]><!-- &z; <![CDATA[ --><plist><dict/></plist>";
+        assert!(parse(ok, Path::new("p")).is_ok());
+    }
+
+    #[test]
+    fn a_root_that_is_not_a_dictionary_is_refused() {
+        assert_eq!(
+            err(b"<plist><array/></plist>"),
+            "`p.mobileconfig` is not a configuration profile: its root is an array, expected a dictionary"
+        );
+        assert_eq!(
+            err(b"<plist><string>x</string></plist>"),
+            "`p.mobileconfig` is not a configuration profile: its root is a string, expected a dictionary"
+        );
+        let Err(Error::NotADictionary { found, .. }) =
+            parse(&bplist(&[vec![0x09]]), Path::new("p"))
+        else {
+            panic!("expected NotADictionary");
+        };
+        assert_eq!(found, "boolean");
+    }
+
+    #[test]
+    fn binary_errors_give_the_byte_offset() {
+        assert_eq!(
+            err(b"bplist00\xd1\x01\x02"),
+            format!("{PREFIX}the input ends too early (at byte 0)")
+        );
+        let mut zeros = b"bplist00".to_vec();
+        zeros.extend([0u8; 40]);
+        assert_eq!(
+            err(&zeros),
+            format!("{PREFIX}the binary trailer is corrupt (at byte 16)")
+        );
+        // An array that contains itself.
+        assert_eq!(
+            err(&bplist(&[array(&[0])])),
+            format!("{PREFIX}an array or dictionary contains itself (at byte 8)")
+        );
+        // A reference past the object table.
+        assert_eq!(
+            err(&bplist(&[array(&[7])])),
+            format!("{PREFIX}an object reference points past the object table (at byte 8)")
+        );
+    }
+
+    #[test]
+    fn deep_xml_nesting_is_refused_without_overflowing_the_stack() {
+        let depth = 100_000;
+        let mut xml = b"<plist>".to_vec();
+        xml.extend(b"<array>".repeat(depth));
+        xml.extend(b"</array>".repeat(depth));
+        xml.extend(b"</plist>");
+        let expected = format!(
+            "`p.mobileconfig` is too complex to be a configuration profile: dictionaries and arrays nest deeper than 128 levels, at `{}`",
+            "[0]".repeat(128)
+        );
+        assert_eq!(err(&xml), expected);
+        // 128 levels are read.
+        let mut ok = b"<plist><dict><key>k</key>".to_vec();
+        ok.extend(b"<array>".repeat(MAX_DEPTH - 1));
+        ok.extend(b"</array>".repeat(MAX_DEPTH - 1));
+        ok.extend(b"</dict></plist>");
+        assert!(parse(&ok, Path::new("p")).is_ok());
+    }
+
+    #[test]
+    fn deep_binary_nesting_is_refused() {
+        let objects: Vec<Vec<u8>> = (0..200u8)
+            .map(|i| if i < 199 { array(&[i + 1]) } else { vec![0x09] })
+            .collect();
+        assert!(err(&bplist(&objects)).contains("nest deeper than 128 levels"));
+    }
+
+    #[test]
+    fn shared_objects_cannot_expand_without_bound() {
+        // Thirty arrays, each referencing the next twice: 2^30 values once expanded.
+        let mut objects: Vec<Vec<u8>> = (0..30u8).map(|i| array(&[i + 1, i + 1])).collect();
+        objects.push(vec![0x51, b'x']);
+        assert_eq!(
+            err(&bplist(&objects)),
+            "`p.mobileconfig` is too complex to be a configuration profile: it holds more than 1000000 values"
+        );
+        // One 100 KB data object referenced 1000 times: 100 MB once expanded.
+        let mut data = vec![0x4F, 0x12];
+        data.extend_from_slice(&100_000u32.to_be_bytes());
+        data.resize(data.len() + 100_000, 0xAB);
+        let refs = vec![1u8; 1000];
+        let objects = vec![array(&refs), data];
+        assert_eq!(
+            err(&bplist(&objects)),
+            "`p.mobileconfig` is too complex to be a configuration profile: its strings and data add up to more than 64 MiB"
+        );
+    }
+
+    #[test]
+    fn read_file_names_missing_files() {
+        let err = read_file(Path::new("/nonexistent/x.mobileconfig")).unwrap_err();
+        assert_eq!(err.to_string(), "cannot read `/nonexistent/x.mobileconfig`");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.mobileconfig");
+        std::fs::write(&path, b"<plist><dict/></plist>").unwrap();
+        assert_eq!(read_file(&path).unwrap().format, InputFormat::Xml);
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\ncé\nx".as_bytes();
+        assert_eq!(Position::at(text, 0, true).line_column, Some((1, 1)));
+        assert_eq!(Position::at(text, 3, true).line_column, Some((2, 1)));
+        assert_eq!(Position::at(text, 6, true).line_column, Some((2, 3)));
+        assert_eq!(Position::at(text, 999, true).line_column, Some((3, 2)));
+        assert_eq!(Position::at(text, 5, false).to_string(), "byte 5");
+        assert_eq!(
+            Position::at(text, 3, true).to_string(),
+            "line 2, column 1, byte 3"
+        );
+    }
 }
