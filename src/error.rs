@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Everything that can stop an operation of this crate.
 ///
 /// Findings of the rule engine are not errors: they are data in a
-/// [`Report`](crate::rules::Report). An `Error` means an input could not be
+/// `Report` of the rule engine. An `Error` means an input could not be
 /// read, a value could not be used, or an output could not be written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -42,6 +42,50 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// An input holds no bytes (or only white space).
+    #[error("`{}` is empty; expected a configuration profile (an XML, binary or CMS-signed property list)", path.display())]
+    EmptyInput {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+    },
+    /// An input is not an XML or binary property list.
+    #[error("`{}` is not a property list: {detail}{}", path.display(), position_suffix(position.as_ref()))]
+    NotAPlist {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// What the parser found wrong.
+        detail: String,
+        /// Where, when the parser says.
+        position: Option<crate::codec::Position>,
+    },
+    /// An input is a property list whose root is not a dictionary.
+    #[error("`{}` is not a configuration profile: its root is {} {found}, expected a dictionary", path.display(), article(found))]
+    NotADictionary {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// The kind of the root: `array`, `string`, `integer`...
+        found: &'static str,
+    },
+    /// An input is a CMS-signed profile, which this build cannot unwrap.
+    #[error("`{}` is a CMS-signed profile; reading signed profiles needs the signing module, which this build does not have yet", path.display())]
+    SignedProfile {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+    },
+    /// An input nests too deep or holds too much to be a configuration profile.
+    #[error("`{}` is too complex to be a configuration profile: {detail}", path.display())]
+    TooComplex {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// Which bound it passed.
+        detail: String,
+    },
+    /// A folder given as input holds no profile.
+    #[error("`{}` holds no `*.mobileconfig` file", path.display())]
+    NoProfiles {
+        /// The folder.
+        path: PathBuf,
+    },
     /// A value given for a setting is not one it accepts.
     #[error("invalid value `{value}` for `{key}`: expected {expected}")]
     InvalidValue {
@@ -75,6 +119,18 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+fn position_suffix(position: Option<&crate::codec::Position>) -> String {
+    position.map_or_else(String::new, |p| format!(" (at {p})"))
+}
+
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// `Result` with this crate's [`Error`].

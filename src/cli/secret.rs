@@ -1,6 +1,6 @@
 //! Secrets given on the command line: a value, a file, or an environment variable.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::{Error, Result};
 
@@ -27,9 +27,4 @@ pub(crate) fn read(option: &str, value: Option<&str>, file: Option<&Path>, env: 
         });
     }
     Ok(None)
-}
-
-/// A path for messages about standard input.
-pub(crate) fn display_path(path: &Path) -> String {
-    if path == PathBuf::from("-") { "<stdin>".to_string() } else { path.display().to_string() }
 }
