@@ -103,7 +103,7 @@ pub enum Error {
         message: String,
     },
     /// A generated profile broke rules at error level; nothing was written.
-    #[error("the generated profile breaks {count} rule(s) at error level; nothing was written")]
+    #[error("the generated profile has {count} error finding(s); nothing was written")]
     Rejected {
         /// The number of error findings.
         count: usize,

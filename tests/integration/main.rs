@@ -2,3 +2,6 @@
 //! One test binary (`autotests = false`), one file per area.
 
 mod support;
+mod generate;
+mod golden;
+mod catalog;

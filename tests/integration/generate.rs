@@ -1,0 +1,246 @@
+//! `psso-profile generate`: golden files per method and target, exit codes and
+//! messages, output files, and an independent checker.
+
+use predicates::prelude::*;
+
+use crate::golden::assert_golden;
+use crate::support::{bin, have_tool, shared_reference};
+
+const METHODS: [&str; 3] = ["Password", "UserSecureEnclaveKey", "SmartCard"];
+const TARGETS: [&str; 4] = ["13", "14", "15", "26"];
+
+fn generate(args: &[&str]) -> assert_cmd::assert::Assert {
+    bin().arg("generate").args(args).assert()
+}
+
+fn stdout_of(args: &[&str]) -> Vec<u8> {
+    generate(args).success().get_output().stdout.clone()
+}
+
+#[test]
+fn golden_file_per_method_and_target() {
+    for auth in METHODS {
+        for min in TARGETS {
+            if auth == "SmartCard" && min == "13" {
+                continue;
+            }
+            let out = generate(&["--auth", auth, "--min-macos", min]).success().stderr("").get_output().stdout.clone();
+            assert_golden(&format!("generate-{auth}-macos{min}.mobileconfig"), &out);
+        }
+    }
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    let args = ["--auth", "Password", "--min-macos", "15", "--org", "Contoso", "--registration-token", "{{DEVICEREGISTRATION}}"];
+    assert_eq!(stdout_of(&args), stdout_of(&args));
+}
+
+#[test]
+fn random_uuids_differ_between_runs() {
+    assert_ne!(stdout_of(&["--uuid", "random"]), stdout_of(&["--uuid", "random"]));
+}
+
+#[test]
+fn smart_card_on_macos_13_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.mobileconfig");
+    generate(&["--auth", "SmartCard", "--min-macos", "13", "-o", out.to_str().unwrap()])
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error[sso.auth-method.macos13] PayloadContent[0].PlatformSSO.AuthenticationMethod\n  is `SmartCard`, which macOS 13 does not have",
+        ))
+        .stderr(predicate::str::contains(
+            "psso-profile: error: the generated profile has 2 error finding(s); nothing was written",
+        ));
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file is left");
+}
+
+#[test]
+fn unknown_auth_lists_the_choices() {
+    generate(&["--auth", "UserSecureEnclave"])
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'UserSecureEnclave' for '--auth <METHOD>'"))
+        .stderr(predicate::str::contains("[possible values: Password, UserSecureEnclaveKey, SmartCard]"));
+}
+
+#[test]
+fn auth_is_case_insensitive_and_accepts_kebab_case() {
+    let apple = stdout_of(&["--auth", "UserSecureEnclaveKey"]);
+    assert_eq!(stdout_of(&["--auth", "usersecureenclavekey"]), apple);
+    assert_eq!(stdout_of(&["--auth", "user-secure-enclave-key"]), apple);
+    assert_eq!(stdout_of(&[]), apple, "UserSecureEnclaveKey is the default");
+}
+
+#[test]
+fn unknown_min_macos_is_a_usage_error() {
+    generate(&["--min-macos", "12"])
+        .code(2)
+        .stderr(predicate::str::contains("invalid value '12' for '--min-macos <VERSION>': expected one of 13, 14, 15, 26"));
+}
+
+#[test]
+fn output_file_is_not_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("psso.mobileconfig");
+    let path = out.to_str().unwrap();
+    generate(&["-o", path]).success().stdout("");
+    let first = std::fs::read(&out).unwrap();
+    generate(&["--auth", "Password", "-o", path])
+        .code(2)
+        .stderr(format!("psso-profile: error: `{path}` already exists; pass --force to overwrite it\n"));
+    assert_eq!(std::fs::read(&out).unwrap(), first);
+    generate(&["--auth", "Password", "-o", path, "--force"]).success();
+    assert_ne!(std::fs::read(&out).unwrap(), first);
+}
+
+#[test]
+fn output_into_a_missing_folder_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing/psso.mobileconfig");
+    generate(&["-o", out.to_str().unwrap()])
+        .code(2)
+        .stderr(predicate::str::starts_with(format!("psso-profile: error: cannot write `{}`: ", out.display())));
+}
+
+#[test]
+fn binary_and_json_formats() {
+    let xml = stdout_of(&[]);
+    let binary = stdout_of(&["--format", "binary"]);
+    assert!(binary.starts_with(b"bplist00"));
+    let from_xml = plist::Value::from_reader(std::io::Cursor::new(&xml)).unwrap();
+    let from_binary = plist::Value::from_reader(std::io::Cursor::new(&binary)).unwrap();
+    assert_eq!(from_xml, from_binary);
+    assert_golden("generate-default.json", &stdout_of(&["--format", "json"]));
+}
+
+#[test]
+fn registration_token_from_value_file_and_env() {
+    let token = "{{DEVICEREGISTRATION}}";
+    let direct = stdout_of(&["--registration-token", token]);
+    assert!(String::from_utf8_lossy(&direct).contains("<key>RegistrationToken</key>\n\t\t\t<string>{{DEVICEREGISTRATION}}</string>"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    assert_eq!(stdout_of(&["--registration-token-file", file.to_str().unwrap()]), direct);
+    let from_env = bin()
+        .args(["generate", "--registration-token-env", "PSSO_TEST_TOKEN"])
+        .env("PSSO_TEST_TOKEN", token)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(from_env, direct);
+    bin()
+        .args(["generate", "--registration-token-env", "PSSO_TEST_TOKEN_UNSET"])
+        .env_remove("PSSO_TEST_TOKEN_UNSET")
+        .assert()
+        .code(2)
+        .stderr("psso-profile: error: invalid value `PSSO_TEST_TOKEN_UNSET` for `registration-token-env`: expected the name of a set environment variable holding UTF-8 text\n");
+    generate(&["--registration-token-file", "/nonexistent/token"])
+        .code(2)
+        .stderr(predicate::str::starts_with("psso-profile: error: cannot read `/nonexistent/token`: "));
+    generate(&["--registration-token", "a", "--registration-token-env", "B"])
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn extension_data_is_typed() {
+    let out = stdout_of(&["--extension-data", "browser_sso_interaction_enabled=1", "--extension-data", "AppPrefixAllowList=com.microsoft.,com.apple."]);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("<key>browser_sso_interaction_enabled</key>\n\t\t\t\t<integer>1</integer>"), "{text}");
+    assert!(text.contains("<key>AppPrefixAllowList</key>\n\t\t\t\t<string>com.microsoft.,com.apple.</string>"), "{text}");
+    generate(&["--extension-data", "browser_sso_interaction_enabled=yes"]).code(2).stderr(
+        "psso-profile: error: invalid value `yes` for `ExtensionData.browser_sso_interaction_enabled`: expected an integer, 0 or 1\n",
+    );
+    generate(&["--extension-data", "tenant_id=x"])
+        .code(2)
+        .stderr(predicate::str::contains("or a type for another key, as in `tenant_id:string=VALUE`"));
+}
+
+#[test]
+fn shared_mac_settings_and_authorization_groups() {
+    let out = stdout_of(&[
+        "--auth", "Password", "--enable-authorization", "--enable-create-user-at-login",
+        "--new-user-authorization-mode", "standard", "--user-authorization-mode", "Standard",
+        "--authorization-group", "system.preferences=mac-admins",
+    ]);
+    let text = String::from_utf8(out).unwrap();
+    for needle in [
+        "<key>EnableAuthorization</key>\n\t\t\t\t<true/>",
+        "<key>EnableCreateUserAtLogin</key>\n\t\t\t\t<true/>",
+        "<key>NewUserAuthorizationMode</key>\n\t\t\t\t<string>Standard</string>",
+        "<key>system.preferences</key>\n\t\t\t\t\t<string>mac-admins</string>",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+    generate(&["--authorization-group", "nogroup"])
+        .code(2)
+        .stderr("psso-profile: error: invalid value `nogroup` for `authorization-group`: expected `RIGHT=GROUP`, such as `system.preferences=mac-admins`\n");
+}
+
+#[test]
+fn warnings_are_printed_but_do_not_fail() {
+    generate(&["--min-macos", "14", "--auth", "Password", "--filevault-policy", "AttemptAuthentication"])
+        .success()
+        .stderr(predicate::str::contains(
+            "<generated>: warning[schema.newer-than-target] PayloadContent[0].PlatformSSO.FileVaultPolicy\n  was introduced in macOS 15.0; Macs of the fleet on macOS 14 ignore it",
+        ));
+    generate(&["--clouds", "commercial"])
+        .success()
+        .stderr(predicate::str::contains("warning[sso.urls.sovereign]"));
+}
+
+#[test]
+fn refused_settings_name_the_rule() {
+    generate(&["--login-frequency", "60"])
+        .code(2)
+        .stderr(predicate::str::contains("error[schema.range] PayloadContent[0].PlatformSSO.LoginFrequency\n  is 60; Apple's minimum is 3600"));
+    generate(&["--scope", "User"])
+        .code(2)
+        .stderr(predicate::str::contains("error[profile.scope-user] PayloadScope"));
+    generate(&["--identifier", "com.contoso psso"])
+        .code(2)
+        .stderr(predicate::str::contains("invalid value `com.contoso psso` for `PayloadIdentifier`"));
+}
+
+/// Every generated profile passes an independent checker written in Python against
+/// Apple's YAML schema and Microsoft's table (tests/checker/psso_check.py).
+#[test]
+fn independent_checker_accepts_every_method_and_target() {
+    let test = "independent_checker_accepts_every_method_and_target";
+    let Some(schema) = shared_reference("apple-device-management/com.apple.extensiblesso.yaml", test) else {
+        return;
+    };
+    if !have_tool("python3", test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for auth in METHODS {
+        for min in TARGETS {
+            if auth == "SmartCard" && min == "13" {
+                continue;
+            }
+            let file = dir.path().join(format!("{auth}-{min}.mobileconfig"));
+            generate(&["--auth", auth, "--min-macos", min, "--registration-token", "{{DEVICEREGISTRATION}}", "-o", file.to_str().unwrap()]).success();
+            let checker = std::process::Command::new("python3")
+                .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/checker/psso_check.py"))
+                .arg("--schema-dir")
+                .arg(schema.parent().unwrap())
+                .args(["--min-macos", min])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                checker.status.success(),
+                "{auth} {min}: {}{}",
+                String::from_utf8_lossy(&checker.stdout),
+                String::from_utf8_lossy(&checker.stderr)
+            );
+        }
+    }
+}
