@@ -7,7 +7,6 @@ pub mod cli;
 pub mod codec;
 pub mod error;
 
-
 pub mod catalog;
 pub mod model;
 pub mod rules;

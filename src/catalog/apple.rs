@@ -156,7 +156,13 @@ const fn v(major: u16, minor: u16) -> MacOsVersion {
 
 /// A key with the usual defaults: optional, no rangelist, user channel allowed,
 /// from Apple's schema.
-const fn key(scope: Scope, path: &'static str, kind: Kind, introduced: MacOsVersion, summary: &'static str) -> AppleKey {
+const fn key(
+    scope: Scope,
+    path: &'static str,
+    kind: Kind,
+    introduced: MacOsVersion,
+    summary: &'static str,
+) -> AppleKey {
     AppleKey {
         scope,
         path,
@@ -175,19 +181,34 @@ const fn key(scope: Scope, path: &'static str, kind: Kind, introduced: MacOsVers
 }
 
 const fn required(k: AppleKey) -> AppleKey {
-    AppleKey { required: true, ..k }
+    AppleKey {
+        required: true,
+        ..k
+    }
 }
 const fn allowed(k: AppleKey, values: &'static [&'static str]) -> AppleKey {
-    AppleKey { allowed: values, ..k }
+    AppleKey {
+        allowed: values,
+        ..k
+    }
 }
 const fn items(k: AppleKey, item: Kind) -> AppleKey {
-    AppleKey { item: Some(item), ..k }
+    AppleKey {
+        item: Some(item),
+        ..k
+    }
 }
 const fn default(k: AppleKey, value: &'static str) -> AppleKey {
-    AppleKey { default: Some(value), ..k }
+    AppleKey {
+        default: Some(value),
+        ..k
+    }
 }
 const fn documented(k: AppleKey) -> AppleKey {
-    AppleKey { source: Source::AppleDocumentation, ..k }
+    AppleKey {
+        source: Source::AppleDocumentation,
+        ..k
+    }
 }
 
 use Kind::{Array, Boolean, Data, Date, Dictionary, Integer, Real, String as Str};
@@ -211,84 +232,609 @@ const AUTHORIZATION_MODES: &[&str] = &["Standard", "Admin", "Groups"];
 /// Every key Apple defines for a Platform SSO profile.
 pub static KEYS: &[AppleKey] = &[
     // The outer profile.
-    required(key(Profile, "PayloadIdentifier", Str, v(10, 7), "Reverse-DNS identifier; decides whether an install replaces an existing profile.")),
-    required(key(Profile, "PayloadUUID", Str, v(10, 7), "Globally unique identifier of the profile.")),
-    required(allowed(key(Profile, "PayloadType", Str, v(10, 7), "The type of payload; only `Configuration`."), &["Configuration"])),
-    required(allowed(key(Profile, "PayloadVersion", Integer, v(10, 7), "The version of the profile format; only 1."), &["1"])),
-    default(key(Profile, "IsEncrypted", Boolean, v(10, 7), "Whether the payloads are encrypted."), "false"),
-    required(items(key(Profile, "PayloadContent", Array, v(10, 7), "The payload dictionaries."), Dictionary)),
-    key(Profile, "EncryptedPayloadContent", Data, v(10, 7), "The encrypted payloads, when `IsEncrypted` is true."),
-    key(Profile, "PayloadDescription", Str, v(10, 7), "Description shown on the profile's detail screen."),
-    key(Profile, "PayloadDisplayName", Str, v(10, 7), "Name shown on the profile's detail screen."),
-    default(key(Profile, "HasRemovalPasscode", Boolean, v(10, 7), "Whether a removal passcode is present."), "false"),
-    key(Profile, "PayloadOrganization", Str, v(10, 7), "The organisation that issued the profile."),
-    default(key(Profile, "PayloadRemovalDisallowed", Boolean, v(10, 7), "Prevents removal of a manually installed profile; MDM profiles are never removable by the user."), "false"),
-    allowed(key(Profile, "PayloadScope", Str, v(10, 8), "Whether the profile installs for the system (device channel) or a user."), &["System", "User"]),
-    key(Profile, "RemovalDate", Date, v(10, 7), "When the profile is removed automatically."),
-    key(Profile, "DurationUntilRemoval", Real, v(10, 7), "Seconds until the profile is removed automatically."),
-    key(Profile, "PayloadExpirationDate", Date, v(10, 7), "When the profile stops being valid."),
-    default(allowed(key(Profile, "TargetDeviceType", Integer, v(10, 15), "The platform the profile is for; 5 is Mac."), &["0", "1", "2", "3", "4", "5", "6"]), "0"),
-    items(key(Profile, "ConsentText", Dictionary, v(10, 7), "Agreement shown before installation, by BCP 47 language."), Str),
+    required(key(
+        Profile,
+        "PayloadIdentifier",
+        Str,
+        v(10, 7),
+        "Reverse-DNS identifier; decides whether an install replaces an existing profile.",
+    )),
+    required(key(
+        Profile,
+        "PayloadUUID",
+        Str,
+        v(10, 7),
+        "Globally unique identifier of the profile.",
+    )),
+    required(allowed(
+        key(
+            Profile,
+            "PayloadType",
+            Str,
+            v(10, 7),
+            "The type of payload; only `Configuration`.",
+        ),
+        &["Configuration"],
+    )),
+    required(allowed(
+        key(
+            Profile,
+            "PayloadVersion",
+            Integer,
+            v(10, 7),
+            "The version of the profile format; only 1.",
+        ),
+        &["1"],
+    )),
+    default(
+        key(
+            Profile,
+            "IsEncrypted",
+            Boolean,
+            v(10, 7),
+            "Whether the payloads are encrypted.",
+        ),
+        "false",
+    ),
+    required(items(
+        key(
+            Profile,
+            "PayloadContent",
+            Array,
+            v(10, 7),
+            "The payload dictionaries.",
+        ),
+        Dictionary,
+    )),
+    key(
+        Profile,
+        "EncryptedPayloadContent",
+        Data,
+        v(10, 7),
+        "The encrypted payloads, when `IsEncrypted` is true.",
+    ),
+    key(
+        Profile,
+        "PayloadDescription",
+        Str,
+        v(10, 7),
+        "Description shown on the profile's detail screen.",
+    ),
+    key(
+        Profile,
+        "PayloadDisplayName",
+        Str,
+        v(10, 7),
+        "Name shown on the profile's detail screen.",
+    ),
+    default(
+        key(
+            Profile,
+            "HasRemovalPasscode",
+            Boolean,
+            v(10, 7),
+            "Whether a removal passcode is present.",
+        ),
+        "false",
+    ),
+    key(
+        Profile,
+        "PayloadOrganization",
+        Str,
+        v(10, 7),
+        "The organisation that issued the profile.",
+    ),
+    default(
+        key(
+            Profile,
+            "PayloadRemovalDisallowed",
+            Boolean,
+            v(10, 7),
+            "Prevents removal of a manually installed profile; MDM profiles are never removable by the user.",
+        ),
+        "false",
+    ),
+    allowed(
+        key(
+            Profile,
+            "PayloadScope",
+            Str,
+            v(10, 8),
+            "Whether the profile installs for the system (device channel) or a user.",
+        ),
+        &["System", "User"],
+    ),
+    key(
+        Profile,
+        "RemovalDate",
+        Date,
+        v(10, 7),
+        "When the profile is removed automatically.",
+    ),
+    key(
+        Profile,
+        "DurationUntilRemoval",
+        Real,
+        v(10, 7),
+        "Seconds until the profile is removed automatically.",
+    ),
+    key(
+        Profile,
+        "PayloadExpirationDate",
+        Date,
+        v(10, 7),
+        "When the profile stops being valid.",
+    ),
+    default(
+        allowed(
+            key(
+                Profile,
+                "TargetDeviceType",
+                Integer,
+                v(10, 15),
+                "The platform the profile is for; 5 is Mac.",
+            ),
+            &["0", "1", "2", "3", "4", "5", "6"],
+        ),
+        "0",
+    ),
+    items(
+        key(
+            Profile,
+            "ConsentText",
+            Dictionary,
+            v(10, 7),
+            "Agreement shown before installation, by BCP 47 language.",
+        ),
+        Str,
+    ),
     // Keys common to every payload.
-    required(key(Payload, "PayloadIdentifier", Str, v(10, 7), "Reverse-DNS identifier of the payload, unique within the profile.")),
-    required(key(Payload, "PayloadUUID", Str, v(10, 7), "Globally unique identifier of the payload.")),
-    required(key(Payload, "PayloadType", Str, v(10, 7), "The payload's type, here `com.apple.extensiblesso`.")),
-    required(allowed(key(Payload, "PayloadVersion", Integer, v(10, 7), "The payload's version; only 1."), &["1"])),
-    key(Payload, "PayloadDescription", Str, v(10, 7), "Description of the payload."),
-    key(Payload, "PayloadDisplayName", Str, v(10, 7), "Name of the payload."),
-    key(Payload, "PayloadOrganization", Str, v(10, 7), "The organisation that issued the payload."),
+    required(key(
+        Payload,
+        "PayloadIdentifier",
+        Str,
+        v(10, 7),
+        "Reverse-DNS identifier of the payload, unique within the profile.",
+    )),
+    required(key(
+        Payload,
+        "PayloadUUID",
+        Str,
+        v(10, 7),
+        "Globally unique identifier of the payload.",
+    )),
+    required(key(
+        Payload,
+        "PayloadType",
+        Str,
+        v(10, 7),
+        "The payload's type, here `com.apple.extensiblesso`.",
+    )),
+    required(allowed(
+        key(
+            Payload,
+            "PayloadVersion",
+            Integer,
+            v(10, 7),
+            "The payload's version; only 1.",
+        ),
+        &["1"],
+    )),
+    key(
+        Payload,
+        "PayloadDescription",
+        Str,
+        v(10, 7),
+        "Description of the payload.",
+    ),
+    key(
+        Payload,
+        "PayloadDisplayName",
+        Str,
+        v(10, 7),
+        "Name of the payload.",
+    ),
+    key(
+        Payload,
+        "PayloadOrganization",
+        Str,
+        v(10, 7),
+        "The organisation that issued the payload.",
+    ),
     // com.apple.extensiblesso.
-    required(key(Sso, "ExtensionIdentifier", Str, v(10, 15), "Bundle identifier of the SSO app extension.")),
-    key(Sso, "TeamIdentifier", Str, v(10, 15), "Team identifier of the SSO app extension; required on macOS."),
-    required(allowed(key(Sso, "Type", Str, v(10, 15), "The type of SSO: `Redirect` (URLs) or `Credential` (hosts)."), &["Credential", "Redirect"])),
-    key(Sso, "Realm", Str, v(10, 15), "Realm name for Credential payloads; ignored for Redirect."),
-    items(key(Sso, "ExtensionData", Dictionary, v(10, 15), "Data passed through to the extension."), Kind::Any),
-    items(key(Sso, "URLs", Array, v(10, 15), "Identity provider URL prefixes; required for Redirect payloads."), Str),
-    items(key(Sso, "Hosts", Array, v(10, 15), "Hosts or domains; required for Credential payloads."), Str),
-    default(allowed(key(Sso, "ScreenLockedBehavior", Str, v(12, 0), "Whether requests are cancelled (`Cancel`) or continue without SSO (`DoNotHandle`) while the screen is locked."), &["Cancel", "DoNotHandle"]), "Cancel"),
-    items(key(Sso, "DeniedBundleIdentifiers", Array, v(12, 0), "Apps that must not use this extension's SSO."), Str),
+    required(key(
+        Sso,
+        "ExtensionIdentifier",
+        Str,
+        v(10, 15),
+        "Bundle identifier of the SSO app extension.",
+    )),
+    key(
+        Sso,
+        "TeamIdentifier",
+        Str,
+        v(10, 15),
+        "Team identifier of the SSO app extension; required on macOS.",
+    ),
+    required(allowed(
+        key(
+            Sso,
+            "Type",
+            Str,
+            v(10, 15),
+            "The type of SSO: `Redirect` (URLs) or `Credential` (hosts).",
+        ),
+        &["Credential", "Redirect"],
+    )),
+    key(
+        Sso,
+        "Realm",
+        Str,
+        v(10, 15),
+        "Realm name for Credential payloads; ignored for Redirect.",
+    ),
+    items(
+        key(
+            Sso,
+            "ExtensionData",
+            Dictionary,
+            v(10, 15),
+            "Data passed through to the extension.",
+        ),
+        Kind::Any,
+    ),
+    items(
+        key(
+            Sso,
+            "URLs",
+            Array,
+            v(10, 15),
+            "Identity provider URL prefixes; required for Redirect payloads.",
+        ),
+        Str,
+    ),
+    items(
+        key(
+            Sso,
+            "Hosts",
+            Array,
+            v(10, 15),
+            "Hosts or domains; required for Credential payloads.",
+        ),
+        Str,
+    ),
+    default(
+        allowed(
+            key(
+                Sso,
+                "ScreenLockedBehavior",
+                Str,
+                v(12, 0),
+                "Whether requests are cancelled (`Cancel`) or continue without SSO (`DoNotHandle`) while the screen is locked.",
+            ),
+            &["Cancel", "DoNotHandle"],
+        ),
+        "Cancel",
+    ),
+    items(
+        key(
+            Sso,
+            "DeniedBundleIdentifiers",
+            Array,
+            v(12, 0),
+            "Apps that must not use this extension's SSO.",
+        ),
+        Str,
+    ),
     AppleKey {
         deprecated: Some(v(14, 0)),
-        ..allowed(key(Sso, "AuthenticationMethod", Str, v(13, 0), "The Platform SSO authentication method on macOS 13; deprecated in macOS 14 for `PlatformSSO.AuthenticationMethod`."), &["Password", "UserSecureEnclaveKey"])
+        ..allowed(
+            key(
+                Sso,
+                "AuthenticationMethod",
+                Str,
+                v(13, 0),
+                "The Platform SSO authentication method on macOS 13; deprecated in macOS 14 for `PlatformSSO.AuthenticationMethod`.",
+            ),
+            &["Password", "UserSecureEnclaveKey"],
+        )
     },
-    key(Sso, "RegistrationToken", Str, v(13, 0), "Token for silent device registration with the identity provider; needs an authentication method."),
-    key(Sso, "PlatformSSO", Dictionary, v(14, 0), "The Platform SSO settings."),
-    allowed(key(Sso, "PlatformSSO.AuthenticationMethod", Str, v(14, 0), "The Platform SSO authentication method."), &["Password", "UserSecureEnclaveKey", "SmartCard"]),
+    key(
+        Sso,
+        "RegistrationToken",
+        Str,
+        v(13, 0),
+        "Token for silent device registration with the identity provider; needs an authentication method.",
+    ),
+    key(
+        Sso,
+        "PlatformSSO",
+        Dictionary,
+        v(14, 0),
+        "The Platform SSO settings.",
+    ),
+    allowed(
+        key(
+            Sso,
+            "PlatformSSO.AuthenticationMethod",
+            Str,
+            v(14, 0),
+            "The Platform SSO authentication method.",
+        ),
+        &["Password", "UserSecureEnclaveKey", "SmartCard"],
+    ),
     AppleKey {
         user_channel: false,
-        ..default(key(Sso, "PlatformSSO.UseSharedDeviceKeys", Boolean, v(14, 0), "Use the same signing and encryption keys for all users; device channel only."), "false")
+        ..default(
+            key(
+                Sso,
+                "PlatformSSO.UseSharedDeviceKeys",
+                Boolean,
+                v(14, 0),
+                "Use the same signing and encryption keys for all users; device channel only.",
+            ),
+            "false",
+        )
     },
-    key(Sso, "PlatformSSO.AccountDisplayName", Str, v(14, 0), "Name shown in Platform SSO notifications and prompts."),
+    key(
+        Sso,
+        "PlatformSSO.AccountDisplayName",
+        Str,
+        v(14, 0),
+        "Name shown in Platform SSO notifications and prompts.",
+    ),
     AppleKey {
         min: Some(3600),
-        ..default(key(Sso, "PlatformSSO.LoginFrequency", Integer, v(14, 0), "Seconds until a full login is required instead of a token refresh."), "64800")
+        ..default(
+            key(
+                Sso,
+                "PlatformSSO.LoginFrequency",
+                Integer,
+                v(14, 0),
+                "Seconds until a full login is required instead of a token refresh.",
+            ),
+            "64800",
+        )
     },
-    default(key(Sso, "PlatformSSO.EnableCreateUserAtLogin", Boolean, v(14, 0), "Create new local users at the login window; needs shared device keys."), "false"),
-    default(key(Sso, "PlatformSSO.EnableAuthorization", Boolean, v(14, 0), "Use identity provider accounts at authorization prompts; needs shared device keys."), "false"),
-    key(Sso, "PlatformSSO.TokenToUserMapping", Dictionary, v(14, 0), "Which token claims fill the local account's attributes."),
-    key(Sso, "PlatformSSO.TokenToUserMapping.AccountName", Str, v(14, 0), "The claim used for the account name."),
-    key(Sso, "PlatformSSO.TokenToUserMapping.FullName", Str, v(14, 0), "The claim used for the full name."),
-    allowed(key(Sso, "PlatformSSO.NewUserAuthorizationMode", Str, v(14, 0), "Permission given to accounts created at login."), AUTHORIZATION_MODES),
-    allowed(key(Sso, "PlatformSSO.UserAuthorizationMode", Str, v(14, 0), "Permission applied each time the user authenticates."), AUTHORIZATION_MODES),
-    items(key(Sso, "PlatformSSO.AdministratorGroups", Array, v(14, 0), "Groups that grant administrator access."), Str),
-    items(key(Sso, "PlatformSSO.AdditionalGroups", Array, v(14, 0), "Groups created without administrator access."), Str),
-    items(key(Sso, "PlatformSSO.AuthorizationGroups", Dictionary, v(14, 0), "Authorization right to group name."), Str),
-    allowed(items(key(Sso, "PlatformSSO.FileVaultPolicy", Array, v(15, 0), "Platform SSO at FileVault unlock (Apple silicon); applies with `Password`."), Str), POLICIES),
-    allowed(items(key(Sso, "PlatformSSO.LoginPolicy", Array, v(15, 0), "Platform SSO at the login window; applies with `Password`."), Str), POLICIES),
-    allowed(items(key(Sso, "PlatformSSO.UnlockPolicy", Array, v(15, 0), "Platform SSO at screen unlock; applies with `Password`."), Str), UNLOCK_POLICIES),
-    key(Sso, "PlatformSSO.OfflineGracePeriod", Integer, v(15, 0), "How long a local password works offline after the last Platform SSO login; needs `AllowOfflineGracePeriod`."),
-    key(Sso, "PlatformSSO.AuthenticationGracePeriod", Integer, v(15, 0), "How long unregistered local accounts keep working after a policy arrives; needs `AllowAuthenticationGracePeriod`."),
-    items(key(Sso, "PlatformSSO.NonPlatformSSOAccounts", Array, v(15, 0), "Local accounts exempt from the policies and never asked to register."), Str),
-    documented(default(key(Sso, "PlatformSSO.AllowDeviceIdentifiersInAttestation", Boolean, v(15, 4), "Include the UDID and serial number in Platform SSO attestations."), "false")),
-    documented(default(key(Sso, "PlatformSSO.EnableRegistrationDuringSetup", Boolean, v(26, 0), "Register Platform SSO during Setup Assistant."), "false")),
-    documented(default(key(Sso, "PlatformSSO.EnableCreateFirstUserDuringSetup", Boolean, v(26, 0), "Create the first user through Platform SSO during Setup Assistant."), "true")),
-    documented(allowed(items(key(Sso, "PlatformSSO.NewUserAuthenticationMethods", Array, v(26, 0), "Methods allowed for users created at login."), Str), &["Password", "SmartCard", "AccessKey", "OpenID"])),
-    documented(key(Sso, "PlatformSSO.SynchronizeProfilePicture", Boolean, v(26, 0), "Synchronise the account picture from the identity provider.")),
-    documented(key(Sso, "PlatformSSO.TemporarySessionQuickLogin", Boolean, v(26, 0), "Quick login for temporary sessions.")),
-    documented(key(Sso, "PlatformSSO.AllowAccessKeyExpressMode", Boolean, v(26, 0), "Allow express mode for access keys.")),
-    documented(key(Sso, "PlatformSSO.AccessKeyReaderGroupIdentifier", Data, v(26, 0), "Reader group identifier for access keys.")),
-    documented(key(Sso, "PlatformSSO.AccessKeyTerminalIdentityUUID", Str, v(26, 0), "UUID of the terminal identity payload for access keys.")),
-    documented(key(Sso, "PlatformSSO.AccessKeyReaderIssuerCertificateUUID", Str, v(26, 2), "UUID of the reader issuer certificate payload for access keys.")),
+    default(
+        key(
+            Sso,
+            "PlatformSSO.EnableCreateUserAtLogin",
+            Boolean,
+            v(14, 0),
+            "Create new local users at the login window; needs shared device keys.",
+        ),
+        "false",
+    ),
+    default(
+        key(
+            Sso,
+            "PlatformSSO.EnableAuthorization",
+            Boolean,
+            v(14, 0),
+            "Use identity provider accounts at authorization prompts; needs shared device keys.",
+        ),
+        "false",
+    ),
+    key(
+        Sso,
+        "PlatformSSO.TokenToUserMapping",
+        Dictionary,
+        v(14, 0),
+        "Which token claims fill the local account's attributes.",
+    ),
+    key(
+        Sso,
+        "PlatformSSO.TokenToUserMapping.AccountName",
+        Str,
+        v(14, 0),
+        "The claim used for the account name.",
+    ),
+    key(
+        Sso,
+        "PlatformSSO.TokenToUserMapping.FullName",
+        Str,
+        v(14, 0),
+        "The claim used for the full name.",
+    ),
+    allowed(
+        key(
+            Sso,
+            "PlatformSSO.NewUserAuthorizationMode",
+            Str,
+            v(14, 0),
+            "Permission given to accounts created at login.",
+        ),
+        AUTHORIZATION_MODES,
+    ),
+    allowed(
+        key(
+            Sso,
+            "PlatformSSO.UserAuthorizationMode",
+            Str,
+            v(14, 0),
+            "Permission applied each time the user authenticates.",
+        ),
+        AUTHORIZATION_MODES,
+    ),
+    items(
+        key(
+            Sso,
+            "PlatformSSO.AdministratorGroups",
+            Array,
+            v(14, 0),
+            "Groups that grant administrator access.",
+        ),
+        Str,
+    ),
+    items(
+        key(
+            Sso,
+            "PlatformSSO.AdditionalGroups",
+            Array,
+            v(14, 0),
+            "Groups created without administrator access.",
+        ),
+        Str,
+    ),
+    items(
+        key(
+            Sso,
+            "PlatformSSO.AuthorizationGroups",
+            Dictionary,
+            v(14, 0),
+            "Authorization right to group name.",
+        ),
+        Str,
+    ),
+    allowed(
+        items(
+            key(
+                Sso,
+                "PlatformSSO.FileVaultPolicy",
+                Array,
+                v(15, 0),
+                "Platform SSO at FileVault unlock (Apple silicon); applies with `Password`.",
+            ),
+            Str,
+        ),
+        POLICIES,
+    ),
+    allowed(
+        items(
+            key(
+                Sso,
+                "PlatformSSO.LoginPolicy",
+                Array,
+                v(15, 0),
+                "Platform SSO at the login window; applies with `Password`.",
+            ),
+            Str,
+        ),
+        POLICIES,
+    ),
+    allowed(
+        items(
+            key(
+                Sso,
+                "PlatformSSO.UnlockPolicy",
+                Array,
+                v(15, 0),
+                "Platform SSO at screen unlock; applies with `Password`.",
+            ),
+            Str,
+        ),
+        UNLOCK_POLICIES,
+    ),
+    key(
+        Sso,
+        "PlatformSSO.OfflineGracePeriod",
+        Integer,
+        v(15, 0),
+        "How long a local password works offline after the last Platform SSO login; needs `AllowOfflineGracePeriod`.",
+    ),
+    key(
+        Sso,
+        "PlatformSSO.AuthenticationGracePeriod",
+        Integer,
+        v(15, 0),
+        "How long unregistered local accounts keep working after a policy arrives; needs `AllowAuthenticationGracePeriod`.",
+    ),
+    items(
+        key(
+            Sso,
+            "PlatformSSO.NonPlatformSSOAccounts",
+            Array,
+            v(15, 0),
+            "Local accounts exempt from the policies and never asked to register.",
+        ),
+        Str,
+    ),
+    documented(default(
+        key(
+            Sso,
+            "PlatformSSO.AllowDeviceIdentifiersInAttestation",
+            Boolean,
+            v(15, 4),
+            "Include the UDID and serial number in Platform SSO attestations.",
+        ),
+        "false",
+    )),
+    documented(default(
+        key(
+            Sso,
+            "PlatformSSO.EnableRegistrationDuringSetup",
+            Boolean,
+            v(26, 0),
+            "Register Platform SSO during Setup Assistant.",
+        ),
+        "false",
+    )),
+    documented(default(
+        key(
+            Sso,
+            "PlatformSSO.EnableCreateFirstUserDuringSetup",
+            Boolean,
+            v(26, 0),
+            "Create the first user through Platform SSO during Setup Assistant.",
+        ),
+        "true",
+    )),
+    documented(allowed(
+        items(
+            key(
+                Sso,
+                "PlatformSSO.NewUserAuthenticationMethods",
+                Array,
+                v(26, 0),
+                "Methods allowed for users created at login.",
+            ),
+            Str,
+        ),
+        &["Password", "SmartCard", "AccessKey", "OpenID"],
+    )),
+    documented(key(
+        Sso,
+        "PlatformSSO.SynchronizeProfilePicture",
+        Boolean,
+        v(26, 0),
+        "Synchronise the account picture from the identity provider.",
+    )),
+    documented(key(
+        Sso,
+        "PlatformSSO.TemporarySessionQuickLogin",
+        Boolean,
+        v(26, 0),
+        "Quick login for temporary sessions.",
+    )),
+    documented(key(
+        Sso,
+        "PlatformSSO.AllowAccessKeyExpressMode",
+        Boolean,
+        v(26, 0),
+        "Allow express mode for access keys.",
+    )),
+    documented(key(
+        Sso,
+        "PlatformSSO.AccessKeyReaderGroupIdentifier",
+        Data,
+        v(26, 0),
+        "Reader group identifier for access keys.",
+    )),
+    documented(key(
+        Sso,
+        "PlatformSSO.AccessKeyTerminalIdentityUUID",
+        Str,
+        v(26, 0),
+        "UUID of the terminal identity payload for access keys.",
+    )),
+    documented(key(
+        Sso,
+        "PlatformSSO.AccessKeyReaderIssuerCertificateUUID",
+        Str,
+        v(26, 2),
+        "UUID of the reader issuer certificate payload for access keys.",
+    )),
 ];
 
 /// The key at `path` in `scope`, if Apple defines one.
@@ -298,13 +844,15 @@ pub fn lookup(scope: Scope, path: &str) -> Option<&'static AppleKey> {
 
 /// Every key defined directly inside the dictionary at `parent` in `scope`.
 pub fn children(scope: Scope, parent: &str) -> impl Iterator<Item = &'static AppleKey> + '_ {
-    KEYS.iter().filter(move |k| k.scope == scope && k.parent() == parent)
+    KEYS.iter()
+        .filter(move |k| k.scope == scope && k.parent() == parent)
 }
 
 /// The keys named `name` anywhere in the Extensible SSO payload (to suggest where a
 /// misplaced key belongs).
 pub fn sso_keys_named(name: &str) -> impl Iterator<Item = &'static AppleKey> + '_ {
-    KEYS.iter().filter(move |k| k.scope == Scope::ExtensibleSso && k.name() == name)
+    KEYS.iter()
+        .filter(move |k| k.scope == Scope::ExtensibleSso && k.name() == name)
 }
 
 #[cfg(test)]
@@ -315,7 +863,9 @@ mod tests {
     fn paths_are_unique_per_scope_and_parents_exist() {
         for (i, k) in KEYS.iter().enumerate() {
             assert!(
-                !KEYS[..i].iter().any(|o| o.scope == k.scope && o.path == k.path),
+                !KEYS[..i]
+                    .iter()
+                    .any(|o| o.scope == k.scope && o.path == k.path),
                 "{} appears twice",
                 k.path
             );
@@ -329,7 +879,9 @@ mod tests {
 
     #[test]
     fn children_of_platform_sso() {
-        let names: Vec<_> = children(Scope::ExtensibleSso, "PlatformSSO").map(AppleKey::name).collect();
+        let names: Vec<_> = children(Scope::ExtensibleSso, "PlatformSSO")
+            .map(AppleKey::name)
+            .collect();
         assert!(names.contains(&"UseSharedDeviceKeys"));
         assert!(!names.contains(&"AccountName"));
     }

@@ -16,7 +16,9 @@ pub const SCREEN_LOCKED_BEHAVIOR: &str = "DoNotHandle";
 pub const DEVICE_REGISTRATION_PLACEHOLDER: &str = "{{DEVICEREGISTRATION}}";
 
 /// A Microsoft cloud whose sign-in URLs the profile lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cloud {
     /// The commercial (global) cloud: always required.
@@ -78,13 +80,34 @@ pub struct SignInUrl {
 /// The seven `URLs` of Microsoft's table: three commercial ones (required) and four
 /// sovereign-cloud ones (add those of the clouds the tenant uses).
 pub static URLS: &[SignInUrl] = &[
-    SignInUrl { url: "https://login.microsoftonline.com", cloud: Cloud::Commercial },
-    SignInUrl { url: "https://login.microsoft.com", cloud: Cloud::Commercial },
-    SignInUrl { url: "https://sts.windows.net", cloud: Cloud::Commercial },
-    SignInUrl { url: "https://login.partner.microsoftonline.cn", cloud: Cloud::China },
-    SignInUrl { url: "https://login.chinacloudapi.cn", cloud: Cloud::China },
-    SignInUrl { url: "https://login.microsoftonline.us", cloud: Cloud::UsGovernment },
-    SignInUrl { url: "https://login-us.microsoftonline.com", cloud: Cloud::UsGovernment },
+    SignInUrl {
+        url: "https://login.microsoftonline.com",
+        cloud: Cloud::Commercial,
+    },
+    SignInUrl {
+        url: "https://login.microsoft.com",
+        cloud: Cloud::Commercial,
+    },
+    SignInUrl {
+        url: "https://sts.windows.net",
+        cloud: Cloud::Commercial,
+    },
+    SignInUrl {
+        url: "https://login.partner.microsoftonline.cn",
+        cloud: Cloud::China,
+    },
+    SignInUrl {
+        url: "https://login.chinacloudapi.cn",
+        cloud: Cloud::China,
+    },
+    SignInUrl {
+        url: "https://login.microsoftonline.us",
+        cloud: Cloud::UsGovernment,
+    },
+    SignInUrl {
+        url: "https://login-us.microsoftonline.com",
+        cloud: Cloud::UsGovernment,
+    },
 ];
 
 /// URLs seen in public profiles that Microsoft does not list for the SSO payload.
@@ -97,7 +120,10 @@ pub static NOT_MICROSOFT_PROFILE_URLS: &[(&str, &str)] = &[
         "https://enterpriseregistration.windows.net",
         "a device-registration endpoint for the network allow list, not an SSO URL prefix",
     ),
-    ("https://login.microsoftonline.de", "the retired Microsoft Cloud Germany"),
+    (
+        "https://login.microsoftonline.de",
+        "the retired Microsoft Cloud Germany",
+    ),
 ];
 
 /// A documentation source, by the key the reference notes use.
@@ -146,7 +172,12 @@ pub enum Expected {
 
 impl std::fmt::Display for Expected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |v: &[&str]| v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match self {
             Expected::String(s) => write!(f, "`{s}`"),
             Expected::Boolean(b) => write!(f, "`{b}`"),
@@ -290,7 +321,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
 
 /// Whether `url` is one of the seven URLs Microsoft lists for the profile.
 pub fn is_microsoft_url(url: &str) -> bool {
-    URLS.iter().any(|u| u.url.eq_ignore_ascii_case(url.trim_end_matches('/')))
+    URLS.iter()
+        .any(|u| u.url.eq_ignore_ascii_case(url.trim_end_matches('/')))
 }
 
 #[cfg(test)]
@@ -300,8 +332,14 @@ mod tests {
     #[test]
     fn seven_urls_three_commercial() {
         assert_eq!(URLS.len(), 7);
-        assert_eq!(Cloud::Commercial.urls().collect::<Vec<_>>(), COMMERCIAL_URLS);
-        let sovereign: Vec<_> = Cloud::China.urls().chain(Cloud::UsGovernment.urls()).collect();
+        assert_eq!(
+            Cloud::Commercial.urls().collect::<Vec<_>>(),
+            COMMERCIAL_URLS
+        );
+        let sovereign: Vec<_> = Cloud::China
+            .urls()
+            .chain(Cloud::UsGovernment.urls())
+            .collect();
         assert_eq!(sovereign, SOVEREIGN_URLS);
     }
 
@@ -317,7 +355,8 @@ mod tests {
     fn every_required_key_is_an_apple_key() {
         for row in REQUIRED {
             assert!(
-                crate::catalog::apple::lookup(crate::catalog::apple::Scope::ExtensibleSso, row.key).is_some(),
+                crate::catalog::apple::lookup(crate::catalog::apple::Scope::ExtensibleSso, row.key)
+                    .is_some(),
                 "{}",
                 row.key
             );

@@ -33,7 +33,12 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub(crate) struct GenerateArgs {
     /// Authentication method (Apple's spelling; case-insensitive, kebab-case accepted)
-    #[arg(long, value_name = "METHOD", ignore_case = true, default_value = "UserSecureEnclaveKey")]
+    #[arg(
+        long,
+        value_name = "METHOD",
+        ignore_case = true,
+        default_value = "UserSecureEnclaveKey"
+    )]
     auth: AuthMethod,
     /// Oldest macOS of the fleet: 13 adds the deprecated top-level key macOS 13 reads
     #[arg(long, value_name = "VERSION", default_value = "14", value_parser = parse_macos)]
@@ -74,10 +79,20 @@ pub(crate) struct GenerateArgs {
     #[arg(long, value_name = "KEY=VALUE")]
     extension_data: Vec<String>,
     /// Microsoft clouds whose sign-in URLs to list; the commercial URLs are always listed
-    #[arg(long, value_name = "CLOUD", value_delimiter = ',', default_value = "commercial,china,us-government")]
+    #[arg(
+        long,
+        value_name = "CLOUD",
+        value_delimiter = ',',
+        default_value = "commercial,china,us-government"
+    )]
     clouds: Vec<Cloud>,
     /// PayloadScope; shared device keys need `System`
-    #[arg(long, value_name = "SCOPE", ignore_case = true, default_value = "System")]
+    #[arg(
+        long,
+        value_name = "SCOPE",
+        ignore_case = true,
+        default_value = "System"
+    )]
     scope: PayloadScope,
     /// PayloadUUIDs: derived from the identifiers (same input, same bytes) or random
     #[arg(long, value_name = "MODE", default_value = "derived")]
@@ -176,7 +191,8 @@ impl GenerateArgs {
                     .ok_or_else(|| Error::InvalidValue {
                         key: "authorization-group".to_string(),
                         value: arg.clone(),
-                        expected: "`RIGHT=GROUP`, such as `system.preferences=mac-admins`".to_string(),
+                        expected: "`RIGHT=GROUP`, such as `system.preferences=mac-admins`"
+                            .to_string(),
                     })
             })
             .collect::<Result<_>>()?;
@@ -217,7 +233,11 @@ impl GenerateArgs {
 }
 
 pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
-    let label = if args.output.as_os_str() == "-" { "<generated>".to_string() } else { args.output.display().to_string() };
+    let label = if args.output.as_os_str() == "-" {
+        "<generated>".to_string()
+    } else {
+        args.output.display().to_string()
+    };
     let generated = match args.to_spec()?.generate() {
         Ok(generated) => generated,
         Err(Error::Rejected { count, report }) => {

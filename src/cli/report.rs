@@ -11,7 +11,11 @@ pub(crate) fn stderr_color() -> bool {
 }
 
 fn paint(text: &str, code: &str, color: bool) -> String {
-    if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
 }
 
 /// Formats one finding:
@@ -28,7 +32,11 @@ pub(crate) fn format_finding(file: &str, finding: &Finding, color: bool) -> Stri
         Severity::Info => ("info", "1;36"),
     };
     let head = paint(&format!("{label}[{}]", finding.rule), code, color);
-    let path = if finding.path.is_empty() { "(profile)" } else { finding.path.as_str() };
+    let path = if finding.path.is_empty() {
+        "(profile)"
+    } else {
+        finding.path.as_str()
+    };
     format!(
         "{file}: {head} {}\n  {}\n  {} {}\n",
         paint(path, "1", color),
@@ -39,7 +47,12 @@ pub(crate) fn format_finding(file: &str, finding: &Finding, color: bool) -> Stri
 }
 
 /// Writes every finding of `report` for `file` to `out`.
-pub(crate) fn write_findings(out: &mut dyn Write, file: &str, report: &Report, color: bool) -> std::io::Result<()> {
+pub(crate) fn write_findings(
+    out: &mut dyn Write,
+    file: &str,
+    report: &Report,
+    color: bool,
+) -> std::io::Result<()> {
     for finding in &report.findings {
         out.write_all(format_finding(file, finding, color).as_bytes())?;
     }

@@ -6,7 +6,12 @@ use crate::{Error, Result};
 
 /// Reads a secret from `--NAME`, `--NAME-file` or `--NAME-env`, whichever was given.
 /// A file's trailing newline is dropped.
-pub(crate) fn read(option: &str, value: Option<&str>, file: Option<&Path>, env: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn read(
+    option: &str,
+    value: Option<&str>,
+    file: Option<&Path>,
+    env: Option<&str>,
+) -> Result<Option<String>> {
     if let Some(value) = value {
         return Ok(Some(value.to_string()));
     }
@@ -20,11 +25,13 @@ pub(crate) fn read(option: &str, value: Option<&str>, file: Option<&Path>, env: 
         return Ok(Some(text.trim_end_matches(['\n', '\r']).to_string()));
     }
     if let Some(var) = env {
-        return std::env::var(var).map(Some).map_err(|_| Error::InvalidValue {
-            key: format!("{option}-env"),
-            value: var.to_string(),
-            expected: "the name of a set environment variable holding UTF-8 text".to_string(),
-        });
+        return std::env::var(var)
+            .map(Some)
+            .map_err(|_| Error::InvalidValue {
+                key: format!("{option}-env"),
+                value: var.to_string(),
+                expected: "the name of a set environment variable holding UTF-8 text".to_string(),
+            });
     }
     Ok(None)
 }

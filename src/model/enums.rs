@@ -83,7 +83,11 @@ pub enum AuthMethod {
     /// A smart card (macOS 14+ only).
     SmartCard,
 }
-apple_enum!(AuthMethod { Password, UserSecureEnclaveKey, SmartCard });
+apple_enum!(AuthMethod {
+    Password,
+    UserSecureEnclaveKey,
+    SmartCard
+});
 
 impl AuthMethod {
     /// The same method for the deprecated top-level key that macOS 13 reads, if
@@ -105,7 +109,10 @@ pub enum LegacyAuthMethod {
     /// Secure Enclave key.
     UserSecureEnclaveKey,
 }
-apple_enum!(LegacyAuthMethod { Password, UserSecureEnclaveKey });
+apple_enum!(LegacyAuthMethod {
+    Password,
+    UserSecureEnclaveKey
+});
 
 /// `Type` of an Extensible SSO payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -115,7 +122,10 @@ pub enum SsoType {
     /// Redirect extension (OpenID Connect, SAML); uses `URLs`. Microsoft's type.
     Redirect,
 }
-apple_enum!(SsoType { Credential, Redirect });
+apple_enum!(SsoType {
+    Credential,
+    Redirect
+});
 
 /// `ScreenLockedBehavior` (macOS 12+).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -125,7 +135,10 @@ pub enum ScreenLockedBehavior {
     /// Continue the request without SSO; what Microsoft requires.
     DoNotHandle,
 }
-apple_enum!(ScreenLockedBehavior { Cancel, DoNotHandle });
+apple_enum!(ScreenLockedBehavior {
+    Cancel,
+    DoNotHandle
+});
 
 /// `PlatformSSO.NewUserAuthorizationMode` and `PlatformSSO.UserAuthorizationMode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,7 +151,11 @@ pub enum AuthorizationMode {
     /// `AuthorizationGroups` (Microsoft does not support it yet).
     Groups,
 }
-apple_enum!(AuthorizationMode { Standard, Admin, Groups });
+apple_enum!(AuthorizationMode {
+    Standard,
+    Admin,
+    Groups
+});
 
 /// A value of `PlatformSSO.FileVaultPolicy` or `PlatformSSO.LoginPolicy` (macOS 15+).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -193,7 +210,12 @@ pub enum NewUserAuthMethod {
     /// OpenID.
     OpenID,
 }
-apple_enum!(NewUserAuthMethod { Password, SmartCard, AccessKey, OpenID });
+apple_enum!(NewUserAuthMethod {
+    Password,
+    SmartCard,
+    AccessKey,
+    OpenID
+});
 
 /// `PayloadScope` of the outer profile (macOS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -249,9 +271,9 @@ impl<'de> Deserialize<'de> for TargetDeviceType {
             TargetDeviceType::VisionPro,
         ];
         let code = i64::deserialize(deserializer)?;
-        ALL.into_iter()
-            .find(|t| t.code() == code)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{code}` is not a TargetDeviceType (0 to 6)")))
+        ALL.into_iter().find(|t| t.code() == code).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{code}` is not a TargetDeviceType (0 to 6)"))
+        })
     }
 }
 
@@ -261,16 +283,32 @@ mod tests {
 
     #[test]
     fn parses_apple_spelling_case_insensitively_and_kebab_case() {
-        for s in ["UserSecureEnclaveKey", "usersecureenclavekey", "user-secure-enclave-key"] {
-            assert_eq!(s.parse::<AuthMethod>().unwrap(), AuthMethod::UserSecureEnclaveKey);
+        for s in [
+            "UserSecureEnclaveKey",
+            "usersecureenclavekey",
+            "user-secure-enclave-key",
+        ] {
+            assert_eq!(
+                s.parse::<AuthMethod>().unwrap(),
+                AuthMethod::UserSecureEnclaveKey
+            );
         }
-        assert_eq!("smart-card".parse::<AuthMethod>().unwrap(), AuthMethod::SmartCard);
+        assert_eq!(
+            "smart-card".parse::<AuthMethod>().unwrap(),
+            AuthMethod::SmartCard
+        );
     }
 
     #[test]
     fn kebab_case_aliases() {
-        assert_eq!(kebab_case("UserSecureEnclaveKey"), "user-secure-enclave-key");
-        assert_eq!(kebab_case("AllowTouchIDOrWatchForUnlock"), "allow-touch-id-or-watch-for-unlock");
+        assert_eq!(
+            kebab_case("UserSecureEnclaveKey"),
+            "user-secure-enclave-key"
+        );
+        assert_eq!(
+            kebab_case("AllowTouchIDOrWatchForUnlock"),
+            "allow-touch-id-or-watch-for-unlock"
+        );
         assert_eq!(kebab_case("OpenID"), "open-id");
         assert_eq!(kebab_case("Password"), "password");
     }
@@ -288,6 +326,9 @@ mod tests {
     #[test]
     fn smart_card_has_no_macos_13_spelling() {
         assert_eq!(AuthMethod::SmartCard.legacy(), None);
-        assert_eq!(AuthMethod::Password.legacy(), Some(LegacyAuthMethod::Password));
+        assert_eq!(
+            AuthMethod::Password.legacy(),
+            Some(LegacyAuthMethod::Password)
+        );
     }
 }

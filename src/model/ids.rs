@@ -59,13 +59,17 @@ impl std::fmt::Display for Identifier {
 pub struct PayloadUuid(pub uuid::Uuid);
 
 /// The namespace of the v5 UUIDs derived from payload identifiers.
-const DERIVED_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6f1b_2c9e_4a7d_5e3b_9c0a_8d2f_71e4_b5a6);
+const DERIVED_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x6f1b_2c9e_4a7d_5e3b_9c0a_8d2f_71e4_b5a6);
 
 impl PayloadUuid {
     /// The v5 UUID derived from a payload identifier: the same identifier always
     /// gives the same UUID, so a regenerated profile does not churn devices.
     pub fn derived(identifier: &Identifier) -> Self {
-        Self(uuid::Uuid::new_v5(&DERIVED_NAMESPACE, identifier.as_str().as_bytes()))
+        Self(uuid::Uuid::new_v5(
+            &DERIVED_NAMESPACE,
+            identifier.as_str().as_bytes(),
+        ))
     }
 
     /// A random (v4) UUID.
@@ -110,7 +114,9 @@ impl<'de> Deserialize<'de> for PayloadVersion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match u64::deserialize(deserializer)? {
             1 => Ok(PayloadVersion),
-            other => Err(serde::de::Error::custom(format!("PayloadVersion is `{other}`; Apple allows only 1"))),
+            other => Err(serde::de::Error::custom(format!(
+                "PayloadVersion is `{other}`; Apple allows only 1"
+            ))),
         }
     }
 }

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ExtensibleSso, Identifier, PayloadScope, PayloadUuid, PayloadVersion, TargetDeviceType};
+use super::{
+    ExtensibleSso, Identifier, PayloadScope, PayloadUuid, PayloadVersion, TargetDeviceType,
+};
 
 /// The `PayloadType` of a configuration profile: always `Configuration`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -36,37 +38,81 @@ pub struct Profile {
     #[serde(rename = "PayloadVersion")]
     pub payload_version: PayloadVersion,
     /// `PayloadDisplayName`.
-    #[serde(rename = "PayloadDisplayName", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadDisplayName",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_display_name: Option<String>,
     /// `PayloadDescription`.
-    #[serde(rename = "PayloadDescription", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadDescription",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_description: Option<String>,
     /// `PayloadOrganization`.
-    #[serde(rename = "PayloadOrganization", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadOrganization",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_organization: Option<String>,
     /// `PayloadScope`: `System` for Platform SSO (shared device keys need the device channel).
-    #[serde(rename = "PayloadScope", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadScope",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_scope: Option<PayloadScope>,
     /// `PayloadRemovalDisallowed`.
-    #[serde(rename = "PayloadRemovalDisallowed", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadRemovalDisallowed",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_removal_disallowed: Option<bool>,
     /// `HasRemovalPasscode`.
-    #[serde(rename = "HasRemovalPasscode", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "HasRemovalPasscode",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub has_removal_passcode: Option<bool>,
     /// `TargetDeviceType`: `5` (Mac) for Platform SSO.
-    #[serde(rename = "TargetDeviceType", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "TargetDeviceType",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub target_device_type: Option<TargetDeviceType>,
     /// `RemovalDate`.
-    #[serde(rename = "RemovalDate", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "RemovalDate",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub removal_date: Option<plist::Date>,
     /// `DurationUntilRemoval`, in seconds.
-    #[serde(rename = "DurationUntilRemoval", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "DurationUntilRemoval",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub duration_until_removal: Option<f64>,
     /// `PayloadExpirationDate`.
-    #[serde(rename = "PayloadExpirationDate", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadExpirationDate",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_expiration_date: Option<plist::Date>,
     /// `ConsentText`: BCP 47 language (or `default`) to agreement text.
-    #[serde(rename = "ConsentText", skip_serializing_if = "BTreeMap::is_empty", default)]
+    #[serde(
+        rename = "ConsentText",
+        skip_serializing_if = "BTreeMap::is_empty",
+        default
+    )]
     pub consent_text: BTreeMap<String, String>,
 }
 

@@ -34,19 +34,35 @@ pub struct ExtensibleSso {
     #[serde(rename = "PayloadVersion")]
     pub payload_version: PayloadVersion,
     /// `PayloadDisplayName`.
-    #[serde(rename = "PayloadDisplayName", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadDisplayName",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_display_name: Option<String>,
     /// `PayloadDescription`.
-    #[serde(rename = "PayloadDescription", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadDescription",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_description: Option<String>,
     /// `PayloadOrganization`.
-    #[serde(rename = "PayloadOrganization", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PayloadOrganization",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub payload_organization: Option<String>,
     /// `ExtensionIdentifier`: the SSO extension's bundle identifier.
     #[serde(rename = "ExtensionIdentifier")]
     pub extension_identifier: String,
     /// `TeamIdentifier`: required on macOS.
-    #[serde(rename = "TeamIdentifier", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "TeamIdentifier",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub team_identifier: Option<String>,
     /// `Type`.
     #[serde(rename = "Type")]
@@ -55,7 +71,11 @@ pub struct ExtensibleSso {
     #[serde(rename = "Realm", skip_serializing_if = "Option::is_none", default)]
     pub realm: Option<String>,
     /// `ExtensionData`: passed through to the extension.
-    #[serde(rename = "ExtensionData", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "ExtensionData",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub extension_data: Option<plist::Dictionary>,
     /// `URLs`: identity provider URL prefixes (Redirect payloads).
     #[serde(rename = "URLs", skip_serializing_if = "Vec::is_empty", default)]
@@ -64,19 +84,39 @@ pub struct ExtensibleSso {
     #[serde(rename = "Hosts", skip_serializing_if = "Vec::is_empty", default)]
     pub hosts: Vec<String>,
     /// `ScreenLockedBehavior` (macOS 12+).
-    #[serde(rename = "ScreenLockedBehavior", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "ScreenLockedBehavior",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub screen_locked_behavior: Option<ScreenLockedBehavior>,
     /// `DeniedBundleIdentifiers` (macOS 12+).
-    #[serde(rename = "DeniedBundleIdentifiers", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "DeniedBundleIdentifiers",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub denied_bundle_identifiers: Vec<String>,
     /// The deprecated top-level `AuthenticationMethod` that macOS 13 reads.
-    #[serde(rename = "AuthenticationMethod", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AuthenticationMethod",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub authentication_method: Option<LegacyAuthMethod>,
     /// `RegistrationToken` (macOS 13+), such as `{{DEVICEREGISTRATION}}`.
-    #[serde(rename = "RegistrationToken", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "RegistrationToken",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub registration_token: Option<String>,
     /// `PlatformSSO` (macOS 14+).
-    #[serde(rename = "PlatformSSO", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "PlatformSSO",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub platform_sso: Option<PlatformSso>,
 }
 
@@ -84,7 +124,11 @@ pub struct ExtensibleSso {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TokenToUserMapping {
     /// `AccountName`: the claim for the account name.
-    #[serde(rename = "AccountName", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AccountName",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub account_name: Option<String>,
     /// `FullName`: the claim for the full name.
     #[serde(rename = "FullName", skip_serializing_if = "Option::is_none", default)]
@@ -96,58 +140,126 @@ pub struct TokenToUserMapping {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlatformSso {
     /// `AuthenticationMethod`.
-    #[serde(rename = "AuthenticationMethod", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AuthenticationMethod",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub authentication_method: Option<AuthMethod>,
     /// `UseSharedDeviceKeys`: Microsoft requires `true`; device channel only.
-    #[serde(rename = "UseSharedDeviceKeys", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "UseSharedDeviceKeys",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub use_shared_device_keys: Option<bool>,
     /// `AccountDisplayName`: the organisation name in PSSO notifications.
-    #[serde(rename = "AccountDisplayName", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AccountDisplayName",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub account_display_name: Option<String>,
     /// `LoginFrequency` in seconds, at least 3600.
-    #[serde(rename = "LoginFrequency", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "LoginFrequency",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub login_frequency: Option<i64>,
     /// `EnableCreateUserAtLogin`.
-    #[serde(rename = "EnableCreateUserAtLogin", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "EnableCreateUserAtLogin",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub enable_create_user_at_login: Option<bool>,
     /// `EnableAuthorization`.
-    #[serde(rename = "EnableAuthorization", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "EnableAuthorization",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub enable_authorization: Option<bool>,
     /// `TokenToUserMapping`.
-    #[serde(rename = "TokenToUserMapping", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "TokenToUserMapping",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub token_to_user_mapping: Option<TokenToUserMapping>,
     /// `NewUserAuthorizationMode`.
-    #[serde(rename = "NewUserAuthorizationMode", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "NewUserAuthorizationMode",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub new_user_authorization_mode: Option<AuthorizationMode>,
     /// `UserAuthorizationMode`.
-    #[serde(rename = "UserAuthorizationMode", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "UserAuthorizationMode",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub user_authorization_mode: Option<AuthorizationMode>,
     /// `AdministratorGroups`.
-    #[serde(rename = "AdministratorGroups", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "AdministratorGroups",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub administrator_groups: Vec<String>,
     /// `AdditionalGroups`.
-    #[serde(rename = "AdditionalGroups", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "AdditionalGroups",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub additional_groups: Vec<String>,
     /// `AuthorizationGroups`: authorization right to group name.
-    #[serde(rename = "AuthorizationGroups", skip_serializing_if = "BTreeMap::is_empty", default)]
+    #[serde(
+        rename = "AuthorizationGroups",
+        skip_serializing_if = "BTreeMap::is_empty",
+        default
+    )]
     pub authorization_groups: BTreeMap<String, String>,
     /// `FileVaultPolicy` (macOS 15+).
-    #[serde(rename = "FileVaultPolicy", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "FileVaultPolicy",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub file_vault_policy: Vec<Policy>,
     /// `LoginPolicy` (macOS 15+).
     #[serde(rename = "LoginPolicy", skip_serializing_if = "Vec::is_empty", default)]
     pub login_policy: Vec<Policy>,
     /// `UnlockPolicy` (macOS 15+).
-    #[serde(rename = "UnlockPolicy", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "UnlockPolicy",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub unlock_policy: Vec<UnlockPolicy>,
     /// `OfflineGracePeriod` (macOS 15+).
-    #[serde(rename = "OfflineGracePeriod", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "OfflineGracePeriod",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub offline_grace_period: Option<i64>,
     /// `AuthenticationGracePeriod` (macOS 15+).
-    #[serde(rename = "AuthenticationGracePeriod", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AuthenticationGracePeriod",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub authentication_grace_period: Option<i64>,
     /// `NonPlatformSSOAccounts` (macOS 15+).
-    #[serde(rename = "NonPlatformSSOAccounts", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "NonPlatformSSOAccounts",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub non_platform_sso_accounts: Vec<String>,
     /// `AllowDeviceIdentifiersInAttestation` (macOS 15.4+).
     #[serde(
@@ -157,7 +269,11 @@ pub struct PlatformSso {
     )]
     pub allow_device_identifiers_in_attestation: Option<bool>,
     /// `EnableRegistrationDuringSetup` (macOS 26+).
-    #[serde(rename = "EnableRegistrationDuringSetup", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "EnableRegistrationDuringSetup",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub enable_registration_during_setup: Option<bool>,
     /// `EnableCreateFirstUserDuringSetup` (macOS 26+; Microsoft: Password only).
     #[serde(
@@ -167,6 +283,10 @@ pub struct PlatformSso {
     )]
     pub enable_create_first_user_during_setup: Option<bool>,
     /// `NewUserAuthenticationMethods` (macOS 26+).
-    #[serde(rename = "NewUserAuthenticationMethods", skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(
+        rename = "NewUserAuthenticationMethods",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
     pub new_user_authentication_methods: Vec<NewUserAuthMethod>,
 }

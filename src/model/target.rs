@@ -31,7 +31,9 @@ impl Serialize for MacOsVersion {
 }
 
 /// The oldest macOS a fleet runs, as `--min-macos` takes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(try_from = "u16", into = "u16")]
 pub enum MacOs {
     /// macOS 13 Ventura: reads the deprecated top-level `AuthenticationMethod`.
@@ -88,7 +90,11 @@ impl From<MacOs> for u16 {
 impl std::str::FromStr for MacOs {
     type Err = crate::Error;
     fn from_str(s: &str) -> crate::Result<Self> {
-        let major = s.trim().split('.').next().and_then(|m| m.parse::<u16>().ok());
+        let major = s
+            .trim()
+            .split('.')
+            .next()
+            .and_then(|m| m.parse::<u16>().ok());
         match major {
             Some(major) => MacOs::try_from(major),
             None => Err(crate::Error::InvalidValue {

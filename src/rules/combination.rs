@@ -118,7 +118,10 @@ fn grace_period_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in &ctx.sso {
         for (value, period) in [
             ("AllowOfflineGracePeriod", "OfflineGracePeriod"),
-            ("AllowAuthenticationGracePeriod", "AuthenticationGracePeriod"),
+            (
+                "AllowAuthenticationGracePeriod",
+                "AuthenticationGracePeriod",
+            ),
         ] {
             let Some((policy, _)) = policies(p).find(|(_, values)| values.contains(&value)) else {
                 continue;
@@ -126,7 +129,9 @@ fn grace_period_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             if p.get(&format!("PlatformSSO.{period}")).is_none() {
                 sink.emit_fix(
                     p.path(&format!("PlatformSSO.{period}")),
-                    format!("is missing, but PlatformSSO.{policy} has `{value}`; Apple requires it"),
+                    format!(
+                        "is missing, but PlatformSSO.{policy} has `{value}`; Apple requires it"
+                    ),
                     format!("set <key>{period}</key><integer>...</integer> inside PlatformSSO"),
                 );
             }
@@ -137,7 +142,10 @@ fn grace_period_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 fn touch_id_unlock_only(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in &ctx.sso {
         for (policy, values) in policies(p).filter(|(name, _)| *name != "UnlockPolicy") {
-            if let Some(i) = values.iter().position(|v| *v == "AllowTouchIDOrWatchForUnlock") {
+            if let Some(i) = values
+                .iter()
+                .position(|v| *v == "AllowTouchIDOrWatchForUnlock")
+            {
                 sink.emit(
                     p.path(&format!("PlatformSSO.{policy}[{i}]")),
                     format!("is `AllowTouchIDOrWatchForUnlock`, which Apple allows only in UnlockPolicy, not {policy}"),
@@ -156,7 +164,10 @@ fn policy_needs_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         for (policy, _) in policies(p) {
             sink.emit(
                 p.path(&format!("PlatformSSO.{policy}")),
-                format!("applies only with the `Password` method, but the method is `{}`", method.unwrap_or_default()),
+                format!(
+                    "applies only with the `Password` method, but the method is `{}`",
+                    method.unwrap_or_default()
+                ),
             );
         }
     }
@@ -182,13 +193,17 @@ fn grace_needs_require(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 
 fn groups_mode_needs_groups(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in &ctx.sso {
-        let has_groups = ["AdministratorGroups", "AdditionalGroups", "AuthorizationGroups"]
-            .into_iter()
-            .any(|k| match p.get(&format!("PlatformSSO.{k}")) {
-                Some(Value::Array(a)) => !a.is_empty(),
-                Some(Value::Dictionary(d)) => !d.is_empty(),
-                _ => false,
-            });
+        let has_groups = [
+            "AdministratorGroups",
+            "AdditionalGroups",
+            "AuthorizationGroups",
+        ]
+        .into_iter()
+        .any(|k| match p.get(&format!("PlatformSSO.{k}")) {
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(Value::Dictionary(d)) => !d.is_empty(),
+            _ => false,
+        });
         if has_groups {
             continue;
         }
@@ -206,7 +221,10 @@ fn microsoft_authorization_modes(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         for mode in ["NewUserAuthorizationMode", "UserAuthorizationMode"] {
             let path = format!("PlatformSSO.{mode}");
             if p.string(&path) == Some("Groups") {
-                sink.emit(p.path(&path), "is `Groups`; Microsoft supports only `Standard` and `Admin`");
+                sink.emit(
+                    p.path(&path),
+                    "is `Groups`; Microsoft supports only `Standard` and `Admin`",
+                );
             }
         }
     }
@@ -220,7 +238,10 @@ fn create_first_user_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         {
             sink.emit(
                 p.path("PlatformSSO.EnableCreateFirstUserDuringSetup"),
-                format!("is true with the `{}` method; Microsoft supports it with `Password` only", method.unwrap_or_default()),
+                format!(
+                    "is true with the `{}` method; Microsoft supports it with `Password` only",
+                    method.unwrap_or_default()
+                ),
             );
         }
     }

@@ -97,7 +97,9 @@ impl<'a> Context<'a> {
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(index, v)| v.as_dictionary().map(|dict| SsoPayload { index, dict }))
+                    .filter_map(|(index, v)| {
+                        v.as_dictionary().map(|dict| SsoPayload { index, dict })
+                    })
                     .collect()
             })
             .unwrap_or_default();

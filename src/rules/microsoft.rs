@@ -3,7 +3,7 @@
 
 use plist::Value;
 
-use super::{describe, Context, Rule, RuleSource, Severity, Sink, SsoPayload};
+use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload, describe};
 use crate::catalog::microsoft::{
     Cloud, EXTENSION_IDENTIFIER, REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER,
 };
@@ -131,8 +131,14 @@ pub(super) fn owns(path: &str) -> bool {
 fn require_string(sink: &mut Sink<'_>, p: &SsoPayload<'_>, key: &str, expected: &str) {
     match p.get(key) {
         Some(Value::String(s)) if s == expected => {}
-        Some(other) => sink.emit(p.path(key), format!("is {}; Microsoft requires `{expected}`", describe(other))),
-        None => sink.emit(p.path(key), format!("is missing; Microsoft requires `{expected}`")),
+        Some(other) => sink.emit(
+            p.path(key),
+            format!("is {}; Microsoft requires `{expected}`", describe(other)),
+        ),
+        None => sink.emit(
+            p.path(key),
+            format!("is missing; Microsoft requires `{expected}`"),
+        ),
     }
 }
 
@@ -158,24 +164,33 @@ fn sso_type(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn has_url(urls: &[&str], wanted: &str) -> bool {
-    urls.iter().any(|u| u.trim_end_matches('/').eq_ignore_ascii_case(wanted))
+    urls.iter()
+        .any(|u| u.trim_end_matches('/').eq_ignore_ascii_case(wanted))
 }
 
 fn commercial_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in &ctx.sso {
         match p.get("URLs") {
-            None => sink.emit(p.path("URLs"), "is missing; a redirect payload needs the three commercial Microsoft sign-in URLs"),
+            None => sink.emit(
+                p.path("URLs"),
+                "is missing; a redirect payload needs the three commercial Microsoft sign-in URLs",
+            ),
             Some(Value::Array(_)) => {
                 let urls = p.strings("URLs");
                 for wanted in Cloud::Commercial.urls().filter(|w| !has_url(&urls, w)) {
                     sink.emit_fix(
                         p.path("URLs"),
-                        format!("lacks `{wanted}`; Microsoft requires the three commercial sign-in URLs"),
+                        format!(
+                            "lacks `{wanted}`; Microsoft requires the three commercial sign-in URLs"
+                        ),
                         format!("add <string>{wanted}</string> to URLs"),
                     );
                 }
             }
-            Some(other) => sink.emit(p.path("URLs"), format!("is {}; expected an array of URL strings", describe(other))),
+            Some(other) => sink.emit(
+                p.path("URLs"),
+                format!("is {}; expected an array of URL strings", describe(other)),
+            ),
         }
     }
 }
@@ -195,7 +210,10 @@ fn sovereign_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if !missing.is_empty() {
             sink.emit(
                 p.path("URLs"),
-                format!("lacks the sovereign-cloud URLs {}; tenants in those clouds cannot sign in", missing.join(", ")),
+                format!(
+                    "lacks the sovereign-cloud URLs {}; tenants in those clouds cannot sign in",
+                    missing.join(", ")
+                ),
             );
         }
     }
@@ -255,7 +273,10 @@ fn auth_method_macos13(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             Some(Value::String(s)) if LEGACY_METHODS.contains(&s.as_str()) => {}
             Some(other) => sink.emit(
                 p.path("AuthenticationMethod"),
-                format!("is {}; macOS 13 accepts `Password` or `UserSecureEnclaveKey`", describe(other)),
+                format!(
+                    "is {}; macOS 13 accepts `Password` or `UserSecureEnclaveKey`",
+                    describe(other)
+                ),
             ),
             None => {
                 let fix = match modern.filter(|m| LEGACY_METHODS.contains(m)) {
@@ -274,8 +295,10 @@ fn auth_method_macos13(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 
 fn auth_methods_agree(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in &ctx.sso {
-        if let (Some(legacy), Some(modern)) = (p.string("AuthenticationMethod"), p.string("PlatformSSO.AuthenticationMethod"))
-            && legacy != modern
+        if let (Some(legacy), Some(modern)) = (
+            p.string("AuthenticationMethod"),
+            p.string("PlatformSSO.AuthenticationMethod"),
+        ) && legacy != modern
         {
             sink.emit_fix(
                 p.path("AuthenticationMethod"),
@@ -309,8 +332,12 @@ fn registration_token_needs_auth(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if p.get("RegistrationToken").is_none() {
             continue;
         }
-        let modern = p.string("PlatformSSO.AuthenticationMethod").is_some_and(|m| !m.is_empty());
-        let legacy = p.string("AuthenticationMethod").is_some_and(|m| !m.is_empty());
+        let modern = p
+            .string("PlatformSSO.AuthenticationMethod")
+            .is_some_and(|m| !m.is_empty());
+        let legacy = p
+            .string("AuthenticationMethod")
+            .is_some_and(|m| !m.is_empty());
         if !modern && !legacy {
             sink.emit(
                 p.path("RegistrationToken"),

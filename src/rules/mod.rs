@@ -84,7 +84,10 @@ pub struct Rule {
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rule").field("id", &self.id).field("severity", &self.severity).finish()
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .field("severity", &self.severity)
+            .finish()
     }
 }
 
@@ -114,7 +117,10 @@ pub struct Report {
 impl Report {
     /// The number of findings of `severity`.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     /// Whether any finding is an error.
@@ -148,7 +154,12 @@ impl Sink<'_> {
     }
 
     /// Reports a problem at `path` with a fix hint of its own.
-    pub fn emit_fix(&mut self, path: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) {
+    pub fn emit_fix(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
         self.findings.push(Finding {
             rule: self.rule.id,
             severity: self.rule.severity,
@@ -199,7 +210,8 @@ pub(crate) fn describe(value: &plist::Value) -> String {
         plist::Value::Boolean(b) => format!("`{b}`"),
         plist::Value::Integer(i) => format!("`{i}`"),
         plist::Value::Real(r) => format!("`{r}`"),
-        other => crate::catalog::apple::Kind::of(other).map_or_else(|| "a UID".to_string(), |k| k.to_string()),
+        other => crate::catalog::apple::Kind::of(other)
+            .map_or_else(|| "a UID".to_string(), |k| k.to_string()),
     }
 }
 

@@ -4,7 +4,7 @@
 use plist::{Dictionary, Value};
 
 use super::context::EXTENSIBLE_SSO;
-use super::{describe, microsoft, Context, Rule, RuleSource, Severity, Sink};
+use super::{Context, Rule, RuleSource, Severity, Sink, describe, microsoft};
 use crate::catalog::apple::{self, AppleKey, Kind, Scope};
 use crate::catalog::microsoft::REQUIRED;
 
@@ -72,7 +72,13 @@ pub(super) static RULES: &[Rule] = &[
 ];
 
 /// Keys whose presence and value the `profile.*` rules check.
-const STRUCTURE_KEYS: [&str; 5] = ["PayloadIdentifier", "PayloadUUID", "PayloadType", "PayloadVersion", "PayloadContent"];
+const STRUCTURE_KEYS: [&str; 5] = [
+    "PayloadIdentifier",
+    "PayloadUUID",
+    "PayloadType",
+    "PayloadVersion",
+    "PayloadContent",
+];
 
 /// One dictionary Apple's schema describes, and where it sits.
 struct Dict<'a> {
@@ -88,7 +94,11 @@ struct Dict<'a> {
 
 impl Dict<'_> {
     fn key_path(&self, key: &str) -> String {
-        if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) }
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
     }
 
     /// Whether a more specific rule checks this key's presence and value.
@@ -104,10 +114,22 @@ impl Dict<'_> {
 fn dictionaries<'a>(ctx: &Context<'a>) -> Vec<Dict<'a>> {
     let mut out = Vec::new();
     if let Some(root) = ctx.root {
-        out.push(Dict { scope: Scope::Profile, catalog: "", path: String::new(), dict: root, microsoft: false });
+        out.push(Dict {
+            scope: Scope::Profile,
+            catalog: "",
+            path: String::new(),
+            dict: root,
+            microsoft: false,
+        });
     }
     for p in &ctx.payloads {
-        out.push(Dict { scope: Scope::Payload, catalog: "", path: p.path(""), dict: p.dict, microsoft: false });
+        out.push(Dict {
+            scope: Scope::Payload,
+            catalog: "",
+            path: p.path(""),
+            dict: p.dict,
+            microsoft: false,
+        });
         if p.string("PayloadType") == Some(EXTENSIBLE_SSO) {
             let microsoft = ctx.sso.iter().any(|s| s.index == p.index);
             collect_sso(&mut out, "", p.path(""), p.dict, microsoft);
@@ -116,14 +138,35 @@ fn dictionaries<'a>(ctx: &Context<'a>) -> Vec<Dict<'a>> {
     out
 }
 
-fn collect_sso<'a>(out: &mut Vec<Dict<'a>>, catalog: &'static str, path: String, dict: &'a Dictionary, microsoft: bool) {
+fn collect_sso<'a>(
+    out: &mut Vec<Dict<'a>>,
+    catalog: &'static str,
+    path: String,
+    dict: &'a Dictionary,
+    microsoft: bool,
+) {
     for key in apple::children(Scope::ExtensibleSso, catalog) {
-        let nested = key.kind == Kind::Dictionary && apple::children(Scope::ExtensibleSso, key.path).next().is_some();
+        let nested = key.kind == Kind::Dictionary
+            && apple::children(Scope::ExtensibleSso, key.path)
+                .next()
+                .is_some();
         if let (true, Some(Value::Dictionary(child))) = (nested, dict.get(key.name())) {
-            collect_sso(out, key.path, format!("{path}.{}", key.name()), child, microsoft);
+            collect_sso(
+                out,
+                key.path,
+                format!("{path}.{}", key.name()),
+                child,
+                microsoft,
+            );
         }
     }
-    out.push(Dict { scope: Scope::ExtensibleSso, catalog, path, dict, microsoft });
+    out.push(Dict {
+        scope: Scope::ExtensibleSso,
+        catalog,
+        path,
+        dict,
+        microsoft,
+    });
 }
 
 /// Calls `f` for every key Apple defines that is present in the profile.
@@ -141,7 +184,10 @@ fn required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for d in dictionaries(ctx) {
         for key in apple::children(d.scope, d.catalog) {
             if key.required && !d.owned(key) && !d.dict.contains_key(key.name()) {
-                sink.emit(d.key_path(key.name()), format!("is missing; Apple requires it ({})", key.summary));
+                sink.emit(
+                    d.key_path(key.name()),
+                    format!("is missing; Apple requires it ({})", key.summary),
+                );
             }
         }
     }
@@ -172,12 +218,28 @@ fn types(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         match value {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate().filter(|(_, v)| wrong(v)) {
-                    sink.emit(format!("{path}[{i}]"), format!("is {}; each item of `{}` is {}", describe(item), key.name(), item_kind));
+                    sink.emit(
+                        format!("{path}[{i}]"),
+                        format!(
+                            "is {}; each item of `{}` is {}",
+                            describe(item),
+                            key.name(),
+                            item_kind
+                        ),
+                    );
                 }
             }
             Value::Dictionary(entries) => {
                 for (name, item) in entries.iter().filter(|(_, v)| wrong(v)) {
-                    sink.emit(format!("{path}.{name}"), format!("is {}; each value of `{}` is {}", describe(item), key.name(), item_kind));
+                    sink.emit(
+                        format!("{path}.{name}"),
+                        format!(
+                            "is {}; each value of `{}` is {}",
+                            describe(item),
+                            key.name(),
+                            item_kind
+                        ),
+                    );
                 }
             }
             _ => {}
@@ -203,7 +265,12 @@ fn values(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             if key.allowed.contains(&text.as_str()) || (text == UNLOCK_ONLY && key.item.is_some()) {
                 return;
             }
-            let choices = key.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            let choices = key
+                .allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let fix = match key.allowed.iter().find(|a| a.eq_ignore_ascii_case(&text)) {
                 Some(spelling) => format!("write it as Apple spells it: `{spelling}`"),
                 None => format!("use one of {choices}"),
@@ -229,7 +296,10 @@ fn ranges(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             sink.emit_fix(
                 d.key_path(key.name()),
                 format!("is {i}; Apple's minimum is {min}"),
-                format!("set at least {min}, or remove the key for Apple's default ({})", key.default.unwrap_or("none")),
+                format!(
+                    "set at least {min}, or remove the key for Apple's default ({})",
+                    key.default.unwrap_or("none")
+                ),
             );
         }
     });
@@ -238,9 +308,13 @@ fn ranges(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 /// Whether Microsoft's table requires the key, or a key inside it, for some Macs
 /// of any fleet (so a fleet from macOS 13 carries `PlatformSSO` on purpose).
 fn required_by_microsoft(path: &str) -> bool {
-    REQUIRED
-        .iter()
-        .any(|row| row.key == path || row.key.strip_prefix(path).is_some_and(|rest| rest.starts_with('.')))
+    REQUIRED.iter().any(|row| {
+        row.key == path
+            || row
+                .key
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
 }
 
 fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
@@ -269,8 +343,11 @@ fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if let Some(since) = key.deprecated
             && since <= oldest
         {
-            let replacement = apple::sso_keys_named(key.name()).find(|k| k.path != key.path && k.deprecated.is_none());
-            let instead = replacement.map_or_else(String::new, |r| format!("; macOS {since} and later read `{}`", r.path));
+            let replacement = apple::sso_keys_named(key.name())
+                .find(|k| k.path != key.path && k.deprecated.is_none());
+            let instead = replacement.map_or_else(String::new, |r| {
+                format!("; macOS {since} and later read `{}`", r.path)
+            });
             sink.emit(
                 d.key_path(key.name()),
                 format!(

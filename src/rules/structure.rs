@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use plist::{Dictionary, Value};
 
-use super::{describe, Context, Rule, RuleSource, Severity, Sink};
+use super::{Context, Rule, RuleSource, Severity, Sink, describe};
 use crate::catalog::microsoft::EXTENSION_IDENTIFIER;
 
 pub(super) static RULES: &[Rule] = &[
@@ -87,15 +87,27 @@ fn root(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         return;
     };
     match root.get("PayloadContent") {
-        None => sink.emit("PayloadContent", "is missing; a profile carries its payloads in this array"),
+        None => sink.emit(
+            "PayloadContent",
+            "is missing; a profile carries its payloads in this array",
+        ),
         Some(Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 if item.as_dictionary().is_none() {
-                    sink.emit(format!("PayloadContent[{i}]"), format!("is {}; a payload is a dictionary", describe(item)));
+                    sink.emit(
+                        format!("PayloadContent[{i}]"),
+                        format!("is {}; a payload is a dictionary", describe(item)),
+                    );
                 }
             }
         }
-        Some(other) => sink.emit("PayloadContent", format!("is {}; expected an array of payload dictionaries", describe(other))),
+        Some(other) => sink.emit(
+            "PayloadContent",
+            format!(
+                "is {}; expected an array of payload dictionaries",
+                describe(other)
+            ),
+        ),
     }
 }
 
@@ -108,14 +120,21 @@ fn dictionaries<'a>(ctx: &'a Context<'a>) -> impl Iterator<Item = (String, &'a D
 }
 
 fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
 }
 
 fn payload_type(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if let Some(root) = ctx.root {
         match root.get("PayloadType") {
             Some(Value::String(s)) if s == "Configuration" => {}
-            Some(other) => sink.emit("PayloadType", format!("is {}; Apple allows only `Configuration`", describe(other))),
+            Some(other) => sink.emit(
+                "PayloadType",
+                format!("is {}; Apple allows only `Configuration`", describe(other)),
+            ),
             None => sink.emit("PayloadType", "is missing; Apple requires `Configuration`"),
         }
     }
@@ -124,7 +143,10 @@ fn payload_type(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             Some(Value::String(s)) if !s.is_empty() => {}
             Some(other) => sink.emit_fix(
                 p.path("PayloadType"),
-                format!("is {}; expected the payload's type, such as `com.apple.extensiblesso`", describe(other)),
+                format!(
+                    "is {}; expected the payload's type, such as `com.apple.extensiblesso`",
+                    describe(other)
+                ),
                 "set <key>PayloadType</key><string>com.apple.extensiblesso</string> in the payload",
             ),
             None => sink.emit_fix(
@@ -141,7 +163,10 @@ fn payload_version(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         let path = join(&prefix, "PayloadVersion");
         match dict.get("PayloadVersion") {
             Some(Value::Integer(i)) if i.as_signed() == Some(1) => {}
-            Some(other) => sink.emit(path, format!("is {}; Apple allows only the integer 1", describe(other))),
+            Some(other) => sink.emit(
+                path,
+                format!("is {}; Apple allows only the integer 1", describe(other)),
+            ),
             None => sink.emit(path, "is missing; Apple requires the integer 1"),
         }
     }
@@ -152,8 +177,13 @@ fn identifiers(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for (prefix, dict) in dictionaries(ctx) {
         let path = join(&prefix, "PayloadIdentifier");
         match dict.get("PayloadIdentifier") {
-            Some(Value::String(s)) if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) => {
-                sink.emit(path, format!("is `{s}`; expected a non-empty reverse-DNS identifier without spaces"));
+            Some(Value::String(s))
+                if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+            {
+                sink.emit(
+                    path,
+                    format!("is `{s}`; expected a non-empty reverse-DNS identifier without spaces"),
+                );
             }
             Some(Value::String(s)) => {
                 if prefix.is_empty() {
@@ -208,7 +238,12 @@ fn sso_payload_count(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         return;
     }
     if ctx.sso.len() > 1 {
-        let where_ = ctx.sso.iter().map(|p| p.path("")).collect::<Vec<_>>().join(", ");
+        let where_ = ctx
+            .sso
+            .iter()
+            .map(|p| p.path(""))
+            .collect::<Vec<_>>()
+            .join(", ");
         for p in &ctx.sso[1..] {
             sink.emit(
                 p.path(""),
@@ -227,7 +262,10 @@ fn scope_user(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if p.get("PlatformSSO.UseSharedDeviceKeys").is_some() {
             sink.emit(
                 "PayloadScope",
-                format!("is `User`, but {} is supported on the device channel only", p.path("PlatformSSO.UseSharedDeviceKeys")),
+                format!(
+                    "is `User`, but {} is supported on the device channel only",
+                    p.path("PlatformSSO.UseSharedDeviceKeys")
+                ),
             );
         }
     }

@@ -17,7 +17,13 @@ fn parent<'a>(value: &'a mut Value, path: &str) -> (&'a mut Dictionary, String) 
         cur = match part.split_once('[') {
             Some((key, idx)) => {
                 let i: usize = idx.trim_end_matches(']').parse().unwrap();
-                &mut cur.as_dictionary_mut().unwrap().get_mut(key).unwrap().as_array_mut().unwrap()[i]
+                &mut cur
+                    .as_dictionary_mut()
+                    .unwrap()
+                    .get_mut(key)
+                    .unwrap()
+                    .as_array_mut()
+                    .unwrap()[i]
             }
             None => cur.as_dictionary_mut().unwrap().get_mut(part).unwrap(),
         };
@@ -65,11 +71,19 @@ fn generated_profile_is_clean_for_every_target() {
 fn rule_ids_are_unique_and_documented() {
     for (i, r) in RULES.iter().enumerate() {
         assert!(!RULES[..i].iter().any(|o| o.id == r.id), "{}", r.id);
-        assert!(!r.summary.is_empty() && !r.rationale.is_empty() && !r.fix.is_empty(), "{}", r.id);
+        assert!(
+            !r.summary.is_empty() && !r.rationale.is_empty() && !r.fix.is_empty(),
+            "{}",
+            r.id
+        );
         assert_eq!(rule(r.id).map(|x| x.id), Some(r.id));
     }
     for row in crate::catalog::microsoft::REQUIRED {
-        assert!(rule(row.rule).is_some(), "{} names a rule that does not exist", row.rule);
+        assert!(
+            rule(row.rule).is_some(),
+            "{} names a rule that does not exist",
+            row.rule
+        );
     }
 }
 
@@ -77,15 +91,22 @@ fn rule_ids_are_unique_and_documented() {
 fn root_must_be_a_dictionary_with_payloads() {
     let report = check14(&Value::Array(vec![]));
     only(&report, "profile.root", "");
-    assert_eq!(report.findings[0].message, "the profile's root is not a dictionary");
+    assert_eq!(
+        report.findings[0].message,
+        "the profile's root is not a dictionary"
+    );
 
     let mut v = valid();
     set(&mut v, "PayloadContent", "x");
     let r = check14(&v);
-    assert!(r.findings.iter().any(|f| f.rule == "profile.root" && f.message == "is `x`; expected an array of payload dictionaries"));
+    assert!(r.findings.iter().any(|f| f.rule == "profile.root"
+        && f.message == "is `x`; expected an array of payload dictionaries"));
 
     let mut v = valid();
-    v.as_dictionary_mut().unwrap()["PayloadContent"].as_array_mut().unwrap().push(Value::Boolean(true));
+    v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap()
+        .push(Value::Boolean(true));
     only(&check14(&v), "profile.root", "PayloadContent[1]");
 }
 
@@ -101,7 +122,11 @@ fn profile_type_and_version() {
     only(&check14(&v), "profile.payload-version", "PayloadVersion");
     let mut v = valid();
     remove(&mut v, &format!("{SSO}.PayloadVersion"));
-    only(&check14(&v), "profile.payload-version", "PayloadContent[0].PayloadVersion");
+    only(
+        &check14(&v),
+        "profile.payload-version",
+        "PayloadContent[0].PayloadVersion",
+    );
 }
 
 #[test]
@@ -112,21 +137,44 @@ fn identifiers_and_uuids() {
 
     let mut v = valid();
     set(&mut v, &format!("{SSO}.PayloadUUID"), "not-a-uuid");
-    let f = only(&check14(&v), "profile.uuid", "PayloadContent[0].PayloadUUID");
-    assert!(f.message.starts_with("`not-a-uuid` is not a UUID"), "{}", f.message);
+    let f = only(
+        &check14(&v),
+        "profile.uuid",
+        "PayloadContent[0].PayloadUUID",
+    );
+    assert!(
+        f.message.starts_with("`not-a-uuid` is not a UUID"),
+        "{}",
+        f.message
+    );
 
     let mut v = valid();
     let top = v.as_dictionary().unwrap()["PayloadUUID"].clone();
     set(&mut v, &format!("{SSO}.PayloadUUID"), top.clone());
-    let f = only(&check14(&v), "profile.uuid", "PayloadContent[0].PayloadUUID");
-    assert_eq!(f.message, format!("`{}` is also the UUID of the profile; every UUID must be unique", top.as_string().unwrap()));
+    let f = only(
+        &check14(&v),
+        "profile.uuid",
+        "PayloadContent[0].PayloadUUID",
+    );
+    assert_eq!(
+        f.message,
+        format!(
+            "`{}` is also the UUID of the profile; every UUID must be unique",
+            top.as_string().unwrap()
+        )
+    );
 }
 
 fn with_second_payload(edit: impl FnOnce(&mut Dictionary)) -> Value {
     let mut v = valid();
-    let content = v.as_dictionary_mut().unwrap()["PayloadContent"].as_array_mut().unwrap();
+    let content = v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap();
     let mut second = content[0].as_dictionary().unwrap().clone();
-    second.insert("PayloadUUID".into(), "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into());
+    second.insert(
+        "PayloadUUID".into(),
+        "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
+    );
     second.insert("PayloadIdentifier".into(), "com.contoso.second".into());
     edit(&mut second);
     content.push(Value::Dictionary(second));
@@ -136,7 +184,11 @@ fn with_second_payload(edit: impl FnOnce(&mut Dictionary)) -> Value {
 #[test]
 fn two_microsoft_payloads_are_error_10002() {
     let v = with_second_payload(|_| {});
-    let f = only(&check14(&v), "profile.sso-payload-count", "PayloadContent[1]");
+    let f = only(
+        &check14(&v),
+        "profile.sso-payload-count",
+        "PayloadContent[1]",
+    );
     assert!(f.message.contains("10002"), "{}", f.message);
 }
 
@@ -144,10 +196,19 @@ fn two_microsoft_payloads_are_error_10002() {
 fn duplicate_payload_identifiers() {
     let v = with_second_payload(|d| {
         d.insert("PayloadType".into(), "com.apple.security.scep".into());
-        d.insert("PayloadIdentifier".into(), "com.psso-profile.platformsso.sso".into());
+        d.insert(
+            "PayloadIdentifier".into(),
+            "com.psso-profile.platformsso.sso".into(),
+        );
     });
     let r = check14(&v);
-    assert!(r.findings.iter().any(|f| f.rule == "profile.identifier" && f.path == "PayloadContent[1].PayloadIdentifier"), "{r:#?}");
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "profile.identifier"
+                && f.path == "PayloadContent[1].PayloadIdentifier"),
+        "{r:#?}"
+    );
 }
 
 #[test]
@@ -160,8 +221,16 @@ fn no_sso_payload_at_all() {
 #[test]
 fn misspelt_extension_identifier_is_reported_on_the_payload() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.ExtensionIdentifier"), "com.microsoft.CompanyPortal.ssoextension");
-    let f = only(&check14(&v), "sso.extension-identifier", "PayloadContent[0].ExtensionIdentifier");
+    set(
+        &mut v,
+        &format!("{SSO}.ExtensionIdentifier"),
+        "com.microsoft.CompanyPortal.ssoextension",
+    );
+    let f = only(
+        &check14(&v),
+        "sso.extension-identifier",
+        "PayloadContent[0].ExtensionIdentifier",
+    );
     assert_eq!(
         f.message,
         "is `com.microsoft.CompanyPortal.ssoextension`; Microsoft requires `com.microsoft.CompanyPortalMac.ssoextension`"
@@ -174,9 +243,15 @@ fn kerberos_payload_beside_is_fine() {
         d.clear();
         d.insert("PayloadType".into(), "com.apple.extensiblesso".into());
         d.insert("PayloadIdentifier".into(), "com.contoso.kerberos".into());
-        d.insert("PayloadUUID".into(), "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into());
+        d.insert(
+            "PayloadUUID".into(),
+            "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
+        );
         d.insert("PayloadVersion".into(), Value::Integer(1.into()));
-        d.insert("ExtensionIdentifier".into(), "com.apple.AppSSOKerberos.KerberosExtension".into());
+        d.insert(
+            "ExtensionIdentifier".into(),
+            "com.apple.AppSSOKerberos.KerberosExtension".into(),
+        );
         d.insert("TeamIdentifier".into(), "apple".into());
         d.insert("Type".into(), "Credential".into());
         d.insert("Hosts".into(), strings(&["contoso.com"]));
@@ -190,19 +265,33 @@ fn non_microsoft_payload_missing_apple_required_keys() {
         d.clear();
         d.insert("PayloadType".into(), "com.apple.extensiblesso".into());
         d.insert("PayloadIdentifier".into(), "com.contoso.kerberos".into());
-        d.insert("PayloadUUID".into(), "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into());
+        d.insert(
+            "PayloadUUID".into(),
+            "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
+        );
         d.insert("PayloadVersion".into(), Value::Integer(1.into()));
-        d.insert("ExtensionIdentifier".into(), "com.apple.AppSSOKerberos.KerberosExtension".into());
+        d.insert(
+            "ExtensionIdentifier".into(),
+            "com.apple.AppSSOKerberos.KerberosExtension".into(),
+        );
     });
     let f = only(&check14(&v), "schema.required", "PayloadContent[1].Type");
-    assert!(f.message.starts_with("is missing; Apple requires it"), "{}", f.message);
+    assert!(
+        f.message.starts_with("is missing; Apple requires it"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
 fn team_type_and_screen_locked_behavior() {
     let mut v = valid();
     set(&mut v, &format!("{SSO}.TeamIdentifier"), "ubf8t346g9");
-    only(&check14(&v), "sso.team-identifier", "PayloadContent[0].TeamIdentifier");
+    only(
+        &check14(&v),
+        "sso.team-identifier",
+        "PayloadContent[0].TeamIdentifier",
+    );
 
     let mut v = valid();
     set(&mut v, &format!("{SSO}.Type"), "Credential");
@@ -211,57 +300,138 @@ fn team_type_and_screen_locked_behavior() {
 
     let mut v = valid();
     remove(&mut v, &format!("{SSO}.ScreenLockedBehavior"));
-    let f = only(&check14(&v), "sso.screen-locked-behavior", "PayloadContent[0].ScreenLockedBehavior");
-    assert_eq!(f.message, "is missing, so Apple's default `Cancel` applies; Microsoft requires `DoNotHandle`");
-    assert_eq!(f.fix, "set <key>ScreenLockedBehavior</key><string>DoNotHandle</string>");
+    let f = only(
+        &check14(&v),
+        "sso.screen-locked-behavior",
+        "PayloadContent[0].ScreenLockedBehavior",
+    );
+    assert_eq!(
+        f.message,
+        "is missing, so Apple's default `Cancel` applies; Microsoft requires `DoNotHandle`"
+    );
+    assert_eq!(
+        f.fix,
+        "set <key>ScreenLockedBehavior</key><string>DoNotHandle</string>"
+    );
 }
 
 #[test]
 fn urls_commercial_errors_and_sovereign_warning() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.URLs"), strings(&["https://login.microsoftonline.com/", "https://LOGIN.microsoft.com"]));
+    set(
+        &mut v,
+        &format!("{SSO}.URLs"),
+        strings(&[
+            "https://login.microsoftonline.com/",
+            "https://LOGIN.microsoft.com",
+        ]),
+    );
     let r = check14(&v);
-    let commercial: Vec<_> = r.findings.iter().filter(|f| f.rule == "sso.urls.commercial").collect();
+    let commercial: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "sso.urls.commercial")
+        .collect();
     assert_eq!(commercial.len(), 1, "{r:#?}");
-    assert_eq!(commercial[0].message, "lacks `https://sts.windows.net`; Microsoft requires the three commercial sign-in URLs");
-    assert_eq!(commercial[0].fix, "add <string>https://sts.windows.net</string> to URLs");
-    let sovereign: Vec<_> = r.findings.iter().filter(|f| f.rule == "sso.urls.sovereign").collect();
+    assert_eq!(
+        commercial[0].message,
+        "lacks `https://sts.windows.net`; Microsoft requires the three commercial sign-in URLs"
+    );
+    assert_eq!(
+        commercial[0].fix,
+        "add <string>https://sts.windows.net</string> to URLs"
+    );
+    let sovereign: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "sso.urls.sovereign")
+        .collect();
     assert_eq!(sovereign.len(), 1);
     assert_eq!(sovereign[0].severity, Severity::Warning);
-    assert!(sovereign[0].message.contains("`https://login.chinacloudapi.cn`"));
+    assert!(
+        sovereign[0]
+            .message
+            .contains("`https://login.chinacloudapi.cn`")
+    );
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.URLs"), "https://login.microsoftonline.com");
-    let f = only(&check14(&v), "sso.urls.commercial", "PayloadContent[0].URLs");
-    assert_eq!(f.message, "is `https://login.microsoftonline.com`; expected an array of URL strings");
+    set(
+        &mut v,
+        &format!("{SSO}.URLs"),
+        "https://login.microsoftonline.com",
+    );
+    let f = only(
+        &check14(&v),
+        "sso.urls.commercial",
+        "PayloadContent[0].URLs",
+    );
+    assert_eq!(
+        f.message,
+        "is `https://login.microsoftonline.com`; expected an array of URL strings"
+    );
 
     let mut v = valid();
     remove(&mut v, &format!("{SSO}.URLs"));
-    only(&check14(&v), "sso.urls.commercial", "PayloadContent[0].URLs");
+    only(
+        &check14(&v),
+        "sso.urls.commercial",
+        "PayloadContent[0].URLs",
+    );
 }
 
 #[test]
 fn auth_method_for_each_target() {
     let mut v = valid();
     remove(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"));
-    only(&check14(&v), "sso.auth-method", "PayloadContent[0].PlatformSSO.AuthenticationMethod");
+    only(
+        &check14(&v),
+        "sso.auth-method",
+        "PayloadContent[0].PlatformSSO.AuthenticationMethod",
+    );
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"), "UserSecureEnclave");
-    let f = only(&check14(&v), "sso.auth-method", "PayloadContent[0].PlatformSSO.AuthenticationMethod");
-    assert_eq!(f.message, "is `UserSecureEnclave`; expected `Password`, `UserSecureEnclaveKey` or `SmartCard`");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AuthenticationMethod"),
+        "UserSecureEnclave",
+    );
+    let f = only(
+        &check14(&v),
+        "sso.auth-method",
+        "PayloadContent[0].PlatformSSO.AuthenticationMethod",
+    );
+    assert_eq!(
+        f.message,
+        "is `UserSecureEnclave`; expected `Password`, `UserSecureEnclaveKey` or `SmartCard`"
+    );
 
     // A macOS 13 fleet needs the deprecated key as well.
     let v = valid();
     let r = check(&v, &Target::new(MacOs::V13));
-    let f = only(&r, "sso.auth-method.macos13", "PayloadContent[0].AuthenticationMethod");
-    assert_eq!(f.fix, "set the top-level <key>AuthenticationMethod</key><string>UserSecureEnclaveKey</string>");
+    let f = only(
+        &r,
+        "sso.auth-method.macos13",
+        "PayloadContent[0].AuthenticationMethod",
+    );
+    assert_eq!(
+        f.fix,
+        "set the top-level <key>AuthenticationMethod</key><string>UserSecureEnclaveKey</string>"
+    );
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"), "SmartCard");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AuthenticationMethod"),
+        "SmartCard",
+    );
     set(&mut v, &format!("{SSO}.AuthenticationMethod"), "Password");
     let r = check(&v, &Target::new(MacOs::V13));
-    assert!(r.findings.iter().any(|f| f.rule == "sso.auth-method.macos13" && f.path.ends_with("PlatformSSO.AuthenticationMethod")));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "sso.auth-method.macos13"
+                && f.path.ends_with("PlatformSSO.AuthenticationMethod"))
+    );
     assert!(r.has("sso.auth-method.agree"));
 }
 
@@ -287,20 +457,43 @@ fn auth_methods_must_agree_and_deprecated_key_warns_on_14() {
 #[test]
 fn use_shared_device_keys() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.UseSharedDeviceKeys"), false);
-    let f = only(&check14(&v), "sso.use-shared-device-keys", "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys");
-    assert_eq!(f.message, "is false; Microsoft requires true (enabling it later forces every user to re-register)");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.UseSharedDeviceKeys"),
+        false,
+    );
+    let f = only(
+        &check14(&v),
+        "sso.use-shared-device-keys",
+        "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
+    );
+    assert_eq!(
+        f.message,
+        "is false; Microsoft requires true (enabling it later forces every user to re-register)"
+    );
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.UseSharedDeviceKeys"), "true");
-    let f = only(&check14(&v), "sso.use-shared-device-keys", "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.UseSharedDeviceKeys"),
+        "true",
+    );
+    let f = only(
+        &check14(&v),
+        "sso.use-shared-device-keys",
+        "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
+    );
     assert_eq!(f.message, "is `true`; Microsoft requires the boolean true");
 }
 
 #[test]
 fn registration_token_needs_a_method() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.RegistrationToken"), "{{DEVICEREGISTRATION}}");
+    set(
+        &mut v,
+        &format!("{SSO}.RegistrationToken"),
+        "{{DEVICEREGISTRATION}}",
+    );
     remove(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"));
     let r = check14(&v);
     assert!(r.has("sso.registration-token.needs-auth"), "{r:#?}");
@@ -317,28 +510,67 @@ fn user_scope_with_shared_device_keys() {
 fn schema_types_values_and_ranges() {
     let mut v = valid();
     set(&mut v, &format!("{SSO}.PlatformSSO.LoginFrequency"), "3600");
-    let f = only(&check14(&v), "schema.type", "PayloadContent[0].PlatformSSO.LoginFrequency");
+    let f = only(
+        &check14(&v),
+        "schema.type",
+        "PayloadContent[0].PlatformSSO.LoginFrequency",
+    );
     assert_eq!(f.message, "is `3600`; expected an integer");
     assert_eq!(f.fix, "write `LoginFrequency` as <integer>");
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.LoginFrequency"), Value::Integer(600.into()));
-    let f = only(&check14(&v), "schema.range", "PayloadContent[0].PlatformSSO.LoginFrequency");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.LoginFrequency"),
+        Value::Integer(600.into()),
+    );
+    let f = only(
+        &check14(&v),
+        "schema.range",
+        "PayloadContent[0].PlatformSSO.LoginFrequency",
+    );
     assert_eq!(f.message, "is 600; Apple's minimum is 3600");
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.NewUserAuthorizationMode"), "standard");
-    let f = only(&check14(&v), "schema.value", "PayloadContent[0].PlatformSSO.NewUserAuthorizationMode");
-    assert_eq!(f.message, "is `standard`; Apple allows `Standard`, `Admin`, `Groups`");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.NewUserAuthorizationMode"),
+        "standard",
+    );
+    let f = only(
+        &check14(&v),
+        "schema.value",
+        "PayloadContent[0].PlatformSSO.NewUserAuthorizationMode",
+    );
+    assert_eq!(
+        f.message,
+        "is `standard`; Apple allows `Standard`, `Admin`, `Groups`"
+    );
     assert_eq!(f.fix, "write it as Apple spells it: `Standard`");
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.TokenToUserMapping.AccountName"), Value::Integer(1.into()));
-    only(&check14(&v), "schema.type", "PayloadContent[0].PlatformSSO.TokenToUserMapping.AccountName");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.TokenToUserMapping.AccountName"),
+        Value::Integer(1.into()),
+    );
+    only(
+        &check14(&v),
+        "schema.type",
+        "PayloadContent[0].PlatformSSO.TokenToUserMapping.AccountName",
+    );
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.AdditionalGroups"), Value::Array(vec![Value::Integer(3.into())]));
-    only(&check14(&v), "schema.type", "PayloadContent[0].PlatformSSO.AdditionalGroups[0]");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AdditionalGroups"),
+        Value::Array(vec![Value::Integer(3.into())]),
+    );
+    only(
+        &check14(&v),
+        "schema.type",
+        "PayloadContent[0].PlatformSSO.AdditionalGroups[0]",
+    );
 
     let mut v = valid();
     set(&mut v, "TargetDeviceType", Value::Integer(9.into()));
@@ -348,9 +580,20 @@ fn schema_types_values_and_ranges() {
 #[test]
 fn newer_keys_warn_for_older_fleets() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"), true);
-    let f = only(&check(&v, &Target::new(MacOs::V15)), "schema.newer-than-target", "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup");
-    assert_eq!(f.message, "was introduced in macOS 26.0; Macs of the fleet on macOS 15 ignore it");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
+        true,
+    );
+    let f = only(
+        &check(&v, &Target::new(MacOs::V15)),
+        "schema.newer-than-target",
+        "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup",
+    );
+    assert_eq!(
+        f.message,
+        "was introduced in macOS 26.0; Macs of the fleet on macOS 15 ignore it"
+    );
     assert_eq!(check(&v, &Target::new(MacOs::V26)).findings, vec![]);
 }
 
@@ -373,64 +616,160 @@ fn check15(value: &Value) -> Report {
 #[test]
 fn shared_keys_required_by_authorization() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.EnableAuthorization"), true);
-    set(&mut v, &format!("{SSO}.PlatformSSO.UseSharedDeviceKeys"), false);
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableAuthorization"),
+        true,
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.UseSharedDeviceKeys"),
+        false,
+    );
     let r = check14(&v);
-    assert!(r.findings.iter().any(|f| f.rule == "psso.shared-keys-required" && f.path.ends_with("EnableAuthorization")), "{r:#?}");
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "psso.shared-keys-required"
+                && f.path.ends_with("EnableAuthorization")),
+        "{r:#?}"
+    );
 }
 
 #[test]
 fn policies_and_grace_periods() {
     let mut v = password_profile();
-    set(&mut v, &format!("{SSO}.PlatformSSO.FileVaultPolicy"), strings(&["RequireAuthentication", "AllowOfflineGracePeriod"]));
-    let f = only(&check15(&v), "psso.grace-period-required", "PayloadContent[0].PlatformSSO.OfflineGracePeriod");
-    assert_eq!(f.message, "is missing, but PlatformSSO.FileVaultPolicy has `AllowOfflineGracePeriod`; Apple requires it");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.FileVaultPolicy"),
+        strings(&["RequireAuthentication", "AllowOfflineGracePeriod"]),
+    );
+    let f = only(
+        &check15(&v),
+        "psso.grace-period-required",
+        "PayloadContent[0].PlatformSSO.OfflineGracePeriod",
+    );
+    assert_eq!(
+        f.message,
+        "is missing, but PlatformSSO.FileVaultPolicy has `AllowOfflineGracePeriod`; Apple requires it"
+    );
 
-    set(&mut v, &format!("{SSO}.PlatformSSO.OfflineGracePeriod"), Value::Integer(7.into()));
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.OfflineGracePeriod"),
+        Value::Integer(7.into()),
+    );
     assert_eq!(check15(&v).findings, vec![]);
 
     let mut v = password_profile();
-    set(&mut v, &format!("{SSO}.PlatformSSO.LoginPolicy"), strings(&["AllowAuthenticationGracePeriod"]));
-    set(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationGracePeriod"), Value::Integer(7.into()));
-    only(&check15(&v), "psso.grace-needs-require", "PayloadContent[0].PlatformSSO.LoginPolicy");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.LoginPolicy"),
+        strings(&["AllowAuthenticationGracePeriod"]),
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AuthenticationGracePeriod"),
+        Value::Integer(7.into()),
+    );
+    only(
+        &check15(&v),
+        "psso.grace-needs-require",
+        "PayloadContent[0].PlatformSSO.LoginPolicy",
+    );
 
     let mut v = password_profile();
-    set(&mut v, &format!("{SSO}.PlatformSSO.LoginPolicy"), strings(&["AllowTouchIDOrWatchForUnlock"]));
-    only(&check15(&v), "psso.touch-id-unlock-only", "PayloadContent[0].PlatformSSO.LoginPolicy[0]");
-    set(&mut v, &format!("{SSO}.PlatformSSO.LoginPolicy"), strings(&["AttemptAuthentication"]));
-    set(&mut v, &format!("{SSO}.PlatformSSO.UnlockPolicy"), strings(&["AllowTouchIDOrWatchForUnlock", "RequireAuthentication"]));
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.LoginPolicy"),
+        strings(&["AllowTouchIDOrWatchForUnlock"]),
+    );
+    only(
+        &check15(&v),
+        "psso.touch-id-unlock-only",
+        "PayloadContent[0].PlatformSSO.LoginPolicy[0]",
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.LoginPolicy"),
+        strings(&["AttemptAuthentication"]),
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.UnlockPolicy"),
+        strings(&["AllowTouchIDOrWatchForUnlock", "RequireAuthentication"]),
+    );
     assert_eq!(check15(&v).findings, vec![]);
 
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.FileVaultPolicy"), strings(&["AttemptAuthentication"]));
-    let f = only(&check15(&v), "psso.policy-needs-password", "PayloadContent[0].PlatformSSO.FileVaultPolicy");
-    assert_eq!(f.message, "applies only with the `Password` method, but the method is `UserSecureEnclaveKey`");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.FileVaultPolicy"),
+        strings(&["AttemptAuthentication"]),
+    );
+    let f = only(
+        &check15(&v),
+        "psso.policy-needs-password",
+        "PayloadContent[0].PlatformSSO.FileVaultPolicy",
+    );
+    assert_eq!(
+        f.message,
+        "applies only with the `Password` method, but the method is `UserSecureEnclaveKey`"
+    );
 }
 
 #[test]
 fn authorization_modes() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.UserAuthorizationMode"), "Groups");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.UserAuthorizationMode"),
+        "Groups",
+    );
     let r = check14(&v);
     assert_eq!(r.findings.len(), 2, "{r:#?}");
     assert_eq!(r.findings[0].rule, "psso.groups-mode-needs-groups");
     assert_eq!(r.findings[1].rule, "psso.microsoft-authorization-modes");
-    set(&mut v, &format!("{SSO}.PlatformSSO.AdministratorGroups"), strings(&["mac-admins"]));
-    only(&check14(&v), "psso.microsoft-authorization-modes", "PayloadContent[0].PlatformSSO.UserAuthorizationMode");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AdministratorGroups"),
+        strings(&["mac-admins"]),
+    );
+    only(
+        &check14(&v),
+        "psso.microsoft-authorization-modes",
+        "PayloadContent[0].PlatformSSO.UserAuthorizationMode",
+    );
 }
 
 #[test]
 fn create_first_user_only_with_password() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.PlatformSSO.EnableCreateFirstUserDuringSetup"), true);
-    let f = only(&check(&v, &Target::new(MacOs::V26)), "psso.create-first-user-password", "PayloadContent[0].PlatformSSO.EnableCreateFirstUserDuringSetup");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableCreateFirstUserDuringSetup"),
+        true,
+    );
+    let f = only(
+        &check(&v, &Target::new(MacOs::V26)),
+        "psso.create-first-user-password",
+        "PayloadContent[0].PlatformSSO.EnableCreateFirstUserDuringSetup",
+    );
     assert_eq!(f.severity, Severity::Warning);
 }
 
 #[test]
 fn report_fails_on_errors_and_on_warnings_when_strict() {
     let mut v = valid();
-    set(&mut v, &format!("{SSO}.URLs"), strings(&["https://login.microsoftonline.com", "https://login.microsoft.com", "https://sts.windows.net"]));
+    set(
+        &mut v,
+        &format!("{SSO}.URLs"),
+        strings(&[
+            "https://login.microsoftonline.com",
+            "https://login.microsoft.com",
+            "https://sts.windows.net",
+        ]),
+    );
     let r = check14(&v);
     assert!(!r.has_errors());
     assert!(!r.fails(false));

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::extension_data;
 use crate::catalog::microsoft::{self, Cloud};
 use crate::model::{
-    AuthMethod, AuthorizationMode, ExtensibleSso, ExtensibleSsoType, Identifier, MacOs, PayloadScope,
-    PayloadUuid, PayloadVersion, PlatformSso, Policy, Profile, ProfileType, ScreenLockedBehavior, SsoType,
-    Target, TargetDeviceType, TokenToUserMapping, UnlockPolicy,
+    AuthMethod, AuthorizationMode, ExtensibleSso, ExtensibleSsoType, Identifier, MacOs,
+    PayloadScope, PayloadUuid, PayloadVersion, PlatformSso, Policy, Profile, ProfileType,
+    ScreenLockedBehavior, SsoType, Target, TargetDeviceType, TokenToUserMapping, UnlockPolicy,
 };
 use crate::rules::{self, Report};
 use crate::{Error, Result};
@@ -159,7 +159,11 @@ impl Spec {
     pub fn to_profile(&self) -> Result<Profile> {
         let auth = self.auth.unwrap_or(AuthMethod::UserSecureEnclaveKey);
         let target = self.target();
-        let identifier = Identifier::new(self.identifier.clone().unwrap_or_else(|| DEFAULT_IDENTIFIER.to_string()))?;
+        let identifier = Identifier::new(
+            self.identifier
+                .clone()
+                .unwrap_or_else(|| DEFAULT_IDENTIFIER.to_string()),
+        )?;
         let sso_identifier = identifier.child("sso");
         let uuid = |id: &Identifier| match self.uuid.unwrap_or_default() {
             UuidMode::Derived => PayloadUuid::derived(id),
@@ -180,8 +184,16 @@ impl Spec {
             enable_create_user_at_login: self.enable_create_user_at_login,
             enable_authorization: self.enable_authorization,
             token_to_user_mapping: Some(TokenToUserMapping {
-                account_name: Some(self.account_name_claim.clone().unwrap_or_else(|| DEFAULT_ACCOUNT_NAME_CLAIM.to_string())),
-                full_name: Some(self.full_name_claim.clone().unwrap_or_else(|| DEFAULT_FULL_NAME_CLAIM.to_string())),
+                account_name: Some(
+                    self.account_name_claim
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_ACCOUNT_NAME_CLAIM.to_string()),
+                ),
+                full_name: Some(
+                    self.full_name_claim
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_FULL_NAME_CLAIM.to_string()),
+                ),
             }),
             new_user_authorization_mode: self.new_user_authorization_mode,
             user_authorization_mode: self.user_authorization_mode,
@@ -215,7 +227,11 @@ impl Spec {
             hosts: Vec::new(),
             screen_locked_behavior: Some(ScreenLockedBehavior::DoNotHandle),
             denied_bundle_identifiers: Vec::new(),
-            authentication_method: if target.includes_macos_13() { auth.legacy() } else { None },
+            authentication_method: if target.includes_macos_13() {
+                auth.legacy()
+            } else {
+                None
+            },
             registration_token: self.registration_token.clone(),
             platform_sso: Some(platform_sso),
         };
@@ -225,8 +241,16 @@ impl Spec {
             payload_identifier: identifier,
             payload_type: ProfileType::Configuration,
             payload_version: PayloadVersion,
-            payload_display_name: Some(self.display_name.clone().unwrap_or_else(|| DEFAULT_DISPLAY_NAME.to_string())),
-            payload_description: Some(self.description.clone().unwrap_or_else(|| DEFAULT_DESCRIPTION.to_string())),
+            payload_display_name: Some(
+                self.display_name
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_DISPLAY_NAME.to_string()),
+            ),
+            payload_description: Some(
+                self.description
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_DESCRIPTION.to_string()),
+            ),
             payload_organization: self.org.clone(),
             payload_scope: Some(self.scope.unwrap_or(PayloadScope::System)),
             payload_removal_disallowed: self.removal_disallowed,
@@ -252,7 +276,11 @@ impl Spec {
                 report: Box::new(report),
             });
         }
-        Ok(Generated { value, report, target })
+        Ok(Generated {
+            value,
+            report,
+            target,
+        })
     }
 
     fn urls(&self) -> Vec<String> {
@@ -296,7 +324,9 @@ pub fn parse_extension_data(arg: &str) -> Result<(String, ExtensionValue)> {
         value: arg.to_string(),
         expected: expected.to_string(),
     };
-    let (name, text) = arg.split_once('=').ok_or_else(|| invalid("`KEY=VALUE` or `KEY:TYPE=VALUE`"))?;
+    let (name, text) = arg
+        .split_once('=')
+        .ok_or_else(|| invalid("`KEY=VALUE` or `KEY:TYPE=VALUE`"))?;
     let (key, explicit) = match name.split_once(':') {
         Some((key, ty)) => (key, Some(ty)),
         None => (name, None),
@@ -311,7 +341,11 @@ pub fn parse_extension_data(arg: &str) -> Result<(String, ExtensionValue)> {
                 value: arg.to_string(),
                 expected: format!(
                     "a key of the Microsoft SSO plug-in ({}), or a type for another key, as in `{key}:string=VALUE`",
-                    extension_data::KEYS.iter().map(|k| format!("`{}`", k.key)).collect::<Vec<_>>().join(", ")
+                    extension_data::KEYS
+                        .iter()
+                        .map(|k| format!("`{}`", k.key))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             });
         }
@@ -320,7 +354,11 @@ pub fn parse_extension_data(arg: &str) -> Result<(String, ExtensionValue)> {
             ExtensionValue::String(text.to_string())
         }
         Some("string") => ExtensionValue::String(text.to_string()),
-        Some("integer") => ExtensionValue::Integer(text.trim().parse().map_err(|_| invalid("an integer after `=`"))?),
+        Some("integer") => ExtensionValue::Integer(
+            text.trim()
+                .parse()
+                .map_err(|_| invalid("an integer after `=`"))?,
+        ),
         Some("boolean") => ExtensionValue::Boolean(match text.trim() {
             "true" => true,
             "false" => false,

@@ -23,7 +23,11 @@ fn every_method_and_target_generates_without_errors_or_warnings() {
             }
             let generated = result.unwrap_or_else(|e| panic!("{auth} {min}: {e}"));
             assert!(
-                generated.report.findings.iter().all(|f| f.severity < Severity::Warning),
+                generated
+                    .report
+                    .findings
+                    .iter()
+                    .all(|f| f.severity < Severity::Warning),
                 "{auth} {min}: {:?}",
                 generated.report
             );
@@ -34,7 +38,10 @@ fn every_method_and_target_generates_without_errors_or_warnings() {
 #[test]
 fn macos_13_gets_both_method_keys_and_14_only_the_new_one() {
     let v13 = spec(AuthMethod::Password, MacOs::V13).to_profile().unwrap();
-    assert_eq!(v13.payload_content[0].authentication_method, Some(crate::model::LegacyAuthMethod::Password));
+    assert_eq!(
+        v13.payload_content[0].authentication_method,
+        Some(crate::model::LegacyAuthMethod::Password)
+    );
     let v14 = spec(AuthMethod::Password, MacOs::V14).to_profile().unwrap();
     assert_eq!(v14.payload_content[0].authentication_method, None);
     let sso = v14.payload_content[0].platform_sso.as_ref().unwrap();
@@ -47,8 +54,17 @@ fn password_on_15_gets_the_filevault_policy() {
     let p = spec(AuthMethod::Password, MacOs::V15).to_profile().unwrap();
     let sso = p.payload_content[0].platform_sso.as_ref().unwrap();
     assert_eq!(sso.file_vault_policy, vec![Policy::AttemptAuthentication]);
-    let p = spec(AuthMethod::UserSecureEnclaveKey, MacOs::V15).to_profile().unwrap();
-    assert!(p.payload_content[0].platform_sso.as_ref().unwrap().file_vault_policy.is_empty());
+    let p = spec(AuthMethod::UserSecureEnclaveKey, MacOs::V15)
+        .to_profile()
+        .unwrap();
+    assert!(
+        p.payload_content[0]
+            .platform_sso
+            .as_ref()
+            .unwrap()
+            .file_vault_policy
+            .is_empty()
+    );
 }
 
 #[test]
@@ -93,10 +109,15 @@ fn registration_token_placeholder_passes_through() {
         ..Spec::default()
     };
     let g = s.generate().unwrap();
-    let payload = g.value.as_dictionary().unwrap()["PayloadContent"].as_array().unwrap()[0]
+    let payload = g.value.as_dictionary().unwrap()["PayloadContent"]
+        .as_array()
+        .unwrap()[0]
         .as_dictionary()
         .unwrap();
-    assert_eq!(payload["RegistrationToken"].as_string(), Some("{{DEVICEREGISTRATION}}"));
+    assert_eq!(
+        payload["RegistrationToken"].as_string(),
+        Some("{{DEVICEREGISTRATION}}")
+    );
 }
 
 #[test]
@@ -106,20 +127,34 @@ fn extension_data_is_typed_by_the_catalog() {
         extension_data: [(k, v)].into(),
         ..Spec::default()
     };
-    let ext = s.to_profile().unwrap().payload_content[0].extension_data.clone().unwrap();
-    assert_eq!(ext["browser_sso_interaction_enabled"], plist::Value::Integer(1.into()));
+    let ext = s.to_profile().unwrap().payload_content[0]
+        .extension_data
+        .clone()
+        .unwrap();
+    assert_eq!(
+        ext["browser_sso_interaction_enabled"],
+        plist::Value::Integer(1.into())
+    );
 
     let err = parse_extension_data("browser_sso_interaction_enabled=yes").unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid value `yes` for `ExtensionData.browser_sso_interaction_enabled`: expected an integer, 0 or 1"
     );
-    let err = parse_extension_data("tenant_id=abc").unwrap_err().to_string();
+    let err = parse_extension_data("tenant_id=abc")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("invalid value `tenant_id=abc` for `extension-data`: expected a key of the Microsoft SSO plug-in ("), "{err}");
-    assert!(err.ends_with("or a type for another key, as in `tenant_id:string=VALUE`"), "{err}");
+    assert!(
+        err.ends_with("or a type for another key, as in `tenant_id:string=VALUE`"),
+        "{err}"
+    );
     assert_eq!(
         parse_extension_data("tenant_id:string=abc").unwrap(),
-        ("tenant_id".to_string(), ExtensionValue::String("abc".to_string()))
+        (
+            "tenant_id".to_string(),
+            ExtensionValue::String("abc".to_string())
+        )
     );
     assert_eq!(
         parse_extension_data("n:integer=5").unwrap(),
@@ -140,5 +175,8 @@ fn rejected_profile_reports_every_finding() {
     };
     assert_eq!(count, 1);
     assert_eq!(report.findings[0].rule, "schema.range");
-    assert_eq!(report.findings[0].path, "PayloadContent[0].PlatformSSO.LoginFrequency");
+    assert_eq!(
+        report.findings[0].path,
+        "PayloadContent[0].PlatformSSO.LoginFrequency"
+    );
 }

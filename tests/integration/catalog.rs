@@ -36,10 +36,20 @@ fn macos<'a>(key: &'a Yaml, field: &str) -> Option<&'a Yaml> {
     key.get("supportedOS")?.get("macOS")?.get(field)
 }
 
-fn flatten(keys: &Yaml, parent: &str, introduced: &str, user_channel: bool, out: &mut Vec<YamlKey>) {
+fn flatten(
+    keys: &Yaml,
+    parent: &str,
+    introduced: &str,
+    user_channel: bool,
+    out: &mut Vec<YamlKey>,
+) {
     for key in keys.as_sequence().unwrap() {
         let name = text(&key["key"]);
-        let path = if parent.is_empty() { name.clone() } else { format!("{parent}.{name}") };
+        let path = if parent.is_empty() {
+            name.clone()
+        } else {
+            format!("{parent}.{name}")
+        };
         let introduced = macos(key, "introduced").map_or(introduced.to_string(), text);
         let user_channel = macos(key, "userchannel").map_or(user_channel, |v| v.as_bool().unwrap());
         let kind = text(&key["type"]);
@@ -65,7 +75,10 @@ fn flatten(keys: &Yaml, parent: &str, introduced: &str, user_channel: bool, out:
             allowed,
             item: item.map(|i| text(&i["type"])),
             default: key.get("default").map(text),
-            min: key.get("range").and_then(|r| r.get("min")).and_then(Yaml::as_i64),
+            min: key
+                .get("range")
+                .and_then(|r| r.get("min"))
+                .and_then(Yaml::as_i64),
             introduced: introduced.clone(),
             deprecated: macos(key, "deprecated").map(text),
             user_channel,
@@ -95,31 +108,63 @@ fn compare(scope: Scope, yaml: &[YamlKey], check_items: bool) -> Vec<String> {
     let mut problems = Vec::new();
     for y in yaml {
         let Some(k) = apple::lookup(scope, &y.path) else {
-            problems.push(format!("{}: in Apple's schema but not in the catalog", y.path));
+            problems.push(format!(
+                "{}: in Apple's schema but not in the catalog",
+                y.path
+            ));
             continue;
         };
         let mut differ = |what: &str, ours: String, apple: String| {
             if ours != apple {
-                problems.push(format!("{}: {what} is {ours} in the catalog, {apple} in Apple's schema", y.path));
+                problems.push(format!(
+                    "{}: {what} is {ours} in the catalog, {apple} in Apple's schema",
+                    y.path
+                ));
             }
         };
         differ("type", k.kind.schema_name().to_string(), y.kind.clone());
         differ("presence", k.required.to_string(), y.required.to_string());
-        differ("allowed values", format!("{:?}", k.allowed), format!("{:?}", y.allowed));
+        differ(
+            "allowed values",
+            format!("{:?}", k.allowed),
+            format!("{:?}", y.allowed),
+        );
         differ("introduced", version(k.introduced), y.introduced.clone());
-        differ("deprecated", format!("{:?}", k.deprecated.map(version)), format!("{:?}", y.deprecated));
-        differ("default", format!("{:?}", k.default), format!("{:?}", y.default));
+        differ(
+            "deprecated",
+            format!("{:?}", k.deprecated.map(version)),
+            format!("{:?}", y.deprecated),
+        );
+        differ(
+            "default",
+            format!("{:?}", k.default),
+            format!("{:?}", y.default),
+        );
         differ("minimum", format!("{:?}", k.min), format!("{:?}", y.min));
-        differ("user channel", k.user_channel.to_string(), y.user_channel.to_string());
+        differ(
+            "user channel",
+            k.user_channel.to_string(),
+            y.user_channel.to_string(),
+        );
         if check_items {
-            differ("item type", format!("{:?}", k.item.map(|i| i.schema_name())), format!("{:?}", y.item));
+            differ(
+                "item type",
+                format!("{:?}", k.item.map(|i| i.schema_name())),
+                format!("{:?}", y.item),
+            );
         }
     }
     for k in apple::KEYS.iter().filter(|k| k.scope == scope) {
         let in_yaml = yaml.iter().any(|y| y.path == k.path);
         match (k.source, in_yaml) {
-            (Source::AppleSchema, false) => problems.push(format!("{}: in the catalog but not in Apple's schema", k.path)),
-            (Source::AppleDocumentation, true) => problems.push(format!("{}: marked as newer than the schema, but the schema has it", k.path)),
+            (Source::AppleSchema, false) => problems.push(format!(
+                "{}: in the catalog but not in Apple's schema",
+                k.path
+            )),
+            (Source::AppleDocumentation, true) => problems.push(format!(
+                "{}: marked as newer than the schema, but the schema has it",
+                k.path
+            )),
             _ => {}
         }
     }
@@ -128,10 +173,16 @@ fn compare(scope: Scope, yaml: &[YamlKey], check_items: bool) -> Vec<String> {
 
 #[test]
 fn apple_catalog_matches_the_extensiblesso_schema() {
-    let Some((doc, keys)) = load("apple-device-management/com.apple.extensiblesso.yaml", "apple_catalog_matches_the_extensiblesso_schema") else {
+    let Some((doc, keys)) = load(
+        "apple-device-management/com.apple.extensiblesso.yaml",
+        "apple_catalog_matches_the_extensiblesso_schema",
+    ) else {
         return;
     };
-    assert_eq!(doc["payload"]["payloadtype"], Yaml::String("com.apple.extensiblesso".into()));
+    assert_eq!(
+        doc["payload"]["payloadtype"],
+        Yaml::String("com.apple.extensiblesso".into())
+    );
     assert!(keys.len() > 30, "the schema was read: {} keys", keys.len());
     let problems = compare(Scope::ExtensibleSso, &keys, true);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -139,7 +190,10 @@ fn apple_catalog_matches_the_extensiblesso_schema() {
 
 #[test]
 fn apple_catalog_matches_the_top_level_schema() {
-    let Some((_, keys)) = load("apple-device-management/TopLevel.yaml", "apple_catalog_matches_the_top_level_schema") else {
+    let Some((_, keys)) = load(
+        "apple-device-management/TopLevel.yaml",
+        "apple_catalog_matches_the_top_level_schema",
+    ) else {
         return;
     };
     // Apple's TopLevel nests PayloadContent and ConsentText items in placeholder
@@ -151,7 +205,10 @@ fn apple_catalog_matches_the_top_level_schema() {
 
 #[test]
 fn apple_catalog_matches_the_common_payload_keys() {
-    let Some((_, keys)) = load("apple-device-management/CommonPayloadKeys.yaml", "apple_catalog_matches_the_common_payload_keys") else {
+    let Some((_, keys)) = load(
+        "apple-device-management/CommonPayloadKeys.yaml",
+        "apple_catalog_matches_the_common_payload_keys",
+    ) else {
         return;
     };
     let problems = compare(Scope::Payload, &keys, true);

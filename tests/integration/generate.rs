@@ -24,7 +24,12 @@ fn golden_file_per_method_and_target() {
             if auth == "SmartCard" && min == "13" {
                 continue;
             }
-            let out = generate(&["--auth", auth, "--min-macos", min]).success().stderr("").get_output().stdout.clone();
+            let out = generate(&["--auth", auth, "--min-macos", min])
+                .success()
+                .stderr("")
+                .get_output()
+                .stdout
+                .clone();
             assert_golden(&format!("generate-{auth}-macos{min}.mobileconfig"), &out);
         }
     }
@@ -32,13 +37,25 @@ fn golden_file_per_method_and_target() {
 
 #[test]
 fn two_runs_give_identical_bytes() {
-    let args = ["--auth", "Password", "--min-macos", "15", "--org", "Contoso", "--registration-token", "{{DEVICEREGISTRATION}}"];
+    let args = [
+        "--auth",
+        "Password",
+        "--min-macos",
+        "15",
+        "--org",
+        "Contoso",
+        "--registration-token",
+        "{{DEVICEREGISTRATION}}",
+    ];
     assert_eq!(stdout_of(&args), stdout_of(&args));
 }
 
 #[test]
 fn random_uuids_differ_between_runs() {
-    assert_ne!(stdout_of(&["--uuid", "random"]), stdout_of(&["--uuid", "random"]));
+    assert_ne!(
+        stdout_of(&["--uuid", "random"]),
+        stdout_of(&["--uuid", "random"])
+    );
 }
 
 #[test]
@@ -55,15 +72,23 @@ fn smart_card_on_macos_13_is_refused_and_writes_nothing() {
             "psso-profile: error: the generated profile has 2 error finding(s); nothing was written",
         ));
     assert!(!out.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file is left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temporary file is left"
+    );
 }
 
 #[test]
 fn unknown_auth_lists_the_choices() {
     generate(&["--auth", "UserSecureEnclave"])
         .code(2)
-        .stderr(predicate::str::contains("invalid value 'UserSecureEnclave' for '--auth <METHOD>'"))
-        .stderr(predicate::str::contains("[possible values: Password, UserSecureEnclaveKey, SmartCard]"));
+        .stderr(predicate::str::contains(
+            "invalid value 'UserSecureEnclave' for '--auth <METHOD>'",
+        ))
+        .stderr(predicate::str::contains(
+            "[possible values: Password, UserSecureEnclaveKey, SmartCard]",
+        ));
 }
 
 #[test]
@@ -78,7 +103,9 @@ fn auth_is_case_insensitive_and_accepts_kebab_case() {
 fn unknown_min_macos_is_a_usage_error() {
     generate(&["--min-macos", "12"])
         .code(2)
-        .stderr(predicate::str::contains("invalid value '12' for '--min-macos <VERSION>': expected one of 13, 14, 15, 26"));
+        .stderr(predicate::str::contains(
+            "invalid value '12' for '--min-macos <VERSION>': expected one of 13, 14, 15, 26",
+        ));
 }
 
 #[test]
@@ -90,7 +117,9 @@ fn output_file_is_not_overwritten_without_force() {
     let first = std::fs::read(&out).unwrap();
     generate(&["--auth", "Password", "-o", path])
         .code(2)
-        .stderr(format!("psso-profile: error: `{path}` already exists; pass --force to overwrite it\n"));
+        .stderr(format!(
+            "psso-profile: error: `{path}` already exists; pass --force to overwrite it\n"
+        ));
     assert_eq!(std::fs::read(&out).unwrap(), first);
     generate(&["--auth", "Password", "-o", path, "--force"]).success();
     assert_ne!(std::fs::read(&out).unwrap(), first);
@@ -102,7 +131,10 @@ fn output_into_a_missing_folder_is_an_io_error() {
     let out = dir.path().join("missing/psso.mobileconfig");
     generate(&["-o", out.to_str().unwrap()])
         .code(2)
-        .stderr(predicate::str::starts_with(format!("psso-profile: error: cannot write `{}`: ", out.display())));
+        .stderr(predicate::str::starts_with(format!(
+            "psso-profile: error: cannot write `{}`: ",
+            out.display()
+        )));
 }
 
 #[test]
@@ -120,11 +152,18 @@ fn binary_and_json_formats() {
 fn registration_token_from_value_file_and_env() {
     let token = "{{DEVICEREGISTRATION}}";
     let direct = stdout_of(&["--registration-token", token]);
-    assert!(String::from_utf8_lossy(&direct).contains("<key>RegistrationToken</key>\n\t\t\t<string>{{DEVICEREGISTRATION}}</string>"));
+    assert!(
+        String::from_utf8_lossy(&direct).contains(
+            "<key>RegistrationToken</key>\n\t\t\t<string>{{DEVICEREGISTRATION}}</string>"
+        )
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("token");
     std::fs::write(&file, format!("{token}\n")).unwrap();
-    assert_eq!(stdout_of(&["--registration-token-file", file.to_str().unwrap()]), direct);
+    assert_eq!(
+        stdout_of(&["--registration-token-file", file.to_str().unwrap()]),
+        direct
+    );
     let from_env = bin()
         .args(["generate", "--registration-token-env", "PSSO_TEST_TOKEN"])
         .env("PSSO_TEST_TOKEN", token)
@@ -142,7 +181,9 @@ fn registration_token_from_value_file_and_env() {
         .stderr("psso-profile: error: invalid value `PSSO_TEST_TOKEN_UNSET` for `registration-token-env`: expected the name of a set environment variable holding UTF-8 text\n");
     generate(&["--registration-token-file", "/nonexistent/token"])
         .code(2)
-        .stderr(predicate::str::starts_with("psso-profile: error: cannot read `/nonexistent/token`: "));
+        .stderr(predicate::str::starts_with(
+            "psso-profile: error: cannot read `/nonexistent/token`: ",
+        ));
     generate(&["--registration-token", "a", "--registration-token-env", "B"])
         .code(2)
         .stderr(predicate::str::contains("cannot be used with"));
@@ -150,24 +191,46 @@ fn registration_token_from_value_file_and_env() {
 
 #[test]
 fn extension_data_is_typed() {
-    let out = stdout_of(&["--extension-data", "browser_sso_interaction_enabled=1", "--extension-data", "AppPrefixAllowList=com.microsoft.,com.apple."]);
+    let out = stdout_of(&[
+        "--extension-data",
+        "browser_sso_interaction_enabled=1",
+        "--extension-data",
+        "AppPrefixAllowList=com.microsoft.,com.apple.",
+    ]);
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("<key>browser_sso_interaction_enabled</key>\n\t\t\t\t<integer>1</integer>"), "{text}");
-    assert!(text.contains("<key>AppPrefixAllowList</key>\n\t\t\t\t<string>com.microsoft.,com.apple.</string>"), "{text}");
+    assert!(
+        text.contains("<key>browser_sso_interaction_enabled</key>\n\t\t\t\t<integer>1</integer>"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "<key>AppPrefixAllowList</key>\n\t\t\t\t<string>com.microsoft.,com.apple.</string>"
+        ),
+        "{text}"
+    );
     generate(&["--extension-data", "browser_sso_interaction_enabled=yes"]).code(2).stderr(
         "psso-profile: error: invalid value `yes` for `ExtensionData.browser_sso_interaction_enabled`: expected an integer, 0 or 1\n",
     );
     generate(&["--extension-data", "tenant_id=x"])
         .code(2)
-        .stderr(predicate::str::contains("or a type for another key, as in `tenant_id:string=VALUE`"));
+        .stderr(predicate::str::contains(
+            "or a type for another key, as in `tenant_id:string=VALUE`",
+        ));
 }
 
 #[test]
 fn shared_mac_settings_and_authorization_groups() {
     let out = stdout_of(&[
-        "--auth", "Password", "--enable-authorization", "--enable-create-user-at-login",
-        "--new-user-authorization-mode", "standard", "--user-authorization-mode", "Standard",
-        "--authorization-group", "system.preferences=mac-admins",
+        "--auth",
+        "Password",
+        "--enable-authorization",
+        "--enable-create-user-at-login",
+        "--new-user-authorization-mode",
+        "standard",
+        "--user-authorization-mode",
+        "Standard",
+        "--authorization-group",
+        "system.preferences=mac-admins",
     ]);
     let text = String::from_utf8(out).unwrap();
     for needle in [
@@ -202,10 +265,14 @@ fn refused_settings_name_the_rule() {
         .stderr(predicate::str::contains("error[schema.range] PayloadContent[0].PlatformSSO.LoginFrequency\n  is 60; Apple's minimum is 3600"));
     generate(&["--scope", "User"])
         .code(2)
-        .stderr(predicate::str::contains("error[profile.scope-user] PayloadScope"));
+        .stderr(predicate::str::contains(
+            "error[profile.scope-user] PayloadScope",
+        ));
     generate(&["--identifier", "com.contoso psso"])
         .code(2)
-        .stderr(predicate::str::contains("invalid value `com.contoso psso` for `PayloadIdentifier`"));
+        .stderr(predicate::str::contains(
+            "invalid value `com.contoso psso` for `PayloadIdentifier`",
+        ));
 }
 
 /// Every generated profile passes an independent checker written in Python against
@@ -213,7 +280,9 @@ fn refused_settings_name_the_rule() {
 #[test]
 fn independent_checker_accepts_every_method_and_target() {
     let test = "independent_checker_accepts_every_method_and_target";
-    let Some(schema) = shared_reference("apple-device-management/com.apple.extensiblesso.yaml", test) else {
+    let Some(schema) =
+        shared_reference("apple-device-management/com.apple.extensiblesso.yaml", test)
+    else {
         return;
     };
     if !have_tool("python3", test) {
@@ -226,9 +295,22 @@ fn independent_checker_accepts_every_method_and_target() {
                 continue;
             }
             let file = dir.path().join(format!("{auth}-{min}.mobileconfig"));
-            generate(&["--auth", auth, "--min-macos", min, "--registration-token", "{{DEVICEREGISTRATION}}", "-o", file.to_str().unwrap()]).success();
+            generate(&[
+                "--auth",
+                auth,
+                "--min-macos",
+                min,
+                "--registration-token",
+                "{{DEVICEREGISTRATION}}",
+                "-o",
+                file.to_str().unwrap(),
+            ])
+            .success();
             let checker = std::process::Command::new("python3")
-                .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/checker/psso_check.py"))
+                .arg(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/checker/psso_check.py"
+                ))
                 .arg("--schema-dir")
                 .arg(schema.parent().unwrap())
                 .args(["--min-macos", min])

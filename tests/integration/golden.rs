@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 /// The path of a golden file.
 pub fn path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
 }
 
 /// Compares `actual` with the golden file `name`, or rewrites it under `UPDATE_GOLDEN=1`.
@@ -17,8 +19,12 @@ pub fn assert_golden(name: &str, actual: &[u8]) {
         std::fs::write(&file, actual).unwrap();
         return;
     }
-    let expected = std::fs::read(&file)
-        .unwrap_or_else(|e| panic!("cannot read golden file {}: {e} (run with UPDATE_GOLDEN=1 to create it)", file.display()));
+    let expected = std::fs::read(&file).unwrap_or_else(|e| {
+        panic!(
+            "cannot read golden file {}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            file.display()
+        )
+    });
     if expected != actual {
         panic!(
             "output differs from {}:\n--- expected\n{}\n--- actual\n{}",

@@ -1,8 +1,8 @@
 //! Integration tests: the real binary and the public library API.
 //! One test binary (`autotests = false`), one file per area.
 
+mod catalog;
 mod codec;
-mod support;
 mod generate;
 mod golden;
-mod catalog;
+mod support;
