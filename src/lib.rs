@@ -1,14 +1,46 @@
 //! `psso-profile` generates, validates, signs and inspects the macOS configuration
 //! profile (`.mobileconfig`) that turns on Microsoft Entra Platform SSO through the
 //! Microsoft Enterprise SSO plug-in.
+//!
+//! Data takes one path: settings ([`spec::Spec`]) become a typed
+//! [`model::Profile`], then a [`plist::Value`]; foreign profiles are read into a
+//! `plist::Value` by [`codec`]. Either way [`rules::check`] reports findings against
+//! Microsoft's required settings and Apple's schema, and [`codec::write`] encodes
+//! the profile as Apple-style XML, a binary plist or JSON.
+//!
+//! ```
+//! use psso_profile::codec::{self, Format};
+//! use psso_profile::model::{AuthMethod, MacOs, Target};
+//! use psso_profile::rules;
+//! use psso_profile::spec::Spec;
+//!
+//! // Build a profile for a fleet from macOS 14 with Secure Enclave keys.
+//! let spec = Spec {
+//!     auth: Some(AuthMethod::UserSecureEnclaveKey),
+//!     min_macos: Some(MacOs::V14),
+//!     org: Some("Contoso".into()),
+//!     identifier: Some("com.contoso.platformsso".into()),
+//!     registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+//!     ..Spec::default()
+//! };
+//! let generated = spec.generate()?; // refuses a profile with error findings
+//! let xml = codec::write(&generated.value, Format::Xml)?;
+//! assert!(xml.starts_with(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist"));
+//!
+//! // Any profile, generated or foreign, is checked by the same rules.
+//! let read = codec::parse(&xml, "psso.mobileconfig".as_ref())?;
+//! let report = rules::check(&read.value, &Target::new(MacOs::V14));
+//! assert!(!report.has_errors());
+//! # Ok::<(), psso_profile::Error>(())
+//! ```
 #![deny(missing_docs)]
 
+pub mod catalog;
 pub mod cli;
 pub mod codec;
 pub mod error;
-
-pub mod catalog;
 pub mod model;
 pub mod rules;
 pub mod spec;
+
 pub use error::{Error, Result};
