@@ -180,3 +180,54 @@ fn rejected_profile_reports_every_finding() {
         "PayloadContent[0].PlatformSSO.LoginFrequency"
     );
 }
+
+mod round_trip {
+    use super::*;
+    use crate::codec::{self, Format};
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of("[ -~éü{}$]{0,24}")
+    }
+
+    fn any_spec() -> impl Strategy<Value = Spec> {
+        (
+            (0usize..3, 1usize..4, text(), text(), text(), text()),
+            (
+                proptest::option::of(3600i64..1_000_000),
+                proptest::sample::subsequence(Cloud::ALL.to_vec(), 0..=3),
+                any::<bool>(),
+                proptest::collection::vec("[a-z]{1,8}", 0..3),
+                proptest::option::of(any::<bool>()),
+            ),
+        )
+            .prop_map(|((auth, min, org, token, display, account), (freq, clouds, authz, groups, first_user))| Spec {
+                auth: Some(AuthMethod::ALL[auth]),
+                min_macos: Some(MacOs::ALL[min]),
+                org,
+                registration_token: token,
+                display_name: display,
+                account_display_name: account,
+                login_frequency: freq,
+                clouds: Some(clouds),
+                enable_authorization: authz.then_some(true),
+                additional_groups: groups,
+                enable_create_first_user_during_setup: first_user,
+                ..Spec::default()
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn reading_what_was_written_gives_back_the_profile(spec in any_spec()) {
+            let profile = spec.to_profile().unwrap();
+            let value = profile.to_value().unwrap();
+            for format in [Format::Xml, Format::Binary] {
+                let bytes = codec::write(&value, format).unwrap();
+                let read = codec::parse(&bytes, "p.mobileconfig".as_ref()).unwrap();
+                prop_assert_eq!(&read.value, &value);
+                prop_assert_eq!(Profile::from_value(&read.value).unwrap(), profile.clone());
+            }
+        }
+    }
+}
