@@ -319,6 +319,24 @@ pub static REQUIRED: &[RequiredSetting] = &[
     },
 ];
 
+/// The `PlatformSSO` keys Microsoft documents for its plug-in (the required table and
+/// "Common Platform SSO scenarios"); "any undocumented Platform SSO settings aren't
+/// supported".
+pub static DOCUMENTED_PLATFORM_SSO_KEYS: &[&str] = &[
+    "AuthenticationMethod",
+    "UseSharedDeviceKeys",
+    "AccountDisplayName",
+    "EnableCreateUserAtLogin",
+    "EnableAuthorization",
+    "TokenToUserMapping",
+    "NewUserAuthorizationMode",
+    "UserAuthorizationMode",
+    "FileVaultPolicy",
+    "NonPlatformSSOAccounts",
+    "EnableRegistrationDuringSetup",
+    "EnableCreateFirstUserDuringSetup",
+];
+
 /// Whether `url` is one of the seven URLs Microsoft lists for the profile.
 pub fn is_microsoft_url(url: &str) -> bool {
     URLS.iter()

@@ -8,6 +8,7 @@ use clap::Args;
 use crate::catalog::microsoft::Cloud;
 use crate::codec::{self, Format};
 use crate::model::{AuthMethod, AuthorizationMode, MacOs, PayloadScope, Policy, UnlockPolicy};
+use crate::rules::Severity;
 use crate::spec::{self, Spec, UuidMode};
 use crate::{Error, Result};
 
@@ -248,6 +249,11 @@ pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
     };
     let bytes = codec::write(&generated.value, args.format)?;
     codec::write_output(&args.output, &bytes, args.force)?;
-    eprint_findings(&label, &generated.report);
+    // Notes at info level are for `validate`; a generated profile shows warnings only.
+    let mut warnings = generated.report;
+    warnings
+        .findings
+        .retain(|f| f.severity >= Severity::Warning);
+    eprint_findings(&label, &warnings);
     Ok(EXIT_OK)
 }

@@ -4,6 +4,8 @@
 use plist::Value;
 
 use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload};
+use crate::catalog::microsoft::DOCUMENTED_PLATFORM_SSO_KEYS;
+use crate::model::MacOs;
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -85,6 +87,46 @@ pub(super) static RULES: &[Rule] = &[
         macos: "26+",
         fix: "remove EnableCreateFirstUserDuringSetup, or use the `Password` method",
         check: create_first_user_password,
+    },
+    Rule {
+        id: "psso.password-filevault-policy",
+        severity: Severity::Warning,
+        summary: "With the `Password` method on macOS 15+, `FileVaultPolicy` is `AttemptAuthentication`.",
+        rationale: "Microsoft's required table sets `FileVaultPolicy` to `AttemptAuthentication` for the Password method on macOS 15 and later.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "15+",
+        fix: "set <key>FileVaultPolicy</key><array><string>AttemptAuthentication</string></array> inside PlatformSSO",
+        check: password_filevault_policy,
+    },
+    Rule {
+        id: "psso.create-user-method",
+        severity: Severity::Warning,
+        summary: "`EnableCreateUserAtLogin` comes with the `Password` or `SmartCard` method.",
+        rationale: "Apple: new users are created at the login window when the method is `Password` or `SmartCard`.",
+        source: RuleSource::AppleSchema,
+        macos: "14+",
+        fix: "use the `Password` or `SmartCard` method, or remove EnableCreateUserAtLogin",
+        check: create_user_method,
+    },
+    Rule {
+        id: "psso.undocumented-by-microsoft",
+        severity: Severity::Warning,
+        summary: "`PlatformSSO` holds only keys Microsoft documents for its plug-in.",
+        rationale: "Microsoft: \"Any undocumented Platform SSO settings aren't supported.\" Apple keys such as `LoginPolicy`, `LoginFrequency` or `AdministratorGroups` are not in Microsoft's guides.",
+        source: RuleSource::MicrosoftDocs,
+        macos: "14+",
+        fix: "remove the key unless Microsoft support asked for it",
+        check: undocumented_by_microsoft,
+    },
+    Rule {
+        id: "psso.setup-company-portal",
+        severity: Severity::Info,
+        summary: "Registration during Setup Assistant needs a recent Company Portal and a matching enrollment profile.",
+        rationale: "Microsoft: Company Portal must be a required app, the enrollment uses Setup Assistant with modern authentication and \"Await final configuration\"; MDM vendors report Company Portal 5.2604 or later is needed.",
+        source: RuleSource::MicrosoftDocs,
+        macos: "26+",
+        fix: "deploy Company Portal 5.2604 or later as a required app before enrollment",
+        check: setup_company_portal,
     },
 ];
 
@@ -242,6 +284,67 @@ fn create_first_user_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     "is true with the `{}` method; Microsoft supports it with `Password` only",
                     method.unwrap_or_default()
                 ),
+            );
+        }
+    }
+}
+
+fn password_filevault_policy(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.target.min_macos < MacOs::V15 {
+        return;
+    }
+    for p in &ctx.sso {
+        if p.string("PlatformSSO.AuthenticationMethod") == Some("Password")
+            && p.get("PlatformSSO.FileVaultPolicy").is_none()
+        {
+            sink.emit(
+                p.path("PlatformSSO.FileVaultPolicy"),
+                "is missing; Microsoft's table sets `AttemptAuthentication` with the Password method on macOS 15+",
+            );
+        }
+    }
+}
+
+fn create_user_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        if p.boolean("PlatformSSO.EnableCreateUserAtLogin") == Some(true)
+            && p.string("PlatformSSO.AuthenticationMethod") == Some("UserSecureEnclaveKey")
+        {
+            sink.emit(
+                p.path("PlatformSSO.EnableCreateUserAtLogin"),
+                "is true with the `UserSecureEnclaveKey` method; Apple creates users at login with `Password` or `SmartCard`",
+            );
+        }
+    }
+}
+
+fn undocumented_by_microsoft(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in ctx.sso.iter().filter(|p| p.is_microsoft()) {
+        let Some(platform) = p.get("PlatformSSO").and_then(Value::as_dictionary) else {
+            continue;
+        };
+        for key in platform.keys() {
+            let apple_defines = crate::catalog::apple::lookup(
+                crate::catalog::apple::Scope::ExtensibleSso,
+                &format!("PlatformSSO.{key}"),
+            )
+            .is_some();
+            if apple_defines && !DOCUMENTED_PLATFORM_SSO_KEYS.contains(&key.as_str()) {
+                sink.emit(
+                    p.path(&format!("PlatformSSO.{key}")),
+                    "is an Apple setting Microsoft does not document for its plug-in; Microsoft does not support undocumented settings",
+                );
+            }
+        }
+    }
+}
+
+fn setup_company_portal(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in &ctx.sso {
+        if p.boolean("PlatformSSO.EnableRegistrationDuringSetup") == Some(true) {
+            sink.emit(
+                p.path("PlatformSSO.EnableRegistrationDuringSetup"),
+                "registers in Setup Assistant: Company Portal (5.2604 or later) must arrive as a required app before the user signs in, or Setup Assistant reports the SSO application missing",
             );
         }
     }

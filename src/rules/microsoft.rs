@@ -5,7 +5,8 @@ use plist::Value;
 
 use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload, describe};
 use crate::catalog::microsoft::{
-    Cloud, EXTENSION_IDENTIFIER, REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER,
+    Cloud, DEVICE_REGISTRATION_PLACEHOLDER, EXTENSION_IDENTIFIER, NOT_MICROSOFT_PROFILE_URLS,
+    REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER, is_microsoft_url,
 };
 use crate::model::MacOs;
 
@@ -119,6 +120,56 @@ pub(super) static RULES: &[Rule] = &[
         macos: "13+",
         fix: "set the authentication method, or remove RegistrationToken",
         check: registration_token_needs_auth,
+    },
+    Rule {
+        id: "sso.urls.not-microsoft",
+        severity: Severity::Warning,
+        summary: "`URLs` of the Microsoft SSO payload holds only the seven URLs Microsoft lists.",
+        rationale: "Other hosts, such as `https://login.windows.net` or `https://enterpriseregistration.windows.net`, are not sign-in URL prefixes Microsoft documents for the payload.",
+        source: RuleSource::DocumentedPitfall,
+        macos: "13+",
+        fix: "remove the URL",
+        check: not_microsoft_urls,
+    },
+    Rule {
+        id: "sso.urls.format",
+        severity: Severity::Error,
+        summary: "Every `URLs` entry starts with `http://` or `https://` and has no query or fragment.",
+        rationale: "Apple: URL prefixes must begin with http:// or https://, and query parameters and fragments are not allowed.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "write the URL as `https://host` with an optional path",
+        check: url_format,
+    },
+    Rule {
+        id: "sso.urls.unique",
+        severity: Severity::Error,
+        summary: "No URL or host is listed by two Extensible SSO payloads.",
+        rationale: "Apple: URLs and hosts must be unique across all installed Extensible SSO payloads; an overlapping payload (an older \"SSO app extension\" profile) takes requests away from Platform SSO.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "keep each URL in one payload only, and remove the older SSO extension payload",
+        check: unique_urls,
+    },
+    Rule {
+        id: "sso.redirect-ignores",
+        severity: Severity::Warning,
+        summary: "A Redirect payload has no `Hosts` or `Realm`.",
+        rationale: "Apple: `Hosts` and `Realm` are for Credential payloads and are ignored for Redirect.",
+        source: RuleSource::AppleSchema,
+        macos: "all",
+        fix: "remove the key",
+        check: redirect_ignores,
+    },
+    Rule {
+        id: "sso.registration-token.absent",
+        severity: Severity::Info,
+        summary: "The payload has a `RegistrationToken` for silent device registration.",
+        rationale: "Intune requires `{{DEVICEREGISTRATION}}` and Microsoft's shared-Mac guide recommends it; without it users register interactively. Microsoft's MDM-vendor table does not list it.",
+        source: RuleSource::MicrosoftDocs,
+        macos: "13+",
+        fix: "set <key>RegistrationToken</key><string>{{DEVICEREGISTRATION}}</string> if the MDM substitutes it",
+        check: registration_token_absent,
     },
 ];
 
@@ -342,6 +393,94 @@ fn registration_token_needs_auth(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             sink.emit(
                 p.path("RegistrationToken"),
                 "is set, but the payload has no authentication method; Apple requires PlatformSSO.AuthenticationMethod with a registration token",
+            );
+        }
+    }
+}
+
+fn not_microsoft_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in ctx.sso.iter().filter(|p| p.is_microsoft()) {
+        for (i, url) in p.strings("URLs").into_iter().enumerate() {
+            if is_microsoft_url(url) {
+                continue;
+            }
+            let why = NOT_MICROSOFT_PROFILE_URLS
+                .iter()
+                .find(|(known, _)| known.eq_ignore_ascii_case(url.trim_end_matches('/')))
+                .map_or(
+                    "it is not one of the seven sign-in URLs Microsoft lists",
+                    |(_, why)| why,
+                );
+            sink.emit(p.path(&format!("URLs[{i}]")), format!("is `{url}`: {why}"));
+        }
+    }
+}
+
+fn url_format(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in ctx.extensible_sso() {
+        for (i, url) in p.strings("URLs").into_iter().enumerate() {
+            let lower = url.to_ascii_lowercase();
+            let scheme = lower.starts_with("https://") || lower.starts_with("http://");
+            let problem = if !scheme {
+                Some("does not start with `http://` or `https://`")
+            } else if url.contains('?') || url.contains('#') {
+                Some("has a query or a fragment, which Apple does not allow")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                sink.emit(p.path(&format!("URLs[{i}]")), format!("`{url}` {problem}"));
+            }
+        }
+    }
+}
+
+fn unique_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for p in ctx.extensible_sso() {
+        for key in ["URLs", "Hosts"] {
+            let mut own: Vec<String> = Vec::new();
+            for (i, entry) in p.strings(key).into_iter().enumerate() {
+                let norm = entry.trim_end_matches('/').to_ascii_lowercase();
+                if own.contains(&norm) {
+                    continue;
+                }
+                let tagged = format!("{key}:{norm}");
+                match seen.iter().find(|(k, _)| *k == tagged) {
+                    Some((_, first)) => sink.emit(
+                        p.path(&format!("{key}[{i}]")),
+                        format!("`{entry}` is also listed by {first}; Apple requires each to be unique across Extensible SSO payloads"),
+                    ),
+                    None => seen.push((tagged, p.path(key))),
+                }
+                own.push(norm);
+            }
+        }
+    }
+}
+
+fn redirect_ignores(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in ctx
+        .extensible_sso()
+        .filter(|p| p.string("Type") == Some(SSO_TYPE))
+    {
+        for key in ["Hosts", "Realm"] {
+            if p.get(key).is_some() {
+                sink.emit(
+                    p.path(key),
+                    "is ignored in a Redirect payload; Apple uses it for Credential payloads only",
+                );
+            }
+        }
+    }
+}
+
+fn registration_token_absent(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in ctx.sso.iter().filter(|p| p.is_microsoft()) {
+        if p.get("RegistrationToken").is_none() {
+            sink.emit(
+                p.path("RegistrationToken"),
+                format!("is not set; Intune uses `{DEVICE_REGISTRATION_PLACEHOLDER}` for silent registration, other MDMs document their own value"),
             );
         }
     }

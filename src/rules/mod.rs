@@ -4,7 +4,9 @@
 
 mod combination;
 mod context;
+mod extension_data;
 mod microsoft;
+mod placement;
 mod schema;
 mod structure;
 
@@ -176,6 +178,8 @@ pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
     rules.extend_from_slice(structure::RULES);
     rules.extend_from_slice(microsoft::RULES);
     rules.extend_from_slice(schema::RULES);
+    rules.extend_from_slice(placement::RULES);
+    rules.extend_from_slice(extension_data::RULES);
     rules.extend_from_slice(combination::RULES);
     rules
 });

@@ -5,7 +5,14 @@ use crate::model::{MacOs, Target};
 use crate::spec::Spec;
 
 fn valid() -> Value {
-    Spec::default().to_profile().unwrap().to_value().unwrap()
+    Spec {
+        registration_token: Some("{{DEVICEREGISTRATION}}".to_string()),
+        ..Spec::default()
+    }
+    .to_profile()
+    .unwrap()
+    .to_value()
+    .unwrap()
 }
 
 /// The container and last key of a path like `PayloadContent[0].PlatformSSO.X`.
@@ -49,11 +56,35 @@ fn check14(value: &Value) -> Report {
     check(value, &Target::new(MacOs::V14))
 }
 
-/// The only finding of `report`, which must be of `rule` at `path`.
+/// Rules that accompany many mutations of these tests, and have tests of their own.
+const ADVISORY: [&str; 3] = [
+    "psso.undocumented-by-microsoft",
+    "psso.setup-company-portal",
+    "sso.registration-token.absent",
+];
+
+/// Asserts that `report` has no findings besides [`ADVISORY`] ones.
+#[track_caller]
+fn assert_clean(report: &Report) {
+    let rest: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| !ADVISORY.contains(&f.rule))
+        .collect();
+    assert!(rest.is_empty(), "{rest:#?}");
+}
+
+/// The only finding of `report` (besides [`ADVISORY`] ones), which must be of
+/// `rule` at `path`.
 #[track_caller]
 fn only(report: &Report, rule: &str, path: &str) -> Finding {
-    assert_eq!(report.findings.len(), 1, "{report:#?}");
-    let f = report.findings[0].clone();
+    let findings: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule || !ADVISORY.contains(&f.rule))
+        .collect();
+    assert_eq!(findings.len(), 1, "{report:#?}");
+    let f = findings[0].clone();
     assert_eq!((f.rule, f.path.as_str()), (rule, path), "{f:#?}");
     f
 }
@@ -183,13 +214,37 @@ fn with_second_payload(edit: impl FnOnce(&mut Dictionary)) -> Value {
 
 #[test]
 fn two_microsoft_payloads_are_error_10002() {
-    let v = with_second_payload(|_| {});
-    let f = only(
-        &check14(&v),
-        "profile.sso-payload-count",
-        "PayloadContent[1]",
-    );
+    let v = with_second_payload(|d| {
+        d.remove("URLs");
+    });
+    let r = check14(&v);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "profile.sso-payload-count")
+        .unwrap();
+    assert_eq!(f.path, "PayloadContent[1]");
     assert!(f.message.contains("10002"), "{}", f.message);
+}
+
+#[test]
+fn urls_shared_with_another_sso_payload() {
+    let v = with_second_payload(|d| {
+        d.insert(
+            "ExtensionIdentifier".into(),
+            "com.microsoft.CompanyPortalMac.ssoextension.old".into(),
+        );
+        d.remove("PlatformSSO");
+        d.insert(
+            "URLs".into(),
+            strings(&["https://LOGIN.microsoftonline.com/"]),
+        );
+    });
+    let f = only(&check14(&v), "sso.urls.unique", "PayloadContent[1].URLs[0]");
+    assert_eq!(
+        f.message,
+        "`https://LOGIN.microsoftonline.com/` is also listed by PayloadContent[0].URLs; Apple requires each to be unique across Extensible SSO payloads"
+    );
 }
 
 #[test]
@@ -382,6 +437,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
 #[test]
 fn auth_method_for_each_target() {
     let mut v = valid();
+    remove(&mut v, &format!("{SSO}.RegistrationToken"));
     remove(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"));
     only(
         &check14(&v),
@@ -594,13 +650,14 @@ fn newer_keys_warn_for_older_fleets() {
         f.message,
         "was introduced in macOS 26.0; Macs of the fleet on macOS 15 ignore it"
     );
-    assert_eq!(check(&v, &Target::new(MacOs::V26)).findings, vec![]);
+    assert_clean(&check(&v, &Target::new(MacOs::V26)));
 }
 
 fn password_profile() -> Value {
     Spec {
         auth: Some(crate::model::AuthMethod::Password),
         min_macos: Some(MacOs::V15),
+        registration_token: Some("{{DEVICEREGISTRATION}}".to_string()),
         ..Spec::default()
     }
     .to_profile()
@@ -659,7 +716,7 @@ fn policies_and_grace_periods() {
         &format!("{SSO}.PlatformSSO.OfflineGracePeriod"),
         Value::Integer(7.into()),
     );
-    assert_eq!(check15(&v).findings, vec![]);
+    assert_clean(&check15(&v));
 
     let mut v = password_profile();
     set(
@@ -699,7 +756,7 @@ fn policies_and_grace_periods() {
         &format!("{SSO}.PlatformSSO.UnlockPolicy"),
         strings(&["AllowTouchIDOrWatchForUnlock", "RequireAuthentication"]),
     );
-    assert_eq!(check15(&v).findings, vec![]);
+    assert_clean(&check15(&v));
 
     let mut v = valid();
     set(
@@ -833,4 +890,237 @@ mod never_panics {
             let _ = check14(&v);
         }
     }
+}
+
+#[test]
+fn undocumented_platform_sso_keys_and_setup_note() {
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.LoginFrequency"),
+        Value::Integer(7200.into()),
+    );
+    let f = only(
+        &check14(&v),
+        "psso.undocumented-by-microsoft",
+        "PayloadContent[0].PlatformSSO.LoginFrequency",
+    );
+    assert_eq!(f.severity, Severity::Warning);
+
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
+        true,
+    );
+    let f = only(
+        &check(&v, &Target::new(MacOs::V26)),
+        "psso.setup-company-portal",
+        "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup",
+    );
+    assert_eq!(f.severity, Severity::Info);
+    assert!(
+        !check(&v, &Target::new(MacOs::V26)).fails(true),
+        "info never fails a run"
+    );
+}
+
+#[test]
+fn registration_token_absent_is_info() {
+    let mut v = valid();
+    remove(&mut v, &format!("{SSO}.RegistrationToken"));
+    let f = only(
+        &check14(&v),
+        "sso.registration-token.absent",
+        "PayloadContent[0].RegistrationToken",
+    );
+    assert_eq!(f.severity, Severity::Info);
+}
+
+#[test]
+fn misplaced_and_unknown_keys() {
+    // RegistrationToken inside PlatformSSO (a documented public mistake).
+    let mut v = valid();
+    remove(&mut v, &format!("{SSO}.RegistrationToken"));
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.RegistrationToken"),
+        "{{DEVICEREGISTRATION}}",
+    );
+    let f = only(
+        &check14(&v),
+        "schema.misplaced-key",
+        "PayloadContent[0].PlatformSSO.RegistrationToken",
+    );
+    assert_eq!(
+        f.message,
+        "is not read here; Apple defines `RegistrationToken` at PayloadContent[0].RegistrationToken"
+    );
+    assert_eq!(
+        f.fix,
+        "move `RegistrationToken` to PayloadContent[0].RegistrationToken"
+    );
+
+    // A PlatformSSO key at the payload's top level.
+    let mut v = valid();
+    set(&mut v, &format!("{SSO}.UseSharedDeviceKeys"), true);
+    let f = only(
+        &check14(&v),
+        "schema.misplaced-key",
+        "PayloadContent[0].UseSharedDeviceKeys",
+    );
+    assert_eq!(
+        f.fix,
+        "move `UseSharedDeviceKeys` to PayloadContent[0].PlatformSSO.UseSharedDeviceKeys"
+    );
+
+    // A payload key at the profile's top level.
+    let mut v = valid();
+    set(&mut v, "ScreenLockedBehavior", "DoNotHandle");
+    let f = only(&check14(&v), "schema.misplaced-key", "ScreenLockedBehavior");
+    assert!(
+        f.message.ends_with(
+            "at PayloadContent[n].ScreenLockedBehavior (the com.apple.extensiblesso payload)"
+        ),
+        "{}",
+        f.message
+    );
+
+    // A typo and an unknown key.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.useSharedDeviceKeys"),
+        true,
+    );
+    let f = only(
+        &check14(&v),
+        "schema.unknown-key",
+        "PayloadContent[0].PlatformSSO.useSharedDeviceKeys",
+    );
+    assert_eq!(
+        f.message,
+        "is not a key Apple defines here; did you mean `UseSharedDeviceKeys`?"
+    );
+    let mut v = valid();
+    set(&mut v, &format!("{SSO}.Foo"), 1);
+    let f = only(&check14(&v), "schema.unknown-key", "PayloadContent[0].Foo");
+    assert_eq!(f.severity, Severity::Warning);
+}
+
+#[test]
+fn extension_data_against_the_plugin_catalog() {
+    let mut v = valid();
+    let mut ext = Dictionary::new();
+    ext.insert("browser_sso_interaction_enabled".into(), "1".into());
+    ext.insert("AppCookieSSOAllowList".into(), "com.contoso.app".into());
+    ext.insert("browser_sso_disable_mfa".into(), Value::Integer(1.into()));
+    ext.insert("tenant_id".into(), "abc".into());
+    ext.insert("authentication_method".into(), "SecureEnclave".into());
+    ext.insert(
+        "Disable_Explicit_App_Prompt".into(),
+        Value::Integer(1.into()),
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.ExtensionData"),
+        Value::Dictionary(ext),
+    );
+    let r = check14(&v);
+    let got: Vec<(&str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.path.rsplit('.').next().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("ext.psso-key", "authentication_method"),
+            ("ext.type", "browser_sso_interaction_enabled"),
+            ("ext.ios-only", "AppCookieSSOAllowList"),
+            ("ext.deprecated", "browser_sso_disable_mfa"),
+            ("ext.unknown-key", "tenant_id"),
+            ("ext.unknown-key", "Disable_Explicit_App_Prompt"),
+        ]
+    );
+    assert_eq!(
+        r.findings[0].fix,
+        "move it to the payload's `AuthenticationMethod`"
+    );
+    assert_eq!(
+        r.findings[1].message,
+        "is `1`; the plug-in reads an integer, 0 or 1"
+    );
+    assert_eq!(
+        r.findings[5].message,
+        "is not a key of the Microsoft SSO plug-in; did you mean `disable_explicit_app_prompt`?"
+    );
+}
+
+#[test]
+fn urls_outside_microsofts_list_and_malformed() {
+    let mut v = valid();
+    let content = v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap()[0]
+        .as_dictionary_mut()
+        .unwrap()["URLs"]
+        .as_array_mut()
+        .unwrap();
+    content.push("https://login.windows.net".into());
+    content.push("login.contoso.com".into());
+    content.push("https://login.contoso.com/?x=1".into());
+    let r = check14(&v);
+    let got: Vec<(&str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[7]"),
+            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[8]"),
+            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[9]"),
+            ("sso.urls.format", "PayloadContent[0].URLs[8]"),
+            ("sso.urls.format", "PayloadContent[0].URLs[9]"),
+        ]
+    );
+    assert!(
+        r.findings[0].message.contains("entra-docs#1688"),
+        "{}",
+        r.findings[0].message
+    );
+}
+
+#[test]
+fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
+    let mut v = valid();
+    set(&mut v, &format!("{SSO}.Hosts"), strings(&["contoso.com"]));
+    only(
+        &check14(&v),
+        "sso.redirect-ignores",
+        "PayloadContent[0].Hosts",
+    );
+
+    let mut v = password_profile();
+    remove(&mut v, &format!("{SSO}.PlatformSSO.FileVaultPolicy"));
+    only(
+        &check15(&v),
+        "psso.password-filevault-policy",
+        "PayloadContent[0].PlatformSSO.FileVaultPolicy",
+    );
+    assert_clean(&check14(&v));
+
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableCreateUserAtLogin"),
+        true,
+    );
+    only(
+        &check14(&v),
+        "psso.create-user-method",
+        "PayloadContent[0].PlatformSSO.EnableCreateUserAtLogin",
+    );
 }

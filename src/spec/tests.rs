@@ -201,20 +201,25 @@ mod round_trip {
                 proptest::option::of(any::<bool>()),
             ),
         )
-            .prop_map(|((auth, min, org, token, display, account), (freq, clouds, authz, groups, first_user))| Spec {
-                auth: Some(AuthMethod::ALL[auth]),
-                min_macos: Some(MacOs::ALL[min]),
-                org,
-                registration_token: token,
-                display_name: display,
-                account_display_name: account,
-                login_frequency: freq,
-                clouds: Some(clouds),
-                enable_authorization: authz.then_some(true),
-                additional_groups: groups,
-                enable_create_first_user_during_setup: first_user,
-                ..Spec::default()
-            })
+            .prop_map(
+                |(
+                    (auth, min, org, token, display, account),
+                    (freq, clouds, authz, groups, first_user),
+                )| Spec {
+                    auth: Some(AuthMethod::ALL[auth]),
+                    min_macos: Some(MacOs::ALL[min]),
+                    org,
+                    registration_token: token,
+                    display_name: display,
+                    account_display_name: account,
+                    login_frequency: freq,
+                    clouds: Some(clouds),
+                    enable_authorization: authz.then_some(true),
+                    additional_groups: groups,
+                    enable_create_first_user_during_setup: first_user,
+                    ..Spec::default()
+                },
+            )
     }
 
     proptest! {
