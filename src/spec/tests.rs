@@ -174,10 +174,19 @@ fn rejected_profile_reports_every_finding() {
         panic!("a login frequency under 3600 must be refused")
     };
     assert_eq!(count, 1);
-    assert_eq!(report.findings[0].rule, "schema.range");
+    let rules: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.path.as_str()))
+        .collect();
     assert_eq!(
-        report.findings[0].path,
-        "PayloadContent[0].PlatformSSO.LoginFrequency"
+        rules,
+        [
+            ("sso.registration-token.absent", "PayloadContent[0].RegistrationToken"),
+            ("schema.range", "PayloadContent[0].PlatformSSO.LoginFrequency"),
+            ("psso.undocumented-by-microsoft", "PayloadContent[0].PlatformSSO.LoginFrequency"),
+        ],
+        "warnings and notes come with the error"
     );
 }
 
