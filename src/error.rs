@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Everything that can stop an operation of this crate.
 ///
 /// Findings of the rule engine are not errors: they are data in a
-/// [`Report`](crate::rules::Report). An `Error` means an input could not be
+/// `rules::Report`. An `Error` means an input could not be
 /// read, a value could not be used, or an output could not be written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
