@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod events;
+
 /// Exit code for success: the profile is clean, the signature is valid.
 pub const EXIT_OK: u8 = 0;
 /// Exit code for findings at error level, a bad signature, or a difference.
@@ -28,7 +30,11 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// The Platform SSO registration notifications: list them, or reduce an
+    /// event log to each device's compliance
+    Events(events::EventsArgs),
+}
 
 /// Runs the command line of this process and returns its exit code.
 pub fn run() -> ExitCode {
@@ -53,7 +59,9 @@ pub fn run() -> ExitCode {
 }
 
 fn dispatch(command: Command) -> crate::Result<u8> {
-    match command {}
+    match command {
+        Command::Events(args) => events::run(args),
+    }
 }
 
 /// Prints an error and its whole `source()` chain on one line of stderr.

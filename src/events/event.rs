@@ -21,7 +21,15 @@ pub struct Event<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LineError {
-    /// Not a JSON object with string fields `device`, `event` and `time`.
+    /// Not valid JSON.
+    #[error("not valid JSON: {detail}{}", at_column(*.column))]
+    NotJson {
+        /// What the JSON parser expected.
+        detail: String,
+        /// The column (1-based, in bytes) where it stopped, when known.
+        column: Option<usize>,
+    },
+    /// JSON, but not an object with string fields `device`, `event` and `time`.
     #[error(
         "not an event object with string fields `device`, `event` and `time`: {detail}{}",
         at_column(*.column)
@@ -156,9 +164,10 @@ impl<'a> Event<'a> {
                 Some(at) => text[..at].to_owned(),
                 None => text,
             };
-            LineError::Malformed {
-                detail,
-                column: Some(err.column()).filter(|&column| column > 0),
+            let column = Some(err.column()).filter(|&column| column > 0);
+            match err.classify() {
+                serde_json::error::Category::Data => LineError::Malformed { detail, column },
+                _ => LineError::NotJson { detail, column },
             }
         })?;
         if wire.device.is_empty() {
@@ -231,7 +240,7 @@ mod tests {
     fn reports_malformed_lines() {
         assert_eq!(
             parse("not json").unwrap_err(),
-            "not an event object with string fields `device`, `event` and `time`: expected ident at column 2"
+            "not valid JSON: expected ident at column 2"
         );
         assert_eq!(
             parse(r#"{"device":"d","event":"Microsoft.PlatformSSO.Registration.Removed"}"#)
@@ -244,7 +253,7 @@ mod tests {
         );
         assert_eq!(
             parse(r#"{"device":"d","event":"Microsoft.PlatformSSO.Registration.Removed","time":"2026-11-02T09:30:00Z""#).unwrap_err(),
-            "not an event object with string fields `device`, `event` and `time`: EOF while parsing an object at column 96"
+            "not valid JSON: EOF while parsing an object at column 96"
         );
         assert_eq!(
             parse(r#"["d","Microsoft.PlatformSSO.Registration.Removed","2026-11-02T09:30:00Z"]"#)
@@ -253,7 +262,7 @@ mod tests {
         );
         assert_eq!(
             parse(r#"{"device":"d","event":"Microsoft.PlatformSSO.Registration.Removed","time":"2026-11-02T09:30:00Z"} x"#).unwrap_err(),
-            "not an event object with string fields `device`, `event` and `time`: trailing characters at column 99"
+            "not valid JSON: trailing characters at column 99"
         );
         assert_eq!(
             parse(r#"{"device":"d","device":"e"}"#).unwrap_err(),

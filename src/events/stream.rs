@@ -190,9 +190,10 @@ impl Timeline {
     /// Replays the events in time order and returns every change of
     /// compliance, in time order (at one instant, by device identifier).
     ///
-    /// Events at the same instant for one device apply in the order
-    /// started, succeeded, failed, removed, as [`Tracker`] ranks them, so the
-    /// result does not depend on the order of lines.
+    /// Events at the same instant for one device apply together, in the
+    /// order started, succeeded, failed, removed, as [`Tracker`] ranks them;
+    /// only their net change of compliance is reported. The result does not
+    /// depend on the order of lines.
     pub fn into_transitions(mut self) -> Vec<Transition> {
         let mut by_name: Vec<u32> = (0..self.names.len() as u32).collect();
         by_name.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
@@ -204,10 +205,24 @@ impl Timeline {
             .sort_unstable_by_key(|e| (e.time, rank[e.device as usize], e.kind.outcome(), e.kind));
         let mut tracker = Tracker::new();
         let mut transitions = Vec::new();
-        for entry in &self.events {
-            let name = &*self.names[entry.device as usize];
-            let event = Event::new(name, entry.kind, entry.time);
-            transitions.extend(tracker.record(&event));
+        // Events of one device at one instant apply together: only the net
+        // change is reported, never a flicker within the same instant.
+        for group in self
+            .events
+            .chunk_by(|a, b| a.time == b.time && a.device == b.device)
+        {
+            let name = &*self.names[group[0].device as usize];
+            let before = tracker.get(name).is_some_and(|s| s.compliant());
+            let mut last = None;
+            for entry in group {
+                let event = Event::new(name, entry.kind, entry.time);
+                if let Some(change) = tracker.record(&event) {
+                    last = Some(change);
+                }
+            }
+            if let Some(change) = last.filter(|change| change.compliant != before) {
+                transitions.push(change);
+            }
         }
         transitions
     }
@@ -253,7 +268,7 @@ mod tests {
                 (1, Ok("a".to_owned())),
                 (
                     4,
-                    Err("not an event object with string fields `device`, `event` and `time`: expected ident at column 2".to_owned())
+                    Err("not valid JSON: expected ident at column 2".to_owned())
                 ),
                 (5, Ok("b".to_owned())),
             ]
@@ -383,6 +398,53 @@ mod tests {
             ]
         );
         assert!(Timeline::new().is_empty());
+    }
+
+    #[test]
+    fn timeline_reports_only_the_net_change_of_one_instant() {
+        let input = [
+            line(
+                "a",
+                EventKind::DeviceRegistrationSucceeded,
+                "2026-11-02T09:00:00Z",
+            ),
+            line(
+                "a",
+                EventKind::UserRegistrationSucceeded,
+                "2026-11-02T09:05:00Z",
+            ),
+            line(
+                "a",
+                EventKind::UserRegistrationFailed,
+                "2026-11-02T09:05:00Z",
+            ),
+            line(
+                "a",
+                EventKind::UserRegistrationStarted,
+                "2026-11-02T09:06:00Z",
+            ),
+            line(
+                "a",
+                EventKind::UserRegistrationSucceeded,
+                "2026-11-02T09:07:00Z",
+            ),
+        ]
+        .join("\n");
+        let transitions = read_timeline(input.as_bytes(), |_, _| panic!("no bad line"))
+            .unwrap()
+            .into_transitions();
+        let got: Vec<_> = transitions
+            .iter()
+            .map(|t| (t.time.to_string(), t.compliant, t.event))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                "2026-11-02T09:07:00Z".to_owned(),
+                true,
+                EventKind::UserRegistrationSucceeded
+            )]
+        );
     }
 
     proptest! {
