@@ -42,17 +42,18 @@ pub enum Track {
     Both,
 }
 
-/// What an event says happened, independent of its track.
+/// What an event says happened, independent of its track. Declared in the
+/// order that ranks events at the same instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Outcome {
     /// Registration started.
-    Started,
+    Started = 0,
     /// Registration finished.
-    Succeeded,
+    Succeeded = 1,
     /// Registration failed.
-    Failed,
+    Failed = 2,
     /// Registration was removed.
-    Removed,
+    Removed = 3,
 }
 
 /// `name` did not match any of the nine notification names.

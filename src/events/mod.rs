@@ -62,6 +62,28 @@
 //! assert_eq!(state.user_registration(), TrackStatus::Succeeded);
 //! assert!(state.compliant());
 //! ```
+//!
+//! A server feeds each event as it arrives and acts on the transitions:
+//!
+//! ```
+//! use psso_profile::events::{Event, Tracker};
+//!
+//! /// Called with each line your agents post.
+//! fn on_line(tracker: &mut Tracker, line: &[u8]) {
+//!     match Event::from_json(line) {
+//!         Ok(event) => {
+//!             if let Some(change) = tracker.record(&event) {
+//!                 // Call the compliance API with change.device and change.compliant.
+//!                 println!("{} compliant: {}", change.device, change.compliant);
+//!             }
+//!         }
+//!         Err(err) => eprintln!("dropped: {err}"),
+//!     }
+//! }
+//! # let mut tracker = Tracker::new();
+//! # on_line(&mut tracker, br#"{"device":"m","event":"Microsoft.PlatformSSO.Registration.Succeeded","time":"2026-11-02T09:30:00Z"}"#);
+//! # assert!(tracker.get("m").unwrap().compliant());
+//! ```
 
 pub(crate) mod event;
 mod kind;

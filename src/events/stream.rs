@@ -7,7 +7,7 @@ use std::io::{self, BufRead, Read};
 use super::event::{Event, LineError};
 use super::kind::EventKind;
 use super::timestamp::Timestamp;
-use super::tracker::{Tracker, Transition};
+use super::tracker::{DeviceState, Tracker, Transition};
 
 /// The longest line read, in bytes; a longer line is skipped as
 /// [`LineError::TooLong`] without being held in memory.
@@ -190,20 +190,24 @@ impl Timeline {
     /// Replays the events in time order and returns every change of
     /// compliance, in time order (at one instant, by device identifier).
     ///
-    /// Events at the same instant for one device apply together, in the
-    /// order started, succeeded, failed, removed, as [`Tracker`] ranks them;
-    /// only their net change of compliance is reported. The result does not
+    /// Events at the same instant for one device apply together, and only
+    /// their net change of compliance is reported (the state they lead to is
+    /// the one [`Tracker`] gives, whatever their order). The result does not
     /// depend on the order of lines.
     pub fn into_transitions(mut self) -> Vec<Transition> {
+        // Renumber devices in name order, so that sorting entries sorts by
+        // (time, device identifier, kind).
         let mut by_name: Vec<u32> = (0..self.names.len() as u32).collect();
         by_name.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
         let mut rank = vec![0u32; by_name.len()];
         for (position, &device) in by_name.iter().enumerate() {
             rank[device as usize] = position as u32;
         }
-        self.events
-            .sort_unstable_by_key(|e| (e.time, rank[e.device as usize], e.kind.outcome(), e.kind));
-        let mut tracker = Tracker::new();
+        for entry in &mut self.events {
+            entry.device = rank[entry.device as usize];
+        }
+        self.events.sort_unstable();
+        let mut states = vec![DeviceState::default(); by_name.len()];
         let mut transitions = Vec::new();
         // Events of one device at one instant apply together: only the net
         // change is reported, never a flicker within the same instant.
@@ -211,17 +215,26 @@ impl Timeline {
             .events
             .chunk_by(|a, b| a.time == b.time && a.device == b.device)
         {
-            let name = &*self.names[group[0].device as usize];
-            let before = tracker.get(name).is_some_and(|s| s.compliant());
-            let mut last = None;
+            let state = &mut states[group[0].device as usize];
+            let before = state.compliant();
+            let mut cause = None;
             for entry in group {
-                let event = Event::new(name, entry.kind, entry.time);
-                if let Some(change) = tracker.record(&event) {
-                    last = Some(change);
+                let was = state.compliant();
+                state.apply(entry.kind, entry.time);
+                if state.compliant() != was {
+                    cause = Some(entry);
                 }
             }
-            if let Some(change) = last.filter(|change| change.compliant != before) {
-                transitions.push(change);
+            let after = state.compliant();
+            if let Some(entry) = cause.filter(|_| after != before) {
+                let name = &self.names[by_name[entry.device as usize] as usize];
+                transitions.push(Transition {
+                    device: name.to_string(),
+                    compliant: after,
+                    time: entry.time,
+                    event: entry.kind,
+                    late: false,
+                });
             }
         }
         transitions

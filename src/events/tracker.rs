@@ -40,30 +40,82 @@ impl TrackStatus {
 /// (started < succeeded < failed < removed). Two events with the same key
 /// on the same slot say the same thing, so the order they arrive in does not
 /// matter.
+///
+/// Packed in 16 bytes: the seconds, then the nanoseconds shifted left by two
+/// with the outcome in the low bits, which orders exactly as
+/// (time, outcome). [`Key::NONE`] sorts before every event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Key {
-    time: Timestamp,
-    outcome: Outcome,
+    secs: i64,
+    nanos_outcome: u32,
 }
 
-/// What the tracker keeps about one device: the latest event of each track
-/// and the latest `Registration.Failed`. Its size is fixed, whatever the
-/// number of events.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct DeviceState {
-    device: Option<Key>,
-    user: Option<Key>,
-    failed: Option<Key>,
-}
+impl Key {
+    /// No event yet.
+    const NONE: Key = Key {
+        secs: i64::MIN,
+        nanos_outcome: 0,
+    };
 
-fn raise(slot: &mut Option<Key>, key: Key) {
-    if *slot < Some(key) {
-        *slot = Some(key);
+    fn new(time: Timestamp, outcome: Outcome) -> Self {
+        Self {
+            secs: time.unix_seconds(),
+            nanos_outcome: time.subsec_nanos() << 2 | outcome as u32,
+        }
+    }
+
+    fn is_none(self) -> bool {
+        self == Self::NONE
+    }
+
+    fn outcome(self) -> Option<Outcome> {
+        if self.is_none() {
+            return None;
+        }
+        Some(match self.nanos_outcome & 3 {
+            0 => Outcome::Started,
+            1 => Outcome::Succeeded,
+            2 => Outcome::Failed,
+            _ => Outcome::Removed,
+        })
+    }
+
+    fn time(self) -> Option<Timestamp> {
+        if self.is_none() {
+            return None;
+        }
+        Timestamp::from_unix(self.secs, self.nanos_outcome >> 2)
     }
 }
 
-fn status(slot: Option<Key>) -> TrackStatus {
-    match slot.map(|key| key.outcome) {
+/// What the tracker keeps about one device: the latest event of each track
+/// and the latest `Registration.Failed`. Its size is fixed (48 bytes),
+/// whatever the number of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DeviceState {
+    device: Key,
+    user: Key,
+    failed: Key,
+}
+
+impl Default for DeviceState {
+    fn default() -> Self {
+        Self {
+            device: Key::NONE,
+            user: Key::NONE,
+            failed: Key::NONE,
+        }
+    }
+}
+
+fn raise(slot: &mut Key, key: Key) {
+    if *slot < key {
+        *slot = key;
+    }
+}
+
+fn status(slot: Key) -> TrackStatus {
+    match slot.outcome() {
         None => TrackStatus::None,
         Some(Outcome::Started) => TrackStatus::Started,
         Some(Outcome::Succeeded) => TrackStatus::Succeeded,
@@ -75,10 +127,7 @@ fn status(slot: Option<Key>) -> TrackStatus {
 impl DeviceState {
     /// The state after `kind` at `time`, whatever order the events came in.
     pub fn apply(&mut self, kind: EventKind, time: Timestamp) {
-        let key = Key {
-            time,
-            outcome: kind.outcome(),
-        };
+        let key = Key::new(time, kind.outcome());
         match kind {
             EventKind::DeviceRegistrationStarted
             | EventKind::DeviceRegistrationSucceeded
@@ -108,7 +157,7 @@ impl DeviceState {
     /// both tracks: the device is then not compliant, whatever the tracks say,
     /// until a later event of a track.
     pub fn registration_failed(&self) -> bool {
-        self.failed.is_some() && self.failed >= self.device.max(self.user)
+        !self.failed.is_none() && self.failed >= self.device.max(self.user)
     }
 
     /// Whether the device is compliant: both tracks succeeded and no
@@ -121,10 +170,7 @@ impl DeviceState {
 
     /// The time of the newest event the state reflects (`None` before any).
     pub fn last_change(&self) -> Option<Timestamp> {
-        self.device
-            .max(self.user)
-            .max(self.failed)
-            .map(|key| key.time)
+        self.device.max(self.user).max(self.failed).time()
     }
 }
 
@@ -251,6 +297,11 @@ mod tests {
 
     fn compliant(events: &[(EventKind, u32)]) -> bool {
         state(events).compliant()
+    }
+
+    #[test]
+    fn device_state_has_the_documented_size() {
+        assert_eq!(std::mem::size_of::<DeviceState>(), 48);
     }
 
     #[test]

@@ -525,3 +525,51 @@ fn help_shows_examples() {
             "psso-profile events list --format json",
         ));
 }
+
+/// The console transcript in the README's MDM section is what the binary
+/// prints: `cat events.jsonl` gives the log, each `psso-profile` command its
+/// stderr then stdout (stdout only with `2>/dev/null`).
+#[test]
+fn readme_transcript_is_accurate() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme
+        .find("## Registration events for MDM vendors")
+        .expect("the README has the MDM section")..];
+    let start = section.find("```console\n").expect("a console block") + "```console\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let mut commands: Vec<(&str, String)> = Vec::new();
+    for line in block.lines() {
+        match line.strip_prefix("$ ") {
+            Some(command) => commands.push((command, String::new())),
+            None => {
+                let output = &mut commands.last_mut().expect("output follows a command").1;
+                output.push_str(line);
+                output.push('\n');
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(commands[0].0, "cat events.jsonl");
+    std::fs::write(dir.path().join("events.jsonl"), &commands[0].1).unwrap();
+    assert!(commands.len() >= 3);
+    for (command, expected) in &commands[1..] {
+        let quiet = command.ends_with(" 2>/dev/null");
+        let args: Vec<&str> = command
+            .trim_end_matches(" 2>/dev/null")
+            .split(' ')
+            .collect();
+        assert_eq!(args[0], "psso-profile");
+        let out = bin()
+            .current_dir(dir.path())
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        let mut got = String::new();
+        if !quiet {
+            got.push_str(&String::from_utf8_lossy(&out.stderr));
+        }
+        got.push_str(&String::from_utf8_lossy(&out.stdout));
+        assert_eq!(&got, expected, "{command}");
+    }
+}
