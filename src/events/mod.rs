@@ -85,6 +85,7 @@
 //! # assert!(tracker.get("m").unwrap().compliant());
 //! ```
 
+mod device_id;
 pub(crate) mod event;
 mod kind;
 mod stream;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read};
 
+use super::device_id::DeviceId;
 use super::event::{Event, LineError};
 use super::kind::EventKind;
 use super::timestamp::Timestamp;
@@ -140,7 +141,7 @@ struct Entry {
 /// transitions are the same as a timeline's.
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
-    index: HashMap<Box<str>, u32>,
+    index: HashMap<DeviceId, u32>,
     names: Vec<Box<str>>,
     events: Vec<Entry>,
 }
@@ -163,9 +164,8 @@ impl Timeline {
                 if device == u32::MAX {
                     return false;
                 }
-                let name: Box<str> = Box::from(&*event.device);
-                self.names.push(name.clone());
-                self.index.insert(name, device);
+                self.names.push(Box::from(&*event.device));
+                self.index.insert(DeviceId::new(&event.device), device);
                 device
             }
         };

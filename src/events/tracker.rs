@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::device_id::DeviceId;
 use super::event::Event;
 use super::kind::{EventKind, Outcome};
 use super::timestamp::Timestamp;
@@ -211,7 +212,7 @@ pub struct Transition {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Tracker {
-    devices: HashMap<Box<str>, DeviceState>,
+    devices: HashMap<DeviceId, DeviceState>,
 }
 
 impl Tracker {
@@ -232,7 +233,7 @@ impl Tracker {
         let device: &str = &event.device;
         let state = match self.devices.get_mut(device) {
             Some(state) => state,
-            None => self.devices.entry(Box::from(device)).or_default(),
+            None => self.devices.entry(DeviceId::new(device)).or_default(),
         };
         let before = state.compliant();
         let late = state.last_change().is_some_and(|last| event.time < last);
@@ -256,7 +257,7 @@ impl Tracker {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &DeviceState)> {
         self.devices
             .iter()
-            .map(|(device, state)| (&**device, state))
+            .map(|(device, state)| (device.as_str(), state))
     }
 
     /// Every device and its state, sorted by device identifier.
