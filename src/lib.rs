@@ -39,6 +39,7 @@ pub mod catalog;
 pub mod cli;
 pub mod codec;
 pub mod error;
+pub mod events;
 pub mod model;
 pub mod rules;
 pub mod spec;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod events;
 mod generate;
 mod report;
 mod secret;
@@ -35,6 +36,9 @@ struct Cli {
 enum Command {
     /// Generate a Platform SSO configuration profile
     Generate(generate::GenerateArgs),
+    /// The Platform SSO registration notifications: list them, or reduce an
+    /// event log to each device's compliance
+    Events(events::EventsArgs),
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -62,6 +66,7 @@ pub fn run() -> ExitCode {
 fn dispatch(command: Command) -> crate::Result<u8> {
     match command {
         Command::Generate(args) => generate::run(args),
+        Command::Events(args) => events::run(args),
     }
 }
 

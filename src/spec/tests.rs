@@ -182,9 +182,18 @@ fn rejected_profile_reports_every_finding() {
     assert_eq!(
         rules,
         [
-            ("sso.registration-token.absent", "PayloadContent[0].RegistrationToken"),
-            ("schema.range", "PayloadContent[0].PlatformSSO.LoginFrequency"),
-            ("psso.undocumented-by-microsoft", "PayloadContent[0].PlatformSSO.LoginFrequency"),
+            (
+                "sso.registration-token.absent",
+                "PayloadContent[0].RegistrationToken"
+            ),
+            (
+                "schema.range",
+                "PayloadContent[0].PlatformSSO.LoginFrequency"
+            ),
+            (
+                "psso.undocumented-by-microsoft",
+                "PayloadContent[0].PlatformSSO.LoginFrequency"
+            ),
         ],
         "warnings and notes come with the error"
     );

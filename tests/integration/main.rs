@@ -3,6 +3,7 @@
 
 mod catalog;
 mod codec;
+mod events;
 mod generate;
 mod golden;
 mod support;

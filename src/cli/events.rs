@@ -1,0 +1,300 @@
+//! `psso-profile events`: the nine Platform SSO registration notifications,
+//! and the reduction of an event log to compliance per device.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::codec::write_output;
+use crate::error::{Error, Result};
+use crate::events::{EventKind, LineError, Timestamp, Track, TrackStatus, Transition};
+
+use super::{EXIT_FINDINGS, EXIT_OK};
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  psso-profile events list
+  psso-profile events list --format json";
+
+const REDUCE_EXAMPLES: &str = "\
+Input: JSON Lines, one event per line (other fields are ignored):
+  {\"device\":\"C02XK1\",\"event\":\"Microsoft.PlatformSSO.Registration.Succeeded\",\"time\":\"2026-11-02T09:31:00Z\"}
+
+Examples:
+  psso-profile events reduce events.jsonl
+  psso-profile events reduce events.jsonl --format json
+  psso-profile events reduce --transitions events.jsonl
+  agent-export | psso-profile events reduce - --transitions --format json
+
+Exit codes:
+  0  every line was an event
+  1  some lines were not events (reported on stderr with their numbers) and were skipped
+  2  usage error or unreadable input";
+
+/// The registration notifications of the Microsoft SSO extension.
+#[derive(Debug, Args)]
+pub(crate) struct EventsArgs {
+    #[command(subcommand)]
+    command: EventsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum EventsCommand {
+    /// Print the nine notifications, their trigger and what an MDM does on each
+    #[command(after_help = LIST_EXAMPLES)]
+    List(ListArgs),
+    /// Reduce a JSON Lines event log to each device's registration state and
+    /// compliance, or to its changes of compliance in time order
+    #[command(after_help = REDUCE_EXAMPLES)]
+    Reduce(ReduceArgs),
+}
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+enum Format {
+    /// Text for people.
+    #[default]
+    Human,
+    /// JSON, in the shape documented in the README.
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct ReduceArgs {
+    /// The event log (JSON Lines); `-` reads standard input
+    #[arg(default_value = "-")]
+    input: PathBuf,
+    /// Print each change of compliance in time order instead of the final
+    /// states (holds every event in memory, 24 bytes each)
+    #[arg(long)]
+    transitions: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// Runs `psso-profile events`.
+pub(crate) fn run(args: EventsArgs) -> Result<u8> {
+    match args.command {
+        EventsCommand::List(args) => list(&args),
+        EventsCommand::Reduce(args) => reduce(&args),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct CatalogEntry {
+    name: EventKind,
+    track: Track,
+    trigger: &'static str,
+    mdm_action: &'static str,
+}
+
+fn list(args: &ListArgs) -> Result<u8> {
+    let out = match args.format {
+        Format::Json => {
+            let entries: Vec<_> = EventKind::ALL
+                .iter()
+                .map(|&kind| CatalogEntry {
+                    name: kind,
+                    track: kind.track(),
+                    trigger: kind.trigger(),
+                    mdm_action: kind.mdm_action(),
+                })
+                .collect();
+            to_json(&entries)?
+        }
+        Format::Human => {
+            let mut out = String::new();
+            for kind in EventKind::ALL {
+                let track = match kind.track() {
+                    Track::Device => "device",
+                    Track::User => "user",
+                    Track::Both => "both",
+                };
+                let _ = writeln!(out, "{kind}");
+                let _ = writeln!(out, "  track:   {track}");
+                let _ = writeln!(out, "  trigger: {}", kind.trigger());
+                let _ = writeln!(out, "  MDM:     {}", kind.mdm_action());
+            }
+            out
+        }
+    };
+    write_output(Path::new("-"), out.as_bytes(), false)?;
+    Ok(EXIT_OK)
+}
+
+#[derive(serde::Serialize)]
+struct StateRow<'a> {
+    device: &'a str,
+    device_registration: TrackStatus,
+    user_registration: TrackStatus,
+    registration_failed: bool,
+    compliant: bool,
+    last_change: Option<Timestamp>,
+}
+
+#[derive(serde::Serialize)]
+struct TransitionRow<'a> {
+    time: Timestamp,
+    device: &'a str,
+    compliant: bool,
+    event: EventKind,
+}
+
+fn reduce(args: &ReduceArgs) -> Result<u8> {
+    let path = args.input.as_path();
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let reader: Box<dyn BufRead> = if path == Path::new("-") {
+        Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
+    } else {
+        let file = std::fs::File::open(path).map_err(read_err)?;
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
+    let name = if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        format!("`{}`", path.display())
+    };
+    let mut skipped = 0u64;
+    let on_skip = |line: u64, err: LineError| {
+        skipped += 1;
+        eprintln!("psso-profile: warning: {name} line {line}: {err}; line skipped");
+    };
+    let out = if args.transitions {
+        let timeline = crate::events::read_timeline(reader, on_skip).map_err(read_err)?;
+        transitions_output(&timeline.into_transitions(), args.format)?
+    } else {
+        let tracker = crate::events::reduce(reader, on_skip).map_err(read_err)?;
+        let rows: Vec<_> = tracker
+            .sorted()
+            .into_iter()
+            .map(|(device, state)| StateRow {
+                device,
+                device_registration: state.device_registration(),
+                user_registration: state.user_registration(),
+                registration_failed: state.registration_failed(),
+                compliant: state.compliant(),
+                last_change: state.last_change(),
+            })
+            .collect();
+        states_output(&rows, args.format)?
+    };
+    write_output(Path::new("-"), out.as_bytes(), false)?;
+    if skipped > 0 {
+        let lines = if skipped == 1 { "line" } else { "lines" };
+        eprintln!("psso-profile: {skipped} {lines} of {name} skipped");
+        Ok(EXIT_FINDINGS)
+    } else {
+        Ok(EXIT_OK)
+    }
+}
+
+fn states_output(rows: &[StateRow<'_>], format: Format) -> Result<String> {
+    if let Format::Json = format {
+        return to_json(rows);
+    }
+    let header = [
+        "DEVICE",
+        "DEVICE REGISTRATION",
+        "USER REGISTRATION",
+        "COMPLIANT",
+        "LAST CHANGE",
+    ];
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|row| {
+            [
+                row.device.to_owned(),
+                row.device_registration.as_str().to_owned(),
+                row.user_registration.as_str().to_owned(),
+                match (row.compliant, row.registration_failed) {
+                    (true, _) => "yes".to_owned(),
+                    (false, true) => "no (registration failed)".to_owned(),
+                    (false, false) => "no".to_owned(),
+                },
+                row.last_change.map(|t| t.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(table(header, &cells))
+}
+
+fn transitions_output(transitions: &[Transition], format: Format) -> Result<String> {
+    if let Format::Json = format {
+        let rows: Vec<_> = transitions
+            .iter()
+            .map(|t| TransitionRow {
+                time: t.time,
+                device: &t.device,
+                compliant: t.compliant,
+                event: t.event,
+            })
+            .collect();
+        return to_json(&rows);
+    }
+    let cells: Vec<[String; 4]> = transitions
+        .iter()
+        .map(|t| {
+            [
+                t.time.to_string(),
+                t.device.clone(),
+                if t.compliant {
+                    "compliant"
+                } else {
+                    "not compliant"
+                }
+                .to_owned(),
+                t.event.to_string(),
+            ]
+        })
+        .collect();
+    Ok(table(["TIME", "DEVICE", "COMPLIANCE", "EVENT"], &cells))
+}
+
+/// Left-aligned columns separated by two spaces, no trailing spaces.
+fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(str::len);
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: [&str; N]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == N {
+                text.push_str(cell);
+            } else {
+                let _ = write!(text, "{cell:<width$}  ", width = widths[i]);
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(header);
+    for row in rows {
+        line(std::array::from_fn(|i| row[i].as_str()));
+    }
+    out
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|source| Error::Encode {
+        format: "JSON",
+        source: Box::new(source),
+    })?;
+    text.push('\n');
+    Ok(text)
+}
