@@ -40,6 +40,7 @@ pub mod cli;
 pub mod codec;
 pub mod error;
 pub mod events;
+pub mod lint;
 pub mod model;
 pub mod rules;
 pub mod spec;

@@ -12,7 +12,8 @@ mod structure;
 
 use serde::Serialize;
 
-pub use context::{Context, SsoPayload};
+pub use context::{Context, EXTENSIBLE_SSO, SsoPayload};
+pub(crate) use placement::normalize;
 
 use crate::model::Target;
 

@@ -173,7 +173,7 @@ fn unknown(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 /// A key name without case, `_` or `-`, to find near misses (`authentication_method`).
-pub(super) fn normalize(name: &str) -> String {
+pub(crate) fn normalize(name: &str) -> String {
     name.chars()
         .filter(|c| *c != '_' && *c != '-')
         .flat_map(char::to_lowercase)
