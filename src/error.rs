@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Everything that can stop an operation of this crate.
 ///
 /// Findings of the rule engine are not errors: they are data in a
-/// [`Report`](crate::rules::Report). An `Error` means an input could not be
+/// `rules::Report`. An `Error` means an input could not be
 /// read, a value could not be used, or an output could not be written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -66,6 +66,27 @@ pub enum Error {
         /// The encoder's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A signature could not be made, or a signed file could not be read.
+    #[error(transparent)]
+    Sign(#[from] crate::sign::SignError),
+    /// A signing input (certificate, key, PKCS#12 or CA file) could not be used.
+    #[error("cannot use {files}")]
+    SigningInput {
+        /// The files involved, each in backticks.
+        files: String,
+        /// Why.
+        #[source]
+        source: crate::sign::SignError,
+    },
+    /// A file is not a readable CMS signed profile.
+    #[error("`{}` is not a readable signed profile", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: crate::sign::SignError,
     },
 }
 

@@ -6,5 +6,6 @@
 pub mod cli;
 pub mod codec;
 pub mod error;
+pub mod sign;
 
 pub use error::{Error, Result};

@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod sign;
+mod verify;
+
 /// Exit code for success: the profile is clean, the signature is valid.
 pub const EXIT_OK: u8 = 0;
 /// Exit code for findings at error level, a bad signature, or a difference.
@@ -28,7 +31,12 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Sign a profile (CMS / PKCS#7) with a certificate and its key.
+    Sign(sign::SignArgs),
+    /// Verify a signed profile and show who signed it.
+    Verify(verify::VerifyArgs),
+}
 
 /// Runs the command line of this process and returns its exit code.
 pub fn run() -> ExitCode {
@@ -36,7 +44,11 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            });
         }
     };
     match dispatch(cli.command) {
@@ -49,7 +61,10 @@ pub fn run() -> ExitCode {
 }
 
 fn dispatch(command: Command) -> crate::Result<u8> {
-    match command {}
+    match command {
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
+    }
 }
 
 /// Prints an error and its whole `source()` chain on one line of stderr.

@@ -3,4 +3,4 @@
 
 mod file;
 
-pub use file::{read_input, write_output};
+pub use file::{MAX_INPUT_BYTES, read_input, write_output};

@@ -27,7 +27,10 @@ pub fn have_tool(tool: &str, test: &str) -> bool {
             .output()
             .is_ok_and(|out| out.status.success());
     if !found {
-        assert!(!external_required(), "{test}: `{tool}` is required in CI but was not found");
+        assert!(
+            !external_required(),
+            "{test}: `{tool}` is required in CI but was not found"
+        );
         eprintln!("{test}: skipped, `{tool}` is not installed");
     }
     found
