@@ -164,11 +164,15 @@ fn parse_signing_time(value: &str) -> Result<SigningTime> {
         "now" => Ok(SigningTime::Now),
         "none" => Ok(SigningTime::Omit),
         _ => time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .filter(|t| t.unix_timestamp() >= 0)
             .map(|t| SigningTime::At(t.into()))
-            .map_err(|_| Error::InvalidValue {
+            .ok_or_else(|| Error::InvalidValue {
                 key: "--signing-time".into(),
                 value: value.into(),
-                expected: "an RFC 3339 time such as 2026-01-31T12:00:00Z, `now` or `none`".into(),
+                expected:
+                    "an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
+                        .into(),
             }),
     }
 }
@@ -188,7 +192,8 @@ mod tests {
         let err = parse_signing_time("yesterday").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time such as 2026-01-31T12:00:00Z, `now` or `none`"
+            "invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
         );
+        assert!(parse_signing_time("1960-01-01T00:00:00Z").is_err());
     }
 }

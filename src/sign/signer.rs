@@ -141,6 +141,14 @@ impl Signer {
         };
         let (key, kind) = match spki.algorithm.oid {
             RSA_ENCRYPTION => {
+                let bits = spki
+                    .subject_public_key
+                    .as_bytes()
+                    .and_then(rsa_modulus_bits)
+                    .ok_or_else(unsupported)?;
+                if !(2048..=4096).contains(&bits) {
+                    return Err(SignError::RsaKeySize { bits });
+                }
                 let key = match encoding {
                     KeyEncoding::Pkcs8 => RsaKeyPair::from_pkcs8(key_der),
                     KeyEncoding::Pkcs1 => RsaKeyPair::from_der(key_der),
@@ -149,10 +157,6 @@ impl Signer {
                     }
                 }
                 .map_err(|_| mismatch_or_unreadable(key_der, &subject))?;
-                let bits = key.public_modulus_len() * 8;
-                if !(2048..=4096).contains(&bits) {
-                    return Err(SignError::RsaKeySize { bits });
-                }
                 (Key::Rsa(key), KeyKind::Rsa { bits })
             }
             ID_EC_PUBLIC_KEY => {
@@ -232,6 +236,22 @@ impl Signer {
             not_after: validity.not_after.to_date_time().to_string(),
         })
     }
+}
+
+/// `RSAPublicKey` (RFC 8017 A.1.1), the content of an RSA certificate's key.
+#[derive(der::Sequence)]
+struct RsaPublicKey<'a> {
+    modulus: der::asn1::UintRef<'a>,
+    public_exponent: der::asn1::UintRef<'a>,
+}
+
+/// The size in bits of an RSA public key's modulus.
+fn rsa_modulus_bits(public_key: &[u8]) -> Option<usize> {
+    let key = RsaPublicKey::from_der(public_key).ok()?;
+    let _ = key.public_exponent;
+    let modulus = key.modulus.as_bytes();
+    let first = *modulus.first()?;
+    Some(modulus.len() * 8 - first.leading_zeros() as usize)
 }
 
 #[derive(Clone, Copy)]
@@ -331,4 +351,63 @@ pub(crate) fn parse_pem_certificates(
         });
     }
     Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_and_damaged_pem_have_exact_messages() {
+        let err = Signer::from_pem(b"", b"", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no certificate found: expected a `-----BEGIN CERTIFICATE-----` block"
+        );
+        let bad = b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+        let err = Signer::from_pem(bad, b"", None).unwrap_err();
+        assert_eq!(err.to_string(), "cannot decode the certificate PEM block");
+        let err =
+            private_key_block(b"-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n")
+                .unwrap_err();
+        assert_eq!(err.to_string(), "cannot decode the private key PEM block");
+        let legacy = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+        assert!(matches!(
+            private_key_block(legacy),
+            Err(SignError::EncryptedKey)
+        ));
+    }
+
+    #[test]
+    fn finds_the_key_among_other_blocks() {
+        let pem = b"-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n\
+            -----BEGIN EC PRIVATE KEY-----\nMAA=\n-----END EC PRIVATE KEY-----\n";
+        let (label, der) = private_key_block(pem).unwrap();
+        assert_eq!(label, "EC PRIVATE KEY");
+        assert_eq!(der, [0x30, 0x00]);
+        assert_eq!(pem_blocks(b"-----BEGIN X-----\nno end").len(), 0);
+    }
+
+    #[test]
+    fn a_damaged_pkcs12_file_is_refused() {
+        let err = Signer::from_pkcs12(b"junk", "pw").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read the PKCS#12 file (wrong password or damaged file)"
+        );
+    }
+
+    #[test]
+    fn measures_rsa_moduli() {
+        // SEQUENCE { INTEGER 0x00ff.. (2 bytes of modulus), INTEGER 3 }
+        assert_eq!(
+            rsa_modulus_bits(&[0x30, 0x07, 0x02, 0x02, 0x00, 0x81, 0x02, 0x01, 0x03]),
+            Some(8)
+        );
+        assert_eq!(
+            rsa_modulus_bits(&[0x30, 0x06, 0x02, 0x01, 0x05, 0x02, 0x01, 0x03]),
+            Some(3)
+        );
+        assert_eq!(rsa_modulus_bits(b"junk"), None);
+    }
 }

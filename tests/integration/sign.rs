@@ -93,6 +93,7 @@ fn openssl(dir: &Path, args: &[&str]) -> std::process::Output {
     let out = Command::new("openssl")
         .args(args)
         .current_dir(dir)
+        .env("P12_PASSWORD", "s3cret pw")
         .output()
         .unwrap();
     assert!(
@@ -222,6 +223,30 @@ fn pki() -> &'static Pki {
             "20200101000000Z",
             "20200102000000Z",
         );
+        key_and_csr(&dir, "future", "rsa:2048", "/CN=Test Future Leaf");
+        issue(&dir, "future", "ca", "leaf", &stamp(1), &stamp(2));
+        // Keys this tool does not sign with.
+        for (name, key) in [("rsa1024", "rsa:1024"), ("ed25519", "ed25519")] {
+            let (key_file, cert_file) = (format!("{name}.key"), format!("{name}.pem"));
+            openssl(
+                &dir,
+                &[
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    key,
+                    "-nodes",
+                    "-keyout",
+                    &key_file,
+                    "-out",
+                    &cert_file,
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=Test Unsupported",
+                ],
+            );
+        }
         let chain = std::fs::read_to_string(dir.join("int.pem")).unwrap()
             + &std::fs::read_to_string(dir.join("ca.pem")).unwrap();
         std::fs::write(dir.join("chain.pem"), chain).unwrap();
@@ -283,6 +308,8 @@ fn pki() -> &'static Pki {
                 "sha1",
             ],
         );
+        let nokey = "pkcs12 -export -nokeys -in leaf.pem -passout env:P12_PASSWORD -out nokey.p12";
+        openssl(&dir, &nokey.split(' ').collect::<Vec<_>>());
         openssl(
             &dir,
             &[
@@ -733,6 +760,53 @@ fn refusals_write_nothing() {
             "psso-profile: error: invalid value `PSSO_NO_SUCH_VARIABLE` for `--p12-password-env`: expected the name of a set environment variable holding the password\n",
         ),
         (
+            &["--cert", "rsa1024.pem", "--key", "rsa1024.key"],
+            "psso-profile: error: cannot use `rsa1024.pem` and `rsa1024.key`: the RSA key has 1024 bits: expected 2048 to 4096\n",
+        ),
+        (
+            &["--cert", "ed25519.pem", "--key", "ed25519.key"],
+            "psso-profile: error: cannot use `ed25519.pem` and `ed25519.key`: the certificate `CN=Test Unsupported` holds a 1.3.101.112 key: expected RSA (2048 to 4096 bits) or ECDSA P-256 or P-384\n",
+        ),
+        (
+            &["--cert", "leaf.pem", "--key", "dsa.key"],
+            "psso-profile: error: cannot use `leaf.pem` and `dsa.key`: cannot use the private key: expected a `PRIVATE KEY`, `RSA PRIVATE KEY` or `EC PRIVATE KEY` PEM block, not `DSA PRIVATE KEY`\n",
+        ),
+        (
+            &["--cert", "leaf.pem", "--key", "garbage.key"],
+            "psso-profile: error: cannot use `leaf.pem` and `garbage.key`: cannot use the private key: expected an RSA (2048 to 4096 bits) or ECDSA P-256 or P-384 private key\n",
+        ),
+        (
+            &["--cert", "garbage.pem", "--key", "leaf.key"],
+            "psso-profile: error: cannot use `garbage.pem` and `leaf.key`: cannot parse the signer certificate: ASN.1 DER message is incomplete: expected 3, actual 2 at DER byte 2\n",
+        ),
+        (
+            &["--cert", "leaf.pem", "--key", "future.key", "--strict"],
+            "psso-profile: error: cannot use `leaf.pem` and `future.key`: the private key does not match the certificate `O=Example,CN=Test Leaf`\n",
+        ),
+        (
+            &["--cert", "future.pem", "--key", "future.key", "--strict"],
+            "NOT YET VALID",
+        ),
+        (
+            &["--p12", "nokey.p12", "--p12-password-env", "P12_PASSWORD"],
+            "psso-profile: error: cannot use `nokey.p12`: the PKCS#12 file holds no private key with its certificate\n",
+        ),
+        (
+            &["--p12", "leaf.pem", "--p12-password-env", "P12_PASSWORD"],
+            "psso-profile: error: cannot use `leaf.pem`: cannot read the PKCS#12 file (wrong password or damaged file): unknown/unsupported ASN.1 DER tag: 0x2d\n",
+        ),
+        (
+            &[
+                "--cert",
+                "leaf.pem",
+                "--key",
+                "leaf.key",
+                "--signing-time",
+                "1960-01-01T00:00:00Z",
+            ],
+            "psso-profile: error: invalid value `1960-01-01T00:00:00Z` for `--signing-time`: expected an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`\n",
+        ),
+        (
             &["--cert", "missing.pem", "--key", "leaf.key"],
             "psso-profile: error: cannot read `missing.pem`: No such file or directory (os error 2)\n",
         ),
@@ -749,10 +823,41 @@ fn refusals_write_nothing() {
                 "--signing-time",
                 "yesterday",
             ],
-            "psso-profile: error: invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time such as 2026-01-31T12:00:00Z, `now` or `none`\n",
+            "psso-profile: error: invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`\n",
         ),
     ];
+    std::fs::write(
+        pki().path("dsa.key"),
+        "-----BEGIN DSA PRIVATE KEY-----\nAAAA\n-----END DSA PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pki().path("garbage.key"),
+        "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pki().path("garbage.pem"),
+        "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let not_yet = std::fs::read_to_string(pki().path("future.pem")).unwrap();
+    let not_yet = sign::Signer::from_pem(not_yet.as_bytes(), &pki().read("future.key"), None)
+        .unwrap()
+        .check_validity(std::time::SystemTime::now())
+        .unwrap_err();
+    let not_yet =
+        format!("psso-profile: error: cannot use `future.pem` and `future.key`: {not_yet}\n");
+    assert!(
+        not_yet.contains("the signer certificate `CN=Test Future Leaf` is not yet valid ("),
+        "{not_yet}"
+    );
     for (index, (identity, stderr)) in cases.iter().enumerate() {
+        let stderr = if *stderr == "NOT YET VALID" {
+            not_yet.as_str()
+        } else {
+            stderr
+        };
         let out = tmp.path().join(format!("{index}.mobileconfig"));
         bin()
             .current_dir(&pki().dir)
@@ -766,7 +871,7 @@ fn refusals_write_nothing() {
             .assert()
             .code(2)
             .stdout("")
-            .stderr(*stderr);
+            .stderr(stderr.to_string());
         assert!(!out.exists(), "{identity:?} wrote a file");
     }
     // A missing input profile.
@@ -1035,6 +1140,12 @@ fn library_signers_report_their_key_and_chain() {
     assert_eq!(p384.key_kind(), sign::KeyKind::EcdsaP384);
     let p256 = Signer::from_pem(&pki.read("p256.pem"), &pki.read("p256.sec1.key"), None).unwrap();
     assert_eq!(p256.key_kind(), sign::KeyKind::EcdsaP256);
+    let before_1970 = std::time::UNIX_EPOCH - std::time::Duration::from_secs(1);
+    let err = sign::sign(PROFILE.as_bytes(), &p384, SigningTime::At(before_1970)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the signing time is out of range: expected a time between 1970 and 9999"
+    );
     let signed = sign::sign(PROFILE.as_bytes(), &p384, SigningTime::Omit).unwrap();
     let report = sign::verify(&sign::open(&signed).unwrap(), &VerifyOptions::new());
     assert_eq!(report.digest_algorithm, "sha384");
@@ -1103,4 +1214,129 @@ fn one_byte_mutations_never_panic_and_never_pass_unnoticed() {
         "{invalid} invalid out of {}",
         signed.len()
     );
+}
+
+#[test]
+fn other_openssl_shapes_are_read_or_refused() {
+    if !have_tool("openssl", "other_openssl_shapes_are_read_or_refused") {
+        return;
+    }
+    let pki = pki();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
+    let sign_base = [
+        "cms",
+        "-sign",
+        "-binary",
+        "-outform",
+        "DER",
+        "-in",
+        "profile.mobileconfig",
+        "-signer",
+        "leaf.pem",
+        "-inkey",
+        "leaf.key",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = sign_base.to_vec();
+        args.extend(extra);
+        openssl(&pki.dir, &args);
+    };
+    // No signed attributes: the signature covers the content itself.
+    run(&[
+        "-nodetach",
+        "-noattr",
+        "-certfile",
+        "int.pem",
+        "-out",
+        &path("noattr.der"),
+    ]);
+    bin()
+        .current_dir(&pki.dir)
+        .args(["verify", "--ca", "ca.pem", &path("noattr.der")])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("signing time:  (none)"));
+    // No certificates in the file: the signer cannot be found.
+    run(&["-nodetach", "-nocerts", "-out", &path("nocerts.der")]);
+    let serial = String::from_utf8(
+        openssl(&pki.dir, &["x509", "-in", "leaf.pem", "-noout", "-serial"]).stdout,
+    )
+    .unwrap();
+    let serial = serial.trim().trim_start_matches("serial=");
+    bin()
+        .current_dir(&pki.dir)
+        .args(["verify", &path("nocerts.der")])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("signer:        (certificate not found)"))
+        .stderr(format!(
+            "psso-profile: `{}`: invalid signature: the signer certificate (issuer `CN=Test Intermediate`, serial {serial}) is not in the file nor among the CA certificates\n",
+            path("nocerts.der")
+        ));
+    // A detached signature holds no profile.
+    run(&["-out", &path("detached.der")]);
+    bin()
+        .args(["verify", &path("detached.der")])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "psso-profile: error: `{}` is not a readable signed profile: the signed data holds no content (a detached signature): expected the profile inside\n",
+            path("detached.der")
+        ));
+    // A certificate bundle (signed data without signers).
+    openssl(
+        &pki.dir,
+        &[
+            "crl2pkcs7",
+            "-nocrl",
+            "-certfile",
+            "leaf.pem",
+            "-outform",
+            "DER",
+            "-out",
+            &path("bundle.p7b"),
+        ],
+    );
+    bin()
+        .args(["verify", &path("bundle.p7b")])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "psso-profile: error: `{}` is not a readable signed profile: the signed data has no signer\n",
+            path("bundle.p7b")
+        ));
+}
+
+#[test]
+fn a_signing_time_outside_the_validity_is_a_warning() {
+    if !have_tool(
+        "openssl",
+        "a_signing_time_outside_the_validity_is_a_warning",
+    ) {
+        return;
+    }
+    let pki = pki();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("early.mobileconfig");
+    sign_cli(RSA_CHAIN, &out, &["--signing-time", "2025-06-01T00:00:00Z"])
+        .success()
+        .stderr(predicates::str::contains(
+            "psso-profile: warning: at the signing time 2025-06-01T00:00:00Z, the signer certificate `O=Example,CN=Test Leaf` is not yet valid (2026-01-01T00:00:00Z to ",
+        ));
+    bin()
+        .current_dir(&pki.dir)
+        .args(["verify", "--ca", "ca.pem"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "the signing time 2025-06-01T00:00:00Z lies outside the validity of `O=Example,CN=Test Leaf` (2026-01-01T00:00:00Z to ",
+        ));
+    bin()
+        .current_dir(&pki.dir)
+        .args(["verify", "--strict", "--ca", "ca.pem"])
+        .arg(&out)
+        .assert()
+        .code(1);
 }
