@@ -64,16 +64,18 @@ pub fn open(bytes: &[u8]) -> Result<SignedProfile, SignError> {
             content_type: info.content_type.to_string(),
         });
     }
-    let rules = if encoding == "DER" {
-        EncodingRules::Der
-    } else {
-        EncodingRules::Ber
-    };
-    let signed_data: SignedData = info
-        .content
-        .decode_as_encoding(rules)
-        .or_else(|_| info.content.decode_as_encoding(EncodingRules::Ber))
-        .map_err(not_cms)?;
+    // A DER envelope may still hold BER inside (a chunked content).
+    let (signed_data, rules, encoding): (SignedData, _, _) =
+        match info.content.decode_as_encoding(EncodingRules::Der) {
+            Ok(data) if encoding == "DER" => (data, EncodingRules::Der, encoding),
+            _ => (
+                info.content
+                    .decode_as_encoding(EncodingRules::Ber)
+                    .map_err(not_cms)?,
+                EncodingRules::Ber,
+                "BER",
+            ),
+        };
     if signed_data.signer_infos.0.is_empty() {
         return Err(SignError::NoSigner);
     }
