@@ -1170,6 +1170,14 @@ proptest! {
     }
 
     #[test]
+    fn placeholders_never_panic(text in ".{0,200}") {
+        let found = sign::placeholders(text.as_bytes());
+        for placeholder in found {
+            prop_assert!(text.contains(&placeholder));
+        }
+    }
+
+    #[test]
     fn open_and_verify_never_panic_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let _ = sign::looks_signed(&bytes);
         if let Ok(signed) = sign::open(&bytes) {
@@ -1214,6 +1222,34 @@ fn one_byte_mutations_never_panic_and_never_pass_unnoticed() {
         "{invalid} invalid out of {}",
         signed.len()
     );
+    for len in 0..signed.len() {
+        assert!(sign::open(&signed[..len]).is_err(), "truncated to {len}");
+    }
+
+    // The same for BER, as `openssl cms -sign -stream` writes it.
+    let tmp = tempfile::tempdir().unwrap();
+    let ber = tmp.path().join("stream.der");
+    let command = "cms -sign -binary -nodetach -stream -outform DER -in profile.mobileconfig \
+        -signer leaf.pem -inkey leaf.key -certfile int.pem -out";
+    let mut args: Vec<&str> = command.split_whitespace().collect();
+    args.push(ber.to_str().unwrap());
+    openssl(&pki.dir, &args);
+    let signed = std::fs::read(&ber).unwrap();
+    for at in 0..signed.len() {
+        let mut bytes = signed.clone();
+        bytes[at] ^= 0x5a;
+        if let Ok(opened) = sign::open(&bytes) {
+            let report = sign::verify(&opened, &options);
+            if report.is_valid() {
+                assert_eq!(opened.content(), PROFILE.as_bytes(), "byte {at}");
+            }
+        }
+    }
+    for len in 0..signed.len() {
+        if let Ok(opened) = sign::open(&signed[..len]) {
+            let _ = sign::verify(&opened, &options);
+        }
+    }
 }
 
 #[test]
