@@ -1376,3 +1376,42 @@ fn a_signing_time_outside_the_validity_is_a_warning() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn stdout_output_and_bad_ca_files() {
+    if !have_tool("openssl", "stdout_output_and_bad_ca_files") {
+        return;
+    }
+    let pki = pki();
+    let signed = bin()
+        .current_dir(&pki.dir)
+        .args(["sign", "profile.mobileconfig", "-o", "-"])
+        .args(RSA_CHAIN)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(sign::open(&signed).unwrap().content(), PROFILE.as_bytes());
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("signed.mobileconfig");
+    std::fs::write(&file, &signed).unwrap();
+    bin()
+        .current_dir(&pki.dir)
+        .args(["verify", "--ca", "profile.mobileconfig"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("psso-profile: error: cannot use `profile.mobileconfig`: no certificate found: expected a `-----BEGIN CERTIFICATE-----` block\n");
+    // From standard input.
+    bin()
+        .current_dir(&pki.dir)
+        .args(["verify", "--ca", "ca.pem", "-"])
+        .write_stdin(signed)
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with(
+            "file:          -\nsignature:     valid\n",
+        ));
+}
