@@ -119,6 +119,27 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A signature could not be made, or a signed file could not be read.
+    #[error(transparent)]
+    Sign(#[from] crate::sign::SignError),
+    /// A signing input (certificate, key, PKCS#12 or CA file) could not be used.
+    #[error("cannot use {files}")]
+    SigningInput {
+        /// The files involved, each in backticks.
+        files: String,
+        /// Why.
+        #[source]
+        source: crate::sign::SignError,
+    },
+    /// A file is not a readable CMS signed profile.
+    #[error("`{}` is not a readable signed profile", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: crate::sign::SignError,
+    },
 }
 
 fn position_suffix(position: Option<&crate::codec::Position>) -> String {

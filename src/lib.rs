@@ -43,6 +43,7 @@ pub mod events;
 pub mod lint;
 pub mod model;
 pub mod rules;
+pub mod sign;
 pub mod spec;
 
 pub use error::{Error, Result};

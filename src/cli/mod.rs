@@ -9,6 +9,8 @@ mod events;
 mod generate;
 mod report;
 mod secret;
+mod sign;
+mod verify;
 
 /// Exit code for success: the profile is clean, the signature is valid.
 pub const EXIT_OK: u8 = 0;
@@ -41,6 +43,10 @@ enum Command {
     /// The Platform SSO registration notifications: list them, or reduce an
     /// event log to each device's compliance
     Events(events::EventsArgs),
+    /// Sign a profile (CMS / PKCS#7) with a certificate and its key.
+    Sign(sign::SignArgs),
+    /// Verify a signed profile and show who signed it.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -69,6 +75,8 @@ fn dispatch(command: Command) -> crate::Result<u8> {
     match command {
         Command::Generate(args) => generate::run(args),
         Command::Events(args) => events::run(args),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 

@@ -44,7 +44,9 @@ impl Fixer {
 /// integers. What cannot be decided (a grace period, an invalid UUID) is left for
 /// the report.
 pub fn fix(profile: &mut Value, target: &Target) -> Vec<Applied> {
-    let mut fixer = Fixer { applied: Vec::new() };
+    let mut fixer = Fixer {
+        applied: Vec::new(),
+    };
     let Some(root) = profile.as_dictionary_mut() else {
         return fixer.applied;
     };
@@ -74,7 +76,11 @@ pub fn fix(profile: &mut Value, target: &Target) -> Vec<Applied> {
         .is_some_and(|p| p.contains_key("UseSharedDeviceKeys"));
     if needs_system && root.get("PayloadScope").and_then(Value::as_string) == Some("User") {
         root.insert("PayloadScope".into(), "System".into());
-        fixer.note("profile.scope-user", "PayloadScope".into(), "set to `System` (shared device keys need the device channel)".into());
+        fixer.note(
+            "profile.scope-user",
+            "PayloadScope".into(),
+            "set to `System` (shared device keys need the device channel)".into(),
+        );
     }
     fixer.applied
 }
@@ -82,12 +88,21 @@ pub fn fix(profile: &mut Value, target: &Target) -> Vec<Applied> {
 fn fix_profile_keys(fixer: &mut Fixer, root: &mut Dictionary) {
     if root.get("PayloadType").and_then(Value::as_string) != Some("Configuration") {
         root.insert("PayloadType".into(), "Configuration".into());
-        fixer.note("profile.payload-type", "PayloadType".into(), "set to `Configuration`".into());
+        fixer.note(
+            "profile.payload-type",
+            "PayloadType".into(),
+            "set to `Configuration`".into(),
+        );
     }
-    let version_ok = |d: &Dictionary| d.get("PayloadVersion").and_then(Value::as_signed_integer) == Some(1);
+    let version_ok =
+        |d: &Dictionary| d.get("PayloadVersion").and_then(Value::as_signed_integer) == Some(1);
     if !version_ok(root) {
         root.insert("PayloadVersion".into(), Value::Integer(1.into()));
-        fixer.note("profile.payload-version", "PayloadVersion".into(), "set to 1".into());
+        fixer.note(
+            "profile.payload-version",
+            "PayloadVersion".into(),
+            "set to 1".into(),
+        );
     }
     if let Some(Value::Array(payloads)) = root.get_mut("PayloadContent") {
         for (i, p) in payloads.iter_mut().enumerate() {
@@ -95,7 +110,11 @@ fn fix_profile_keys(fixer: &mut Fixer, root: &mut Dictionary) {
                 && !version_ok(p)
             {
                 p.insert("PayloadVersion".into(), Value::Integer(1.into()));
-                fixer.note("profile.payload-version", format!("PayloadContent[{i}].PayloadVersion"), "set to 1".into());
+                fixer.note(
+                    "profile.payload-version",
+                    format!("PayloadContent[{i}].PayloadVersion"),
+                    "set to 1".into(),
+                );
             }
         }
     }
@@ -140,12 +159,19 @@ fn microsoft_payload(payloads: &[Value]) -> Option<usize> {
 /// lacks are taken, dictionaries merged key by key) and removes them: two
 /// payloads for the plug-in are Microsoft's error 10002.
 fn merge_duplicates(fixer: &mut Fixer, payloads: &mut Vec<Value>) {
-    let indices: Vec<usize> = payloads.iter().enumerate().filter(|(_, p)| is_microsoft(p)).map(|(i, _)| i).collect();
+    let indices: Vec<usize> = payloads
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_microsoft(p))
+        .map(|(i, _)| i)
+        .collect();
     let Some((&first, rest)) = indices.split_first() else {
         return;
     };
     for &i in rest.iter().rev() {
-        let Value::Dictionary(extra) = payloads.remove(i) else { continue };
+        let Value::Dictionary(extra) = payloads.remove(i) else {
+            continue;
+        };
         if let Some(Value::Dictionary(target)) = payloads.get_mut(first) {
             merge_into(target, extra);
         }
@@ -182,16 +208,27 @@ fn merge_into(target: &mut Dictionary, extra: Dictionary) {
 
 /// Removes keys of the Extensible SSO payload from the profile's top level, to be
 /// put into the payload.
-fn take_profile_level_sso_keys(fixer: &mut Fixer, root: &mut Dictionary, index: usize) -> Vec<(String, Value)> {
+fn take_profile_level_sso_keys(
+    fixer: &mut Fixer,
+    root: &mut Dictionary,
+    index: usize,
+) -> Vec<(String, Value)> {
     let names: Vec<String> = root
         .keys()
-        .filter(|k| apple::lookup(Scope::Profile, k).is_none() && apple::lookup(Scope::ExtensibleSso, k).is_some())
+        .filter(|k| {
+            apple::lookup(Scope::Profile, k).is_none()
+                && apple::lookup(Scope::ExtensibleSso, k).is_some()
+        })
         .cloned()
         .collect();
     let mut moved = Vec::new();
     for name in names {
         if let Some(value) = root.remove(&name) {
-            fixer.note("schema.misplaced-key", name.clone(), format!("moved to PayloadContent[{index}].{name}"));
+            fixer.note(
+                "schema.misplaced-key",
+                name.clone(),
+                format!("moved to PayloadContent[{index}].{name}"),
+            );
             moved.push((name, value));
         }
     }
@@ -204,10 +241,18 @@ fn platform_sso(sso: &mut Dictionary) -> Option<&mut Dictionary> {
     if !matches!(sso.get("PlatformSSO"), Some(Value::Dictionary(_))) {
         sso.insert("PlatformSSO".into(), Value::Dictionary(Dictionary::new()));
     }
-    sso.get_mut("PlatformSSO").and_then(Value::as_dictionary_mut)
+    sso.get_mut("PlatformSSO")
+        .and_then(Value::as_dictionary_mut)
 }
 
-fn set_string(fixer: &mut Fixer, dict: &mut Dictionary, key: &str, value: &str, rule: &'static str, path: String) {
+fn set_string(
+    fixer: &mut Fixer,
+    dict: &mut Dictionary,
+    key: &str,
+    value: &str,
+    rule: &'static str,
+    path: String,
+) {
     if dict.get(key).and_then(Value::as_string) != Some(value) {
         dict.insert(key.into(), value.into());
         fixer.note(rule, path, format!("set to `{value}`"));
@@ -217,29 +262,75 @@ fn set_string(fixer: &mut Fixer, dict: &mut Dictionary, key: &str, value: &str, 
 fn fix_sso(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: &Target) {
     let at = |key: &str| format!("{base}.{key}");
     move_misplaced(fixer, sso, base);
-    set_string(fixer, sso, "ExtensionIdentifier", microsoft::EXTENSION_IDENTIFIER, "sso.extension-identifier", at("ExtensionIdentifier"));
-    set_string(fixer, sso, "TeamIdentifier", microsoft::TEAM_IDENTIFIER, "sso.team-identifier", at("TeamIdentifier"));
-    set_string(fixer, sso, "Type", microsoft::SSO_TYPE, "sso.type", at("Type"));
-    set_string(fixer, sso, "ScreenLockedBehavior", microsoft::SCREEN_LOCKED_BEHAVIOR, "sso.screen-locked-behavior", at("ScreenLockedBehavior"));
+    set_string(
+        fixer,
+        sso,
+        "ExtensionIdentifier",
+        microsoft::EXTENSION_IDENTIFIER,
+        "sso.extension-identifier",
+        at("ExtensionIdentifier"),
+    );
+    set_string(
+        fixer,
+        sso,
+        "TeamIdentifier",
+        microsoft::TEAM_IDENTIFIER,
+        "sso.team-identifier",
+        at("TeamIdentifier"),
+    );
+    set_string(
+        fixer,
+        sso,
+        "Type",
+        microsoft::SSO_TYPE,
+        "sso.type",
+        at("Type"),
+    );
+    set_string(
+        fixer,
+        sso,
+        "ScreenLockedBehavior",
+        microsoft::SCREEN_LOCKED_BEHAVIOR,
+        "sso.screen-locked-behavior",
+        at("ScreenLockedBehavior"),
+    );
     fix_urls(fixer, sso, base);
     fix_auth_method(fixer, sso, base, target);
-    let Some(platform) = platform_sso(sso) else { return };
-    if platform.get("UseSharedDeviceKeys").and_then(Value::as_boolean) != Some(true) {
+    let Some(platform) = platform_sso(sso) else {
+        return;
+    };
+    if platform
+        .get("UseSharedDeviceKeys")
+        .and_then(Value::as_boolean)
+        != Some(true)
+    {
         platform.insert("UseSharedDeviceKeys".into(), Value::Boolean(true));
-        fixer.note("sso.use-shared-device-keys", at("PlatformSSO.UseSharedDeviceKeys"), "set to true".into());
+        fixer.note(
+            "sso.use-shared-device-keys",
+            at("PlatformSSO.UseSharedDeviceKeys"),
+            "set to true".into(),
+        );
     }
-    if let Some(freq) = platform.get("LoginFrequency").and_then(Value::as_signed_integer)
+    if let Some(freq) = platform
+        .get("LoginFrequency")
+        .and_then(Value::as_signed_integer)
         && freq < 3600
     {
         platform.insert("LoginFrequency".into(), Value::Integer(3600.into()));
-        fixer.note("schema.range", at("PlatformSSO.LoginFrequency"), format!("raised from {freq} to Apple's minimum 3600"));
+        fixer.note(
+            "schema.range",
+            at("PlatformSSO.LoginFrequency"),
+            format!("raised from {freq} to Apple's minimum 3600"),
+        );
     }
     fix_spelling(fixer, sso, "", base);
     fix_extension_data(fixer, sso, base);
 }
 
 fn fix_urls(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
-    let entry = sso.entry("URLs".to_string()).or_insert_with(|| Value::Array(Vec::new()));
+    let entry = sso
+        .entry("URLs".to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
     if !matches!(entry, Value::Array(_)) {
         let old = std::mem::replace(entry, Value::Array(Vec::new()));
         if let (Value::String(s), Value::Array(items)) = (old, &mut *entry) {
@@ -248,11 +339,18 @@ fn fix_urls(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
     }
     let Value::Array(items) = entry else { return };
     for url in URLS {
-        let present = items.iter().filter_map(Value::as_string).any(|u| u.trim_end_matches('/').eq_ignore_ascii_case(url.url));
+        let present = items
+            .iter()
+            .filter_map(Value::as_string)
+            .any(|u| u.trim_end_matches('/').eq_ignore_ascii_case(url.url));
         if !present {
             items.push(url.url.into());
             fixer.note(
-                if url.cloud == microsoft::Cloud::Commercial { "sso.urls.commercial" } else { "sso.urls.sovereign" },
+                if url.cloud == microsoft::Cloud::Commercial {
+                    "sso.urls.commercial"
+                } else {
+                    "sso.urls.sovereign"
+                },
                 format!("{base}.URLs"),
                 format!("added `{}`", url.url),
             );
@@ -263,37 +361,74 @@ fn fix_urls(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
 const METHODS: [&str; 3] = ["Password", "UserSecureEnclaveKey", "SmartCard"];
 
 fn fix_auth_method(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: &Target) {
-    let legacy = sso.get("AuthenticationMethod").and_then(Value::as_string).map(str::to_string);
-    let Some(platform) = platform_sso(sso) else { return };
-    let current = platform.get("AuthenticationMethod").and_then(Value::as_string).map(str::to_string);
+    let legacy = sso
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .map(str::to_string);
+    let Some(platform) = platform_sso(sso) else {
+        return;
+    };
+    let current = platform
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .map(str::to_string);
     let method = match current.as_deref().and_then(canonical_method) {
         Some(m) => m,
         None => {
-            let chosen = legacy.as_deref().and_then(canonical_method).unwrap_or("UserSecureEnclaveKey");
+            let chosen = legacy
+                .as_deref()
+                .and_then(canonical_method)
+                .unwrap_or("UserSecureEnclaveKey");
             platform.insert("AuthenticationMethod".into(), chosen.into());
-            let why = if legacy.is_some() { "from the top-level key" } else { "Microsoft's recommendation" };
-            fixer.note("sso.auth-method", format!("{base}.PlatformSSO.AuthenticationMethod"), format!("set to `{chosen}` ({why})"));
+            let why = if legacy.is_some() {
+                "from the top-level key"
+            } else {
+                "Microsoft's recommendation"
+            };
+            fixer.note(
+                "sso.auth-method",
+                format!("{base}.PlatformSSO.AuthenticationMethod"),
+                format!("set to `{chosen}` ({why})"),
+            );
             chosen
         }
     };
     if current.as_deref().is_some_and(|c| c != method) {
         platform.insert("AuthenticationMethod".into(), method.into());
-        fixer.note("schema.value", format!("{base}.PlatformSSO.AuthenticationMethod"), format!("written as Apple spells it: `{method}`"));
+        fixer.note(
+            "schema.value",
+            format!("{base}.PlatformSSO.AuthenticationMethod"),
+            format!("written as Apple spells it: `{method}`"),
+        );
     }
     let path = format!("{base}.AuthenticationMethod");
     if target.min_macos == MacOs::V13 {
         if method != "SmartCard" && legacy.as_deref() != Some(method) {
             sso.insert("AuthenticationMethod".into(), method.into());
-            fixer.note("sso.auth-method.macos13", path, format!("set to `{method}` for macOS 13, the same as PlatformSSO"));
+            fixer.note(
+                "sso.auth-method.macos13",
+                path,
+                format!("set to `{method}` for macOS 13, the same as PlatformSSO"),
+            );
         }
     } else if legacy.is_some() {
         sso.remove("AuthenticationMethod");
-        fixer.note("schema.deprecated-key", path, format!("removed: deprecated since macOS 14, and the fleet starts at macOS {}", target.min_macos));
+        fixer.note(
+            "schema.deprecated-key",
+            path,
+            format!(
+                "removed: deprecated since macOS 14, and the fleet starts at macOS {}",
+                target.min_macos
+            ),
+        );
     }
 }
 
 fn canonical_method(text: &str) -> Option<&'static str> {
-    METHODS.iter().copied().find(|m| m.eq_ignore_ascii_case(text))
+    METHODS
+        .iter()
+        .copied()
+        .find(|m| m.eq_ignore_ascii_case(text))
 }
 
 /// Moves keys out of the wrong dictionary of the payload, and Platform SSO
@@ -303,7 +438,10 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
     if let Some(Value::Dictionary(platform)) = sso.get_mut("PlatformSSO") {
         let stray: Vec<String> = platform
             .keys()
-            .filter(|k| apple::lookup(Scope::ExtensibleSso, &format!("PlatformSSO.{k}")).is_none() && apple::lookup(Scope::ExtensibleSso, k).is_some())
+            .filter(|k| {
+                apple::lookup(Scope::ExtensibleSso, &format!("PlatformSSO.{k}")).is_none()
+                    && apple::lookup(Scope::ExtensibleSso, k).is_some()
+            })
             .cloned()
             .collect();
         let mut moved = Vec::new();
@@ -313,13 +451,23 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             }
         }
         for (key, value) in moved {
-            place(fixer, sso, &key, value, &format!("{base}.PlatformSSO.{key}"), &format!("{base}.{key}"));
+            place(
+                fixer,
+                sso,
+                &key,
+                value,
+                &format!("{base}.PlatformSSO.{key}"),
+                &format!("{base}.{key}"),
+            );
         }
     }
     // PlatformSSO keys at the payload's top level.
     let stray: Vec<String> = sso
         .keys()
-        .filter(|k| apple::lookup(Scope::ExtensibleSso, k).is_none() && apple::lookup(Scope::Payload, k).is_none())
+        .filter(|k| {
+            apple::lookup(Scope::ExtensibleSso, k).is_none()
+                && apple::lookup(Scope::Payload, k).is_none()
+        })
         .filter(|k| apple::lookup(Scope::ExtensibleSso, &format!("PlatformSSO.{k}")).is_some())
         .cloned()
         .collect();
@@ -330,7 +478,11 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             let from = format!("{base}.{key}");
             let to = format!("{base}.PlatformSSO.{key}");
             if platform.contains_key(&key) {
-                fixer.note("schema.misplaced-key", from, format!("removed; {to} is already set"));
+                fixer.note(
+                    "schema.misplaced-key",
+                    from,
+                    format!("removed; {to} is already set"),
+                );
             } else {
                 platform.insert(key.clone(), value);
                 fixer.note("schema.misplaced-key", from, format!("moved to {to}"));
@@ -338,7 +490,9 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
         }
     }
     // Platform SSO settings inside ExtensionData.
-    let Some(Value::Dictionary(ext)) = sso.get_mut("ExtensionData") else { return };
+    let Some(Value::Dictionary(ext)) = sso.get_mut("ExtensionData") else {
+        return;
+    };
     let stray: Vec<(String, &'static apple::AppleKey)> = ext
         .keys()
         .filter(|k| extension_data::lookup(k).is_none())
@@ -346,7 +500,11 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             let wanted = normalize(k);
             apple::KEYS
                 .iter()
-                .filter(|a| a.scope == Scope::ExtensibleSso && a.path != "ExtensionData" && a.kind != Kind::Dictionary)
+                .filter(|a| {
+                    a.scope == Scope::ExtensibleSso
+                        && a.path != "ExtensionData"
+                        && a.kind != Kind::Dictionary
+                })
                 .find(|a| normalize(a.name()) == wanted)
                 .map(|a| (k.clone(), a))
         })
@@ -359,10 +517,21 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
     }
     for (key, apple_key, value) in moved {
         let from = format!("{base}.ExtensionData.{key}");
-        let fits = crate::catalog::apple::Kind::of(&value).is_some_and(|k| apple_key.kind.accepts(k))
-            && (apple_key.allowed.is_empty() || value.as_string().is_some_and(|s| apple_key.allowed.contains(&s)));
+        let fits = crate::catalog::apple::Kind::of(&value)
+            .is_some_and(|k| apple_key.kind.accepts(k))
+            && (apple_key.allowed.is_empty()
+                || value
+                    .as_string()
+                    .is_some_and(|s| apple_key.allowed.contains(&s)));
         if !fits {
-            fixer.note("ext.psso-key", from, format!("removed: not a valid `{}` (set that key in the payload instead)", apple_key.path));
+            fixer.note(
+                "ext.psso-key",
+                from,
+                format!(
+                    "removed: not a valid `{}` (set that key in the payload instead)",
+                    apple_key.path
+                ),
+            );
             continue;
         }
         let (dict, name) = match apple_key.path.split_once('.') {
@@ -375,7 +544,11 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
         };
         let to = format!("{base}.{}", apple_key.path);
         if dict.contains_key(name) {
-            fixer.note("ext.psso-key", from, format!("removed; {to} is already set"));
+            fixer.note(
+                "ext.psso-key",
+                from,
+                format!("removed; {to} is already set"),
+            );
         } else {
             dict.insert(name.to_string(), value);
             fixer.note("ext.psso-key", from, format!("moved to {to}"));
@@ -385,10 +558,18 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
 
 fn place(fixer: &mut Fixer, dict: &mut Dictionary, key: &str, value: Value, from: &str, to: &str) {
     if dict.contains_key(key) {
-        fixer.note("schema.misplaced-key", from.to_string(), format!("removed; {to} is already set"));
+        fixer.note(
+            "schema.misplaced-key",
+            from.to_string(),
+            format!("removed; {to} is already set"),
+        );
     } else {
         dict.insert(key.to_string(), value);
-        fixer.note("schema.misplaced-key", from.to_string(), format!("moved to {to}"));
+        fixer.note(
+            "schema.misplaced-key",
+            from.to_string(),
+            format!("moved to {to}"),
+        );
     }
 }
 
@@ -397,7 +578,9 @@ fn fix_spelling(fixer: &mut Fixer, dict: &mut Dictionary, catalog: &str, base: &
     for key in apple::children(Scope::ExtensibleSso, catalog) {
         let path = format!("{base}.{}", key.name());
         match dict.get_mut(key.name()) {
-            Some(Value::Dictionary(child)) if key.item.is_none() => fix_spelling(fixer, child, key.path, &path),
+            Some(Value::Dictionary(child)) if key.item.is_none() => {
+                fix_spelling(fixer, child, key.path, &path)
+            }
             Some(Value::String(s)) => respell(fixer, s, key.allowed, path),
             Some(Value::Array(items)) => {
                 for (i, item) in items.iter_mut().enumerate() {
@@ -416,7 +599,11 @@ fn respell(fixer: &mut Fixer, s: &mut String, allowed: &[&str], path: String) {
         return;
     }
     if let Some(spelling) = allowed.iter().find(|a| a.eq_ignore_ascii_case(s)) {
-        fixer.note("schema.value", path, format!("`{s}` written as Apple spells it: `{spelling}`"));
+        fixer.note(
+            "schema.value",
+            path,
+            format!("`{s}` written as Apple spells it: `{spelling}`"),
+        );
         *s = spelling.to_string();
     }
 }
@@ -424,9 +611,13 @@ fn respell(fixer: &mut Fixer, s: &mut String, allowed: &[&str], path: String) {
 /// Writes `ExtensionData` flags given as strings (`"1"`) or booleans as the
 /// integers the plug-in reads.
 fn fix_extension_data(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
-    let Some(Value::Dictionary(ext)) = sso.get_mut("ExtensionData") else { return };
+    let Some(Value::Dictionary(ext)) = sso.get_mut("ExtensionData") else {
+        return;
+    };
     for (key, value) in ext.iter_mut() {
-        let Some(entry) = extension_data::lookup(key) else { continue };
+        let Some(entry) = extension_data::lookup(key) else {
+            continue;
+        };
         if entry.value_type.accepts(value) {
             continue;
         }
@@ -437,7 +628,11 @@ fn fix_extension_data(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             _ => continue,
         };
         if let Ok(typed) = entry.value_type.parse(key, &text) {
-            fixer.note("ext.type", format!("{base}.ExtensionData.{key}"), format!("written as {}", entry.value_type));
+            fixer.note(
+                "ext.type",
+                format!("{base}.ExtensionData.{key}"),
+                format!("written as {}", entry.value_type),
+            );
             *value = typed;
         }
     }

@@ -6,4 +6,5 @@ mod codec;
 mod events;
 mod generate;
 mod golden;
+mod sign;
 mod support;

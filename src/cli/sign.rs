@@ -1,0 +1,199 @@
+//! `psso-profile sign`: wrap a profile in a CMS signature.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use clap::{ArgGroup, Args};
+
+use crate::codec::{read_input, write_output};
+use crate::error::{Error, Result};
+use crate::sign::{self, Signer, SigningTime};
+
+const EXAMPLES: &str = "\
+Examples:
+  psso-profile sign psso.mobileconfig -o psso.signed.mobileconfig --cert signer.pem --key signer.key
+  psso-profile sign psso.mobileconfig -o signed.mobileconfig --cert leaf.pem --key leaf.key --chain intermediate.pem
+  P12_PASSWORD=secret psso-profile sign psso.mobileconfig -o signed.mobileconfig \\
+      --p12 signer.p12 --p12-password-env P12_PASSWORD
+  psso-profile sign psso.mobileconfig -o signed.mobileconfig --cert signer.pem --key signer.key \\
+      --signing-time 2026-01-31T12:00:00Z    # reproducible output
+
+The output is DER CMS SignedData with the profile inside, unchanged: RSA keys sign with
+PKCS#1 v1.5 and SHA-256, P-256 keys with ECDSA and SHA-256, P-384 keys with ECDSA and SHA-384.
+An expired signer certificate is a warning (an error with --strict). MDM placeholders such as
+{{DEVICEREGISTRATION}} or $FLEET_VAR_... left in the profile are reported: a server that
+substitutes them after signing breaks the signature.";
+
+/// Sign a profile (CMS / PKCS#7) with a certificate and its key.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+#[command(group(ArgGroup::new("identity").required(true).args(["cert", "p12"])))]
+#[command(group(ArgGroup::new("p12_password").args(["p12_password_env", "p12_password_file"])))]
+pub(crate) struct SignArgs {
+    /// The profile to sign (`-` for standard input).
+    input: PathBuf,
+    /// Where to write the signed profile (`-` for standard output).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// The signer certificate (PEM); further certificates in it are the chain.
+    #[arg(long, value_name = "PEM", requires = "key")]
+    cert: Option<PathBuf>,
+    /// The signer's private key (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted).
+    #[arg(long, value_name = "PEM", requires = "cert")]
+    key: Option<PathBuf>,
+    /// Intermediate certificates to include (PEM).
+    #[arg(long, value_name = "PEM", requires = "cert")]
+    chain: Option<PathBuf>,
+    /// The signer certificate, chain and key as a PKCS#12 file.
+    #[arg(long, value_name = "FILE", requires = "p12_password", conflicts_with_all = ["cert", "key", "chain"])]
+    p12: Option<PathBuf>,
+    /// The environment variable holding the PKCS#12 password.
+    #[arg(long, value_name = "VAR")]
+    p12_password_env: Option<String>,
+    /// A file holding the PKCS#12 password (one line).
+    #[arg(long, value_name = "FILE")]
+    p12_password_file: Option<PathBuf>,
+    /// The signing time: an RFC 3339 time (pins the output), `now`, or `none`.
+    #[arg(long, value_name = "RFC3339|now|none", default_value = "now")]
+    signing_time: String,
+    /// Refuse to sign with an expired certificate (otherwise a warning).
+    #[arg(long)]
+    strict: bool,
+}
+
+pub(crate) fn run(args: SignArgs) -> Result<u8> {
+    let signing_time = parse_signing_time(&args.signing_time)?;
+    let content = read_input(&args.input)?;
+    let (signer, files) = load_signer(&args)?;
+
+    let now = SystemTime::now();
+    if let Err(err) = signer.check_validity(now) {
+        if args.strict {
+            return Err(Error::SigningInput { files, source: err });
+        }
+        eprintln!("psso-profile: warning: {err}; pass --strict to refuse");
+    }
+    if let SigningTime::At(at) = signing_time
+        && let Err(err) = signer.check_validity(at)
+    {
+        eprintln!(
+            "psso-profile: warning: at the signing time {}, {err}; verifiers will reject the signature",
+            args.signing_time
+        );
+    }
+    for placeholder in sign::placeholders(&content) {
+        eprintln!(
+            "psso-profile: warning: the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
+        );
+    }
+    let signed = sign::sign(&content, &signer, signing_time)?;
+    write_output(&args.output, &signed, args.force)?;
+    Ok(super::EXIT_OK)
+}
+
+fn load_signer(args: &SignArgs) -> Result<(Signer, String)> {
+    if let Some(p12) = &args.p12 {
+        let files = format!("`{}`", p12.display());
+        let password = read_password(args)?;
+        let der = read_input(p12)?;
+        let signer =
+            Signer::from_pkcs12(&der, &password).map_err(|source| Error::SigningInput {
+                files: files.clone(),
+                source,
+            })?;
+        return Ok((signer, files));
+    }
+    let (Some(cert), Some(key)) = (&args.cert, &args.key) else {
+        return Err(Error::Conflict {
+            message: "give either --cert and --key, or --p12".into(),
+        });
+    };
+    let mut files = format!("`{}` and `{}`", cert.display(), key.display());
+    let cert_pem = read_input(cert)?;
+    let key_pem = read_input(key)?;
+    let chain_pem = match &args.chain {
+        Some(chain) => {
+            files = format!(
+                "`{}`, `{}` and `{}`",
+                cert.display(),
+                key.display(),
+                chain.display()
+            );
+            Some(read_input(chain)?)
+        }
+        None => None,
+    };
+    let signer = Signer::from_pem(&cert_pem, &key_pem, chain_pem.as_deref()).map_err(|source| {
+        Error::SigningInput {
+            files: files.clone(),
+            source,
+        }
+    })?;
+    Ok((signer, files))
+}
+
+fn read_password(args: &SignArgs) -> Result<String> {
+    if let Some(var) = &args.p12_password_env {
+        return std::env::var(var).map_err(|_| Error::InvalidValue {
+            key: "--p12-password-env".into(),
+            value: var.clone(),
+            expected: "the name of a set environment variable holding the password".into(),
+        });
+    }
+    if let Some(path) = &args.p12_password_file {
+        let bytes = read_input(path)?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::InvalidValue {
+            key: "--p12-password-file".into(),
+            value: path.display().to_string(),
+            expected: "a file holding the password as UTF-8 text".into(),
+        })?;
+        let line = text.strip_suffix('\n').unwrap_or(&text);
+        return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
+    }
+    Err(Error::Conflict {
+        message: "--p12 needs --p12-password-env or --p12-password-file".into(),
+    })
+}
+
+/// Reads `--signing-time`: `now`, `none`, or an RFC 3339 time.
+fn parse_signing_time(value: &str) -> Result<SigningTime> {
+    match value {
+        "now" => Ok(SigningTime::Now),
+        "none" => Ok(SigningTime::Omit),
+        _ => time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .filter(|t| t.unix_timestamp() >= 0)
+            .map(|t| SigningTime::At(t.into()))
+            .ok_or_else(|| Error::InvalidValue {
+                key: "--signing-time".into(),
+                value: value.into(),
+                expected:
+                    "an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
+                        .into(),
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_signing_times() {
+        assert_eq!(parse_signing_time("now").unwrap(), SigningTime::Now);
+        assert_eq!(parse_signing_time("none").unwrap(), SigningTime::Omit);
+        assert_eq!(
+            parse_signing_time("2026-01-31T13:00:00+01:00").unwrap(),
+            SigningTime::At(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_769_860_800))
+        );
+        let err = parse_signing_time("yesterday").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
+        );
+        assert!(parse_signing_time("1960-01-01T00:00:00Z").is_err());
+    }
+}
