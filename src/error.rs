@@ -66,12 +66,6 @@ pub enum Error {
         /// The kind of the root: `array`, `string`, `integer`...
         found: &'static str,
     },
-    /// An input is a CMS-signed profile, which this build cannot unwrap.
-    #[error("`{}` is a CMS-signed profile; reading signed profiles needs the signing module, which this build does not have yet", path.display())]
-    SignedProfile {
-        /// The file (`-` for standard input).
-        path: PathBuf,
-    },
     /// An input nests too deep or holds too much to be a configuration profile.
     #[error("`{}` is too complex to be a configuration profile: {detail}", path.display())]
     TooComplex {

@@ -59,12 +59,16 @@ impl fmt::Display for InputFormat {
 }
 
 /// A profile read from bytes: its value (a dictionary) and the format it came in.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Decoded {
     /// The property list; its root is always a dictionary.
     pub value: Value,
-    /// The encoding it was read from.
+    /// The encoding it was read from: [`InputFormat::Signed`] for a signed profile.
     pub format: InputFormat,
+    /// The encoding of the profile itself (inside the signature, when signed).
+    pub content_format: InputFormat,
+    /// The signature envelope of a signed profile, for [`crate::sign::verify`].
+    pub signed: Option<Box<crate::sign::SignedProfile>>,
 }
 
 /// Where in an input a parser stopped.
@@ -127,14 +131,35 @@ pub fn read_file(path: &Path) -> Result<Decoded> {
 ///
 /// # Errors
 ///
-/// [`Error::EmptyInput`] for empty (or blank) input, [`Error::SignedProfile`]
-/// for a CMS-signed profile, [`Error::NotAPlist`] for anything that is not an
+/// [`Error::EmptyInput`] for empty (or blank) input, [`Error::Unreadable`]
+/// for a CMS envelope that cannot be read, [`Error::NotAPlist`] for anything that is not an
 /// XML or binary property list (OpenStep text plists included: Apple profiles
 /// are never written that way), with the position where the parser gives one,
 /// [`Error::TooComplex`] past [`MAX_DEPTH`], [`MAX_VALUES`] or
 /// [`MAX_CONTENT_BYTES`], and [`Error::NotADictionary`] when the root is not a
 /// dictionary. Never panics, whatever the bytes.
+///
+/// A CMS-signed profile (DER or BER) is unwrapped; its signature is kept in
+/// [`Decoded::signed`] for the caller to verify, not checked here.
 pub fn parse(bytes: &[u8], origin: &Path) -> Result<Decoded> {
+    if crate::sign::looks_signed(bytes) {
+        let signed = crate::sign::open(bytes).map_err(|source| Error::Unreadable {
+            path: origin.to_path_buf(),
+            source,
+        })?;
+        let inner = parse_plist(signed.content(), origin)?;
+        return Ok(Decoded {
+            value: inner.value,
+            format: InputFormat::Signed,
+            content_format: inner.format,
+            signed: Some(Box::new(signed)),
+        });
+    }
+    parse_plist(bytes, origin)
+}
+
+/// Parses an unsigned property list (see [`parse`]).
+fn parse_plist(bytes: &[u8], origin: &Path) -> Result<Decoded> {
     let not_a_plist = |detail: String, position: Option<Position>| Error::NotAPlist {
         path: origin.to_path_buf(),
         detail,
@@ -146,9 +171,10 @@ pub fn parse(bytes: &[u8], origin: &Path) -> Result<Decoded> {
         });
     }
     if is_cms_signed_data(bytes) {
-        return Err(Error::SignedProfile {
-            path: origin.to_path_buf(),
-        });
+        return Err(not_a_plist(
+            "a signed profile inside a signed profile".to_string(),
+            None,
+        ));
     }
     let format = sniff(bytes).map_err(|detail| not_a_plist(detail.into(), None))?;
     let text = format == InputFormat::Xml;
@@ -179,7 +205,12 @@ pub fn parse(bytes: &[u8], origin: &Path) -> Result<Decoded> {
             found: kind_name(&value),
         });
     }
-    Ok(Decoded { value, format })
+    Ok(Decoded {
+        value,
+        format,
+        content_format: format,
+        signed: None,
+    })
 }
 
 /// The DER encoding of the PKCS #7 signedData OID 1.2.840.113549.1.7.2, tag included.
@@ -613,10 +644,10 @@ mod tests {
             0x30, 0x80, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02,
         ];
         der.extend_from_slice(&[0xA0, 0x80, 0x30, 0x80]);
-        assert_eq!(
-            err(&der),
-            "`p.mobileconfig` is a CMS-signed profile; reading signed profiles needs the signing module, which this build does not have yet"
-        );
+        // A truncated envelope: the signature module cannot open it.
+        let e = parse(&der, Path::new("p.mobileconfig")).unwrap_err();
+        assert!(matches!(e, Error::Unreadable { .. }), "{e:?}");
+        assert_eq!(e.to_string(), "`p.mobileconfig` is not a readable signed profile");
         // DER that is not signed data (here: a certificate-like SEQUENCE).
         assert_eq!(
             err(&[0x30, 0x82, 0x01, 0x0A, 0x02, 0x01, 0x01]),
