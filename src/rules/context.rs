@@ -84,6 +84,8 @@ pub struct Context<'a> {
     pub sso: Vec<SsoPayload<'a>>,
     /// Whether `sso` holds payloads of the Microsoft plug-in (not stand-ins).
     pub sso_is_microsoft: bool,
+    /// The verified signature, when the profile came signed.
+    pub signature: Option<&'a crate::sign::Verification>,
 }
 
 impl<'a> Context<'a> {
@@ -124,6 +126,7 @@ impl<'a> Context<'a> {
             payloads,
             sso,
             sso_is_microsoft,
+            signature: None,
         }
     }
 

@@ -8,6 +8,7 @@ mod extension_data;
 mod microsoft;
 mod placement;
 mod schema;
+mod signature;
 mod structure;
 
 use serde::Serialize;
@@ -182,6 +183,7 @@ pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
     rules.extend_from_slice(placement::RULES);
     rules.extend_from_slice(extension_data::RULES);
     rules.extend_from_slice(combination::RULES);
+    rules.extend_from_slice(signature::RULES);
     rules
 });
 
@@ -195,7 +197,18 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// `check` never panics and accepts any [`plist::Value`]: a root that is not a
 /// dictionary is itself a finding.
 pub fn check(profile: &plist::Value, target: &Target) -> Report {
-    let context = Context::new(profile, *target);
+    check_signed(profile, target, None)
+}
+
+/// [`check`] for a profile that came signed: the signature's problems become
+/// `signature.*` findings.
+pub fn check_signed(
+    profile: &plist::Value,
+    target: &Target,
+    signature: Option<&crate::sign::Verification>,
+) -> Report {
+    let mut context = Context::new(profile, *target);
+    context.signature = signature;
     let mut findings = Vec::new();
     for rule in RULES.iter() {
         let mut sink = Sink {
