@@ -8,8 +8,10 @@ use clap::{Parser, Subcommand};
 mod events;
 mod generate;
 mod report;
+mod sarif;
 mod secret;
 mod sign;
+mod validate;
 mod verify;
 
 /// Exit code for success: the profile is clean, the signature is valid.
@@ -40,6 +42,8 @@ struct Cli {
 enum Command {
     /// Generate a Platform SSO configuration profile
     Generate(generate::GenerateArgs),
+    /// Lint profiles against Microsoft's required settings and Apple's schema
+    Validate(validate::ValidateArgs),
     /// The Platform SSO registration notifications: list them, or reduce an
     /// event log to each device's compliance
     Events(events::EventsArgs),
@@ -74,10 +78,19 @@ pub fn run() -> ExitCode {
 fn dispatch(command: Command) -> crate::Result<u8> {
     match command {
         Command::Generate(args) => generate::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Events(args) => events::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
     }
+}
+
+/// Parses `--min-macos` for clap, with the accepted versions in the message.
+pub(crate) fn parse_macos(s: &str) -> Result<crate::model::MacOs, String> {
+    s.parse::<crate::model::MacOs>().map_err(|e| match e {
+        crate::Error::InvalidValue { expected, .. } => format!("expected {expected}"),
+        other => other.to_string(),
+    })
 }
 
 /// Prints an error and its whole `source()` chain on one line of stderr.

@@ -39,7 +39,8 @@ impl Fixer {
 /// (Platform SSO settings out of `ExtensionData` too); Microsoft's required values
 /// (`TeamIdentifier`, `Type`, `ScreenLockedBehavior`, `UseSharedDeviceKeys`, the
 /// seven `URLs`); the authentication method for the target (both keys on macOS 13,
-/// agreeing; the deprecated key removed on 14+); Apple's spelling of allowed values;
+/// agreeing; the deprecated key removed on 14+; `FileVaultPolicy`
+/// `AttemptAuthentication` with Password on macOS 15+); Apple's spelling of allowed values;
 /// `LoginFrequency` raised to Apple's minimum; `ExtensionData` flags written as
 /// integers. What cannot be decided (a grace period, an invalid UUID) is left for
 /// the report.
@@ -402,6 +403,21 @@ fn fix_auth_method(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: 
         );
     }
     let path = format!("{base}.AuthenticationMethod");
+    if method == "Password"
+        && target.min_macos >= MacOs::V15
+        && !platform.contains_key("FileVaultPolicy")
+    {
+        platform.insert(
+            "FileVaultPolicy".into(),
+            Value::Array(vec!["AttemptAuthentication".into()]),
+        );
+        fixer.note(
+            "psso.password-filevault-policy",
+            format!("{base}.PlatformSSO.FileVaultPolicy"),
+            "set to [`AttemptAuthentication`], as Microsoft's table says for Password on macOS 15+"
+                .into(),
+        );
+    }
     if target.min_macos == MacOs::V13 {
         if method != "SmartCard" && legacy.as_deref() != Some(method) {
             sso.insert("AuthenticationMethod".into(), method.into());

@@ -4,10 +4,12 @@
 //! profile is always a finding.
 
 pub mod fix;
+mod locate;
 
 use std::path::Path;
 
 pub use fix::{Applied, fix};
+pub use locate::line_of;
 
 use crate::codec::{self, Decoded};
 use crate::model::Target;
@@ -27,7 +29,10 @@ pub struct Linted {
 
 /// Verifies the signature of a decoded profile (if it came signed) and checks it.
 pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted {
-    let verification = decoded.signed.as_deref().map(|signed| sign::verify(signed, verify));
+    let verification = decoded
+        .signed
+        .as_deref()
+        .map(|signed| sign::verify(signed, verify));
     let report = rules::check_signed(&decoded.value, target, verification.as_ref());
     Linted {
         decoded,

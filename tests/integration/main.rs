@@ -8,3 +8,4 @@ mod generate;
 mod golden;
 mod sign;
 mod support;
+mod validate;

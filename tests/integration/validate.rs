@@ -1,0 +1,753 @@
+//! `psso-profile validate`: the corpus of real-world mistakes and broken files,
+//! output formats, autofix, signed input, and thousands of mutated profiles.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use predicates::prelude::*;
+use serde::Deserialize;
+
+use crate::support::{bin, have_tool};
+
+fn corpus(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(name)
+}
+
+fn validate(args: &[&str]) -> assert_cmd::assert::Assert {
+    bin()
+        .arg("validate")
+        .args(args)
+        .timeout(Duration::from_secs(120))
+        .assert()
+}
+
+fn validate_file(name: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let path = corpus(name);
+    bin()
+        .arg("validate")
+        .arg(&path)
+        .args(extra)
+        .timeout(Duration::from_secs(60))
+        .assert()
+}
+
+/// Each corpus profile with its exit code and findings (`rule path`) that must be reported.
+const CASES: &[(&str, &[&str], i32, &[&str])] = &[
+    ("clean.mobileconfig", &[], 0, &[]),
+    (
+        "e1-imazing-both-auth-keys.mobileconfig",
+        &[],
+        0,
+        &[
+            "warning[schema.deprecated-key] PayloadContent[0].AuthenticationMethod",
+            "warning[sso.urls.sovereign] PayloadContent[0].URLs",
+        ],
+    ),
+    (
+        "e1-imazing-both-auth-keys.mobileconfig",
+        &["--strict"],
+        1,
+        &["warning[schema.deprecated-key]"],
+    ),
+    (
+        "e1-imazing-both-auth-keys.mobileconfig",
+        &["--min-macos", "13"],
+        0,
+        &["warning[sso.urls.sovereign]"],
+    ),
+    (
+        "e3-password-without-filevault-policy.mobileconfig",
+        &["--min-macos", "15"],
+        0,
+        &["warning[psso.password-filevault-policy] PayloadContent[0].PlatformSSO.FileVaultPolicy"],
+    ),
+    (
+        "e4-partial-sovereign-urls.mobileconfig",
+        &["--min-macos", "26"],
+        0,
+        &["warning[sso.urls.sovereign] PayloadContent[0].URLs"],
+    ),
+    (
+        "e5-duplicate-payloads.mobileconfig",
+        &[],
+        1,
+        &[
+            "error[profile.sso-payload-count] PayloadContent[1]",
+            "error[sso.screen-locked-behavior] PayloadContent[0].ScreenLockedBehavior",
+            "error[sso.use-shared-device-keys] PayloadContent[1].PlatformSSO.UseSharedDeviceKeys",
+            "error[schema.misplaced-key] PayloadContent[1].PlatformSSO.RegistrationToken",
+            "error[psso.shared-keys-required] PayloadContent[1].PlatformSSO.EnableAuthorization",
+            "warning[sso.urls.not-microsoft] PayloadContent[0].URLs[3]",
+            "warning[ext.unknown-key] PayloadContent[0].ExtensionData.tenant_id",
+        ],
+    ),
+    (
+        "e6-psso-keys-in-extension-data.mobileconfig",
+        &[],
+        1,
+        &[
+            "error[ext.psso-key] PayloadContent[0].ExtensionData.authentication_method",
+            "error[ext.psso-key] PayloadContent[0].ExtensionData.LoginFrequency",
+            "error[ext.psso-key] PayloadContent[0].ExtensionData.RegistrationToken",
+            "warning[ext.ios-only] PayloadContent[0].ExtensionData.device_registration",
+            "warning[ext.unknown-key] PayloadContent[0].ExtensionData.platform_sso_enabled",
+            "warning[sso.urls.not-microsoft] PayloadContent[0].URLs[7]",
+            "error[sso.use-shared-device-keys] PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
+        ],
+    ),
+    (
+        "urls-as-string.mobileconfig",
+        &[],
+        1,
+        &[
+            "error[sso.urls.commercial] PayloadContent[0].URLs\n  is `https://login.microsoftonline.com`; expected an array of URL strings",
+        ],
+    ),
+    (
+        "misspelt-method-and-modes.mobileconfig",
+        &[],
+        1,
+        &[
+            "error[sso.auth-method] PayloadContent[0].PlatformSSO.AuthenticationMethod",
+            "error[schema.value] PayloadContent[0].PlatformSSO.NewUserAuthorizationMode",
+            "error[schema.range] PayloadContent[0].PlatformSSO.LoginFrequency",
+        ],
+    ),
+    (
+        "shared-keys-string-binary.mobileconfig",
+        &[],
+        1,
+        &[
+            "error[sso.use-shared-device-keys] PayloadContent[0].PlatformSSO.UseSharedDeviceKeys\n  is `true`; Microsoft requires the boolean true",
+        ],
+    ),
+    (
+        "user-scope-shared-keys.mobileconfig",
+        &[],
+        1,
+        &["error[profile.scope-user] PayloadScope"],
+    ),
+];
+
+#[test]
+fn corpus_is_judged_with_the_right_exit_code_and_key() {
+    for (name, extra, code, expected) in CASES {
+        let out = validate_file(name, extra).code(*code).get_output().clone();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        for needle in *expected {
+            assert!(
+                stdout.contains(&format!("{}: {needle}", corpus(name).display())),
+                "{name} {extra:?}: `{needle}` not in\n{stdout}"
+            );
+        }
+    }
+}
+
+/// Broken files: each exits 2 with a message naming the file and the problem.
+const BROKEN: &[(&str, &str)] = &[
+    (
+        "empty.mobileconfig",
+        "is empty; expected a configuration profile",
+    ),
+    (
+        "truncated.mobileconfig",
+        "is not a property list: an XML element is not closed (at line 33, column 26, byte 1008)",
+    ),
+    (
+        "random-bytes.mobileconfig",
+        "is not a property list: it is neither XML nor a binary property list (`bplist00`)",
+    ),
+    (
+        "fake-der.mobileconfig",
+        "is not a readable signed profile: not a CMS signed message",
+    ),
+    (
+        "not-a-dictionary.mobileconfig",
+        "is not a configuration profile: its root is an array, expected a dictionary",
+    ),
+    ("text-file.mobileconfig", "is not a property list"),
+];
+
+#[test]
+fn broken_files_exit_2_with_a_message() {
+    for (name, message) in BROKEN {
+        validate_file(name, &[])
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "psso-profile: error: `{}` {message}",
+                corpus(name).display()
+            )));
+    }
+}
+
+#[test]
+fn broken_files_leave_no_output_with_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, _) in BROKEN {
+        let out = dir.path().join(name);
+        validate_file(name, &["--fix", "-o", out.to_str().unwrap()]).code(2);
+        assert!(
+            !out.exists(),
+            "{name}: nothing is written for unreadable input"
+        );
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn fixed_corpus_validates_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, extra, _, _) in CASES {
+        let out = dir.path().join(format!("fixed-{name}"));
+        let mut args: Vec<&str> = extra.iter().copied().filter(|a| *a != "--strict").collect();
+        args.extend(["--fix", "--force", "-o", out.to_str().unwrap()]);
+        validate_file(name, &args).code(0);
+        let fixed = validate(&[out.to_str().unwrap()])
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let fixed = String::from_utf8(fixed).unwrap();
+        assert!(fixed.contains(" 0 error(s)"), "{name}: {fixed}");
+    }
+}
+
+#[test]
+fn fix_keeps_identity_and_unknown_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("e5.mobileconfig");
+    validate_file("e5-duplicate-payloads.mobileconfig", &["--fix", "-o", out.to_str().unwrap()])
+        .code(0)
+        .stdout(predicate::str::contains("fixed[profile.sso-payload-count] PayloadContent[1]: merged into PayloadContent[0] and removed"))
+        .stdout(predicate::str::contains(
+            "fixed[schema.misplaced-key] PayloadContent[0].PlatformSSO.RegistrationToken: moved to PayloadContent[0].RegistrationToken",
+        ));
+    let before = plist::Value::from_file(corpus("e5-duplicate-payloads.mobileconfig")).unwrap();
+    let after = plist::Value::from_file(&out).unwrap();
+    let (before, after) = (
+        before.as_dictionary().unwrap(),
+        after.as_dictionary().unwrap(),
+    );
+    for key in ["PayloadUUID", "PayloadIdentifier"] {
+        assert_eq!(before[key], after[key]);
+    }
+    let payload = |d: &plist::Dictionary| {
+        d["PayloadContent"].as_array().unwrap()[0]
+            .as_dictionary()
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        payload(before)["PayloadUUID"],
+        payload(after)["PayloadUUID"]
+    );
+    assert_eq!(
+        payload(after)["RegistrationToken"].as_string(),
+        Some("{{DEVICEREGISTRATION}}")
+    );
+    assert!(
+        payload(after)["ExtensionData"]
+            .as_dictionary()
+            .unwrap()
+            .contains_key("tenant_id"),
+        "unknown keys are kept"
+    );
+}
+
+#[test]
+fn fix_in_place_and_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.mobileconfig");
+    let b = dir.path().join("b.mobileconfig");
+    std::fs::copy(corpus("urls-as-string.mobileconfig"), &a).unwrap();
+    std::fs::copy(corpus("shared-keys-string-binary.mobileconfig"), &b).unwrap();
+    validate(&["--fix", "--in-place", dir.path().to_str().unwrap()]).code(0);
+    validate(&[dir.path().to_str().unwrap()]).code(0);
+    assert!(
+        std::fs::read(&b).unwrap().starts_with(b"bplist00"),
+        "binary stays binary"
+    );
+
+    validate(&["--fix", "-o", "x.mobileconfig", a.to_str().unwrap(), b.to_str().unwrap()])
+        .code(2)
+        .stderr("psso-profile: error: --fix -o writes one profile, but 2 inputs were given; use --in-place for several\n");
+    validate(&["--fix", a.to_str().unwrap()])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--fix needs -o FILE or --in-place",
+        ));
+    validate(&["--fix", "-o", b.to_str().unwrap(), a.to_str().unwrap()])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "already exists; pass --force to overwrite it",
+        ));
+    validate(&["-o", "x"])
+        .code(2)
+        .stderr(predicate::str::contains("--fix"));
+}
+
+#[test]
+fn fix_to_stdout_puts_the_report_on_stderr() {
+    let out = validate_file("urls-as-string.mobileconfig", &["--fix", "-o", "-"])
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(out.stdout.starts_with(b"<?xml"), "the profile is on stdout");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed[sso.urls.commercial]"));
+}
+
+#[test]
+fn folders_several_files_and_stdin() {
+    // A folder: every *.mobileconfig below it; unreadable ones make the run exit 2.
+    let out = validate(&[corpus("").to_str().unwrap()])
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.ends_with("16 file(s): 22 error(s), 15 warning(s), 10 note(s), 6 unreadable\n"),
+        "{text}"
+    );
+    validate(&[
+        corpus("clean.mobileconfig").to_str().unwrap(),
+        corpus("e5-duplicate-payloads.mobileconfig")
+            .to_str()
+            .unwrap(),
+    ])
+    .code(1);
+    bin()
+        .args(["validate", "-"])
+        .pipe_stdin(corpus("clean.mobileconfig"))
+        .unwrap()
+        .assert()
+        .code(0)
+        .stdout("<stdin>: ok\n1 file(s): 0 error(s), 0 warning(s), 0 note(s)\n");
+    validate(&["/nonexistent/psso.mobileconfig"])
+        .code(2)
+        .stderr("psso-profile: error: cannot read `/nonexistent/psso.mobileconfig`: No such file or directory (os error 2)\n");
+    let empty = tempfile::tempdir().unwrap();
+    validate(&[empty.path().to_str().unwrap()])
+        .code(2)
+        .stderr(format!(
+            "psso-profile: error: `{}` holds no `*.mobileconfig` file\n",
+            empty.path().display()
+        ));
+}
+
+#[test]
+fn oversized_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.mobileconfig");
+    std::fs::write(&big, vec![b' '; 16 * 1024 * 1024 + 1]).unwrap();
+    validate(&[big.to_str().unwrap()])
+        .code(2)
+        .stderr(format!("psso-profile: error: `{}` is larger than 16777216 bytes; a configuration profile is never that big\n", big.display()));
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonReport {
+    min_macos: u16,
+    strict: bool,
+    files: Vec<JsonFile>,
+    summary: JsonSummary,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonFile {
+    path: String,
+    format: Option<String>,
+    signature_valid: Option<bool>,
+    error: Option<String>,
+    findings: Vec<JsonFinding>,
+    fixes: Vec<JsonFix>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonFinding {
+    rule: String,
+    severity: String,
+    path: String,
+    message: String,
+    fix: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonFix {
+    rule: String,
+    path: String,
+    action: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+    unreadable: usize,
+}
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let out = validate(&[
+        "--format",
+        "json",
+        "--min-macos",
+        "15",
+        corpus("e5-duplicate-payloads.mobileconfig")
+            .to_str()
+            .unwrap(),
+        corpus("shared-keys-string-binary.mobileconfig")
+            .to_str()
+            .unwrap(),
+        corpus("empty.mobileconfig").to_str().unwrap(),
+    ])
+    .code(2)
+    .get_output()
+    .stdout
+    .clone();
+    let report: JsonReport = serde_json::from_slice(&out).unwrap();
+    assert_eq!((report.min_macos, report.strict), (15, false));
+    assert_eq!(report.files.len(), 3);
+    let e5 = &report.files[0];
+    assert_eq!(
+        (
+            e5.format.as_deref(),
+            e5.signature_valid,
+            e5.error.as_deref()
+        ),
+        (Some("xml"), None, None)
+    );
+    let first = &e5.findings[0];
+    assert_eq!(
+        (
+            first.rule.as_str(),
+            first.severity.as_str(),
+            first.path.as_str()
+        ),
+        ("profile.sso-payload-count", "error", "PayloadContent[1]")
+    );
+    assert!(first.message.contains("10002") && !first.fix.is_empty());
+    assert_eq!(report.files[1].format.as_deref(), Some("binary"));
+    let empty = &report.files[2];
+    assert!(empty.error.as_deref().unwrap().ends_with(
+        "is empty; expected a configuration profile (an XML, binary or CMS-signed property list)"
+    ));
+    assert!(empty.findings.is_empty() && empty.format.is_none());
+    assert_eq!(report.summary.files, 3);
+    assert_eq!(report.summary.unreadable, 1);
+    assert!(report.summary.errors > 0 && report.summary.warnings > 0 && report.summary.info > 0);
+    assert_eq!(
+        report
+            .files
+            .iter()
+            .map(|f| f.path.clone())
+            .filter(|p| p.ends_with("empty.mobileconfig"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn json_report_lists_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.mobileconfig");
+    let json = validate_file(
+        "urls-as-string.mobileconfig",
+        &["--format", "json", "--fix", "-o", out.to_str().unwrap()],
+    )
+    .code(0)
+    .get_output()
+    .stdout
+    .clone();
+    let report: JsonReport = serde_json::from_slice(&json).unwrap();
+    let fix = &report.files[0].fixes[0];
+    assert_eq!(
+        (fix.rule.as_str(), fix.path.as_str(), fix.action.as_str()),
+        (
+            "sso.urls.commercial",
+            "PayloadContent[0].URLs",
+            "added `https://login.microsoft.com`"
+        )
+    );
+    assert!(
+        report.files[0]
+            .findings
+            .iter()
+            .all(|f| f.severity != "error")
+    );
+}
+
+#[test]
+fn sarif_log_for_code_scanning() {
+    let out = validate(&[
+        "--format",
+        "sarif",
+        corpus("e5-duplicate-payloads.mobileconfig")
+            .to_str()
+            .unwrap(),
+        corpus("empty.mobileconfig").to_str().unwrap(),
+    ])
+    .code(2)
+    .get_output()
+    .stdout
+    .clone();
+    let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(
+        log["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "psso-profile");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "sso.use-shared-device-keys"
+        && r["defaultConfiguration"]["level"] == "error"));
+    let results = run["results"].as_array().unwrap();
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[index]["id"], r["ruleId"],
+            "ruleIndex points at the rule"
+        );
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+    }
+    // The finding on the misplaced RegistrationToken points at its line.
+    let misplaced = results
+        .iter()
+        .find(|r| r["ruleId"] == "schema.misplaced-key")
+        .unwrap();
+    let line = misplaced["locations"][0]["physicalLocation"]["region"]["startLine"]
+        .as_u64()
+        .unwrap() as usize;
+    let text = std::fs::read_to_string(corpus("e5-duplicate-payloads.mobileconfig")).unwrap();
+    assert_eq!(
+        text.lines().nth(line - 1).unwrap().trim(),
+        "<key>RegistrationToken</key>"
+    );
+    assert_eq!(
+        misplaced["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "PayloadContent[1].PlatformSSO.RegistrationToken"
+    );
+    assert!(results.iter().any(|r| r["ruleId"] == "input.unreadable"));
+}
+
+fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("signer.pem"), dir.join("signer.key"));
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Validate Test Signer",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    (cert, key)
+}
+
+#[test]
+fn signed_profiles_are_verified_and_tampering_is_an_error() {
+    if !have_tool(
+        "openssl",
+        "signed_profiles_are_verified_and_tampering_is_an_error",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(dir.path());
+    let signed = dir.path().join("signed.mobileconfig");
+    bin()
+        .args([
+            "sign",
+            corpus("clean.mobileconfig").to_str().unwrap(),
+            "-o",
+            signed.to_str().unwrap(),
+            "--cert",
+            cert.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let s = signed.to_str().unwrap();
+    validate(&[s])
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "{s}: signed by CN=Validate Test Signer (valid signature)"
+        )));
+    validate(&[s, "--ca", cert.to_str().unwrap()]).code(0);
+
+    // One changed byte in the signed content.
+    let mut bytes = std::fs::read(&signed).unwrap();
+    let at = bytes.windows(8).position(|w| w == b"Redirect").unwrap();
+    bytes[at] = b'r';
+    let tampered = dir.path().join("tampered.mobileconfig");
+    std::fs::write(&tampered, &bytes).unwrap();
+    validate(&[tampered.to_str().unwrap()])
+        .code(1)
+        .stdout(predicate::str::contains("INVALID signature"))
+        .stdout(predicate::str::contains("error[signature.invalid] (profile)\n  the signature is invalid: the message digest does not match the content"));
+
+    // A CA that did not issue the signer.
+    let other = tempfile::tempdir().unwrap();
+    let (other_ca, _) = self_signed(other.path());
+    validate(&[s, "--ca", other_ca.to_str().unwrap()])
+        .code(1)
+        .stdout(predicate::str::contains("error[signature.invalid]"));
+
+    // Fixing a signed profile writes it unsigned, with a warning.
+    let out = dir.path().join("fixed.mobileconfig");
+    validate(&[s, "--fix", "-o", out.to_str().unwrap()])
+        .code(0)
+        .stderr(predicate::str::contains(
+            "was signed; the repaired profile is written unsigned and must be signed again",
+        ));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"<?xml"));
+}
+
+/// Mutations of XML, binary and signed profiles: every run ends with exit 0, 1 or
+/// 2, never a panic or a hang, and every unreadable file has a message.
+#[test]
+fn thousands_of_mutated_profiles_never_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut seeds: Vec<(String, Vec<u8>)> = [
+        "clean.mobileconfig",
+        "e5-duplicate-payloads.mobileconfig",
+        "shared-keys-string-binary.mobileconfig",
+    ]
+    .iter()
+    .map(|n| (n.to_string(), std::fs::read(corpus(n)).unwrap()))
+    .collect();
+    if have_tool(
+        "openssl",
+        "thousands_of_mutated_profiles_never_crash (signed seed)",
+    ) {
+        let (cert, key) = self_signed(dir.path());
+        let signed = dir.path().join("seed-signed");
+        bin()
+            .args([
+                "sign",
+                corpus("clean.mobileconfig").to_str().unwrap(),
+                "-o",
+                signed.to_str().unwrap(),
+                "--cert",
+                cert.to_str().unwrap(),
+                "--key",
+                key.to_str().unwrap(),
+            ])
+            .assert()
+            .success();
+        seeds.push(("signed".to_string(), std::fs::read(&signed).unwrap()));
+    }
+    let mutants = dir.path().join("mutants");
+    std::fs::create_dir(&mutants).unwrap();
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: usize| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng % n as u64) as usize
+    };
+    let tokens: [&[u8]; 8] = [
+        b"<dict>",
+        b"</array>",
+        b"<true/>",
+        b"<integer>99999999999999999999</integer>",
+        b"<key>PlatformSSO</key>",
+        b"&amp;",
+        b"\x00",
+        b"<![CDATA[",
+    ];
+    let mut count = 0;
+    for (name, seed) in &seeds {
+        for i in 0..800 {
+            let mut m = seed.clone();
+            for _ in 0..=next(4) {
+                let at = next(m.len().max(1));
+                match next(5) {
+                    0 => {
+                        let last = m.len() - 1;
+                        m[at.min(last)] ^= 1 << next(8);
+                    }
+                    1 => m.truncate(at),
+                    2 => m
+                        .splice(at..at, tokens[next(tokens.len())].iter().copied())
+                        .for_each(drop),
+                    3 => {
+                        let end = (at + next(64)).min(m.len());
+                        m.drain(at..end);
+                    }
+                    _ => {
+                        let end = (at + next(32)).min(m.len());
+                        let copy: Vec<u8> = m[at..end].to_vec();
+                        let to = next(m.len().max(1));
+                        m.splice(to..to, copy).for_each(drop);
+                    }
+                }
+                if m.is_empty() {
+                    break;
+                }
+            }
+            std::fs::write(mutants.join(format!("{name}-{i}.mobileconfig")), &m).unwrap();
+            count += 1;
+        }
+    }
+    assert!(count >= 2400);
+    let out = bin()
+        .args(["validate", "--format", "json", "--min-macos", "13"])
+        .arg(&mutants)
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let code = out.status.code().expect("exited normally, not by a signal");
+    assert!([0, 1, 2].contains(&code), "exit {code}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let report: JsonReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report.files.len(), count);
+    for f in &report.files {
+        match &f.error {
+            Some(message) => {
+                assert!(
+                    message.contains(&f.path) || message.contains("mobileconfig"),
+                    "{message}"
+                );
+                assert!(f.findings.is_empty());
+            }
+            None => assert!(f.format.is_some()),
+        }
+    }
+    // Each unreadable file also has its message on stderr.
+    let unreadable = report.files.iter().filter(|f| f.error.is_some()).count();
+    assert_eq!(stderr.matches("psso-profile: error: ").count(), unreadable);
+    assert!(
+        unreadable > 0 && unreadable < count,
+        "the mutations exercise both paths ({unreadable} of {count} unreadable)"
+    );
+}
