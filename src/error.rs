@@ -97,7 +97,7 @@ pub enum Error {
         message: String,
     },
     /// A generated profile broke rules at error level; nothing was written.
-    #[error("the generated profile has {count} error finding(s); nothing was written")]
+    #[error("the profile has {count} error finding(s); nothing was written")]
     Rejected {
         /// The number of error findings.
         count: usize,

@@ -7,6 +7,10 @@ use clap::{ArgGroup, Args};
 
 use crate::codec::{read_input, write_output};
 use crate::error::{Error, Result};
+use crate::model::{MacOs, Target};
+use crate::rules::Severity;
+
+use super::report::eprint_findings;
 use crate::sign::{self, Signer, SigningTime};
 
 const EXAMPLES: &str = "\
@@ -35,9 +39,12 @@ pub(crate) struct SignArgs {
     /// Where to write the signed profile (`-` for standard output).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
-    /// Overwrite the output file if it exists.
+    /// Sign even if the profile has findings at error level, and overwrite OUT if it exists.
     #[arg(long)]
     force: bool,
+    /// Oldest macOS of the fleet, for the check made before signing.
+    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = super::parse_macos)]
+    min_macos: MacOs,
     /// The signer certificate (PEM); further certificates in it are the chain.
     #[arg(long, value_name = "PEM", requires = "key")]
     cert: Option<PathBuf>,
@@ -67,6 +74,7 @@ pub(crate) struct SignArgs {
 pub(crate) fn run(args: SignArgs) -> Result<u8> {
     let signing_time = parse_signing_time(&args.signing_time)?;
     let content = read_input(&args.input)?;
+    check_before_signing(&args, &content)?;
     let (signer, files) = load_signer(&args)?;
 
     let now = SystemTime::now();
@@ -92,6 +100,46 @@ pub(crate) fn run(args: SignArgs) -> Result<u8> {
     let signed = sign::sign(&content, &signer, signing_time)?;
     write_output(&args.output, &signed, args.force)?;
     Ok(super::EXIT_OK)
+}
+
+/// Refuses what is not an unsigned profile, and a profile with findings at error
+/// level unless `--force`: a signature makes a broken profile harder to fix.
+fn check_before_signing(args: &SignArgs, content: &[u8]) -> Result<()> {
+    let decoded = crate::codec::parse(content, &args.input)?;
+    if decoded.signed.is_some() {
+        return Err(Error::Conflict {
+            message: format!(
+                "`{}` is already signed; sign the unsigned profile",
+                args.input.display()
+            ),
+        });
+    }
+    let report = crate::rules::check(&decoded.value, &Target::new(args.min_macos));
+    let count = report.count(Severity::Error);
+    if count == 0 {
+        return Ok(());
+    }
+    let label = if args.input.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        args.input.display().to_string()
+    };
+    let mut errors = report.clone();
+    errors.findings.retain(|f| f.severity == Severity::Error);
+    eprint_findings(&label, &errors);
+    if args.force {
+        eprintln!(
+            "psso-profile: warning: signing `{label}` despite {count} error finding(s), because of --force"
+        );
+        return Ok(());
+    }
+    eprintln!(
+        "psso-profile: error: refusing to sign a profile that fails validation; fix it (`psso-profile validate --fix`) or pass --force"
+    );
+    Err(Error::Rejected {
+        count,
+        report: Box::new(report),
+    })
 }
 
 fn load_signer(args: &SignArgs) -> Result<(Signer, String)> {

@@ -69,7 +69,7 @@ fn smart_card_on_macos_13_is_refused_and_writes_nothing() {
             "error[sso.auth-method.macos13] PayloadContent[0].PlatformSSO.AuthenticationMethod\n  is `SmartCard`, which macOS 13 does not have",
         ))
         .stderr(predicate::str::contains(
-            "psso-profile: error: the generated profile has 2 error finding(s); nothing was written",
+            "psso-profile: error: the profile has 2 error finding(s); nothing was written",
         ));
     assert!(!out.exists());
     assert_eq!(

@@ -21,28 +21,64 @@ const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 		<dict>
 			<key>ExtensionIdentifier</key>
 			<string>com.microsoft.CompanyPortalMac.ssoextension</string>
-			<key>PayloadType</key>
-			<string>com.apple.extensiblesso</string>
+			<key>PayloadDisplayName</key>
+			<string>Microsoft Enterprise SSO plug-in</string>
 			<key>PayloadIdentifier</key>
 			<string>com.example.psso.sso</string>
+			<key>PayloadType</key>
+			<string>com.apple.extensiblesso</string>
 			<key>PayloadUUID</key>
-			<string>7D3B8B7E-2F51-5E7A-9C1E-1A2B3C4D5E6F</string>
+			<string>3D4E694F-0980-51B3-B9F7-780854BC7A05</string>
 			<key>PayloadVersion</key>
 			<integer>1</integer>
+			<key>PlatformSSO</key>
+			<dict>
+				<key>AuthenticationMethod</key>
+				<string>UserSecureEnclaveKey</string>
+				<key>TokenToUserMapping</key>
+				<dict>
+					<key>AccountName</key>
+					<string>preferred_username</string>
+					<key>FullName</key>
+					<string>name</string>
+				</dict>
+				<key>UseSharedDeviceKeys</key>
+				<true/>
+			</dict>
+			<key>ScreenLockedBehavior</key>
+			<string>DoNotHandle</string>
+			<key>TeamIdentifier</key>
+			<string>UBF8T346G9</string>
 			<key>Type</key>
 			<string>Redirect</string>
+			<key>URLs</key>
+			<array>
+				<string>https://login.microsoftonline.com</string>
+				<string>https://login.microsoft.com</string>
+				<string>https://sts.windows.net</string>
+				<string>https://login.partner.microsoftonline.cn</string>
+				<string>https://login.chinacloudapi.cn</string>
+				<string>https://login.microsoftonline.us</string>
+				<string>https://login-us.microsoftonline.com</string>
+			</array>
 		</dict>
 	</array>
+	<key>PayloadDescription</key>
+	<string>Turns on Platform SSO with Microsoft Entra ID through the Microsoft Enterprise SSO plug-in.</string>
 	<key>PayloadDisplayName</key>
 	<string>Platform SSO</string>
 	<key>PayloadIdentifier</key>
 	<string>com.example.psso</string>
+	<key>PayloadScope</key>
+	<string>System</string>
 	<key>PayloadType</key>
 	<string>Configuration</string>
 	<key>PayloadUUID</key>
-	<string>0A1B2C3D-4E5F-5A6B-8C7D-9E0F1A2B3C4D</string>
+	<string>9BE283CB-7D54-59F1-A152-3F14CD6FF236</string>
 	<key>PayloadVersion</key>
 	<integer>1</integer>
+	<key>TargetDeviceType</key>
+	<integer>5</integer>
 </dict>
 </plist>
 "#;
@@ -1414,4 +1450,70 @@ fn stdout_output_and_bad_ca_files() {
         .stdout(predicates::str::starts_with(
             "file:          -\nsignature:     valid\n",
         ));
+}
+
+#[test]
+fn profiles_that_fail_validation_are_not_signed_without_force() {
+    if !have_tool(
+        "openssl",
+        "profiles_that_fail_validation_are_not_signed_without_force",
+    ) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("signed.mobileconfig");
+    let broken = PROFILE.replace("<string>DoNotHandle</string>", "<string>Cancel</string>");
+    bin()
+        .current_dir(&pki().dir)
+        .args(["sign", "-", "-o"])
+        .arg(&out)
+        .args(RSA_CHAIN)
+        .write_stdin(broken.clone())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "<stdin>: error[sso.screen-locked-behavior] PayloadContent[0].ScreenLockedBehavior\n  is `Cancel`; Microsoft requires `DoNotHandle`",
+        ))
+        .stderr(predicates::str::contains(
+            "psso-profile: error: refusing to sign a profile that fails validation; fix it (`psso-profile validate --fix`) or pass --force\n",
+        ));
+    assert!(!out.exists(), "nothing is written");
+
+    bin()
+        .current_dir(&pki().dir)
+        .args(["sign", "-", "--force", "-o"])
+        .arg(&out)
+        .args(RSA_CHAIN)
+        .write_stdin(broken.clone())
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "psso-profile: warning: signing `<stdin>` despite 1 error finding(s), because of --force",
+        ));
+    assert_eq!(openssl_verify(&out, "ca.pem"), broken.as_bytes());
+
+    // Input that is not a profile, and input that is already signed.
+    bin()
+        .current_dir(&pki().dir)
+        .args(["sign", "-", "-o"])
+        .arg(tmp.path().join("x"))
+        .args(RSA_CHAIN)
+        .write_stdin("hello")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`-` is not a property list"));
+    bin()
+        .current_dir(&pki().dir)
+        .arg("sign")
+        .arg(&out)
+        .arg("-o")
+        .arg(tmp.path().join("twice"))
+        .args(RSA_CHAIN)
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "psso-profile: error: `{}` is already signed; sign the unsigned profile\n",
+            out.display()
+        ));
+    assert!(!tmp.path().join("x").exists() && !tmp.path().join("twice").exists());
 }
