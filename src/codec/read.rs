@@ -143,7 +143,11 @@ pub fn read_file(path: &Path) -> Result<Decoded> {
 /// [`Decoded::signed`] for the caller to verify, not checked here.
 pub fn parse(bytes: &[u8], origin: &Path) -> Result<Decoded> {
     // Messages name standard input as `<stdin>`, not `-`.
-    let origin = if origin == Path::new("-") { Path::new("<stdin>") } else { origin };
+    let origin = if origin == Path::new("-") {
+        Path::new("<stdin>")
+    } else {
+        origin
+    };
     if crate::sign::looks_signed(bytes) {
         let signed = crate::sign::open(bytes).map_err(|source| Error::Unreadable {
             path: origin.to_path_buf(),

@@ -467,14 +467,8 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             }
         }
         for (key, value) in moved {
-            place(
-                fixer,
-                sso,
-                &key,
-                value,
-                &format!("{base}.PlatformSSO.{key}"),
-                &format!("{base}.{key}"),
-            );
+            let (from, to) = (format!("{base}.PlatformSSO.{key}"), format!("{base}.{key}"));
+            place(fixer, "schema.misplaced-key", sso, &key, value, from, to);
         }
     }
     // PlatformSSO keys at the payload's top level.
@@ -491,18 +485,16 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
         if let Some(value) = sso.remove(&key)
             && let Some(platform) = platform_sso(sso)
         {
-            let from = format!("{base}.{key}");
-            let to = format!("{base}.PlatformSSO.{key}");
-            if platform.contains_key(&key) {
-                fixer.note(
-                    "schema.misplaced-key",
-                    from,
-                    format!("removed; {to} is already set"),
-                );
-            } else {
-                platform.insert(key.clone(), value);
-                fixer.note("schema.misplaced-key", from, format!("moved to {to}"));
-            }
+            let (from, to) = (format!("{base}.{key}"), format!("{base}.PlatformSSO.{key}"));
+            place(
+                fixer,
+                "schema.misplaced-key",
+                platform,
+                &key,
+                value,
+                from,
+                to,
+            );
         }
     }
     // Platform SSO settings inside ExtensionData.
@@ -559,33 +551,25 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             _ => continue,
         };
         let to = format!("{base}.{}", apple_key.path);
-        if dict.contains_key(name) {
-            fixer.note(
-                "ext.psso-key",
-                from,
-                format!("removed; {to} is already set"),
-            );
-        } else {
-            dict.insert(name.to_string(), value);
-            fixer.note("ext.psso-key", from, format!("moved to {to}"));
-        }
+        place(fixer, "ext.psso-key", dict, name, value, from, to);
     }
 }
 
-fn place(fixer: &mut Fixer, dict: &mut Dictionary, key: &str, value: Value, from: &str, to: &str) {
+/// Puts a moved key into `dict`, unless a value is already there (which wins).
+fn place(
+    fixer: &mut Fixer,
+    rule: &'static str,
+    dict: &mut Dictionary,
+    key: &str,
+    value: Value,
+    from: String,
+    to: String,
+) {
     if dict.contains_key(key) {
-        fixer.note(
-            "schema.misplaced-key",
-            from.to_string(),
-            format!("removed; {to} is already set"),
-        );
+        fixer.note(rule, from, format!("removed; {to} is already set"));
     } else {
         dict.insert(key.to_string(), value);
-        fixer.note(
-            "schema.misplaced-key",
-            from.to_string(),
-            format!("moved to {to}"),
-        );
+        fixer.note(rule, from, format!("moved to {to}"));
     }
 }
 

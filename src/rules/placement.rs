@@ -1,10 +1,9 @@
 //! Rules on where keys sit: keys Apple does not define in a dictionary, and known
 //! keys put in the wrong dictionary (`RegistrationToken` inside `PlatformSSO`).
 
-use plist::{Dictionary, Value};
-
+use super::schema::{self, Dict};
 use super::{Context, Rule, RuleSource, Severity, Sink};
-use crate::catalog::apple::{self, AppleKey, Kind, Scope};
+use crate::catalog::apple::{self, AppleKey, Scope};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -29,105 +28,68 @@ pub(super) static RULES: &[Rule] = &[
     },
 ];
 
-/// A dictionary whose keys Apple lists, with where it sits.
-struct Place<'a> {
-    scope: Scope,
-    catalog: &'static str,
-    path: String,
-    dict: &'a Dictionary,
-    /// The payload's path when the dictionary is inside an Extensible SSO payload.
-    payload: Option<String>,
+/// The dictionaries whose keys Apple lists (the common payload keys are taken as
+/// keys of an Extensible SSO payload's top level, see [`defined`]).
+fn places<'a>(ctx: &Context<'a>) -> Vec<Dict<'a>> {
+    schema::dictionaries(ctx)
+        .into_iter()
+        .filter(|d| d.scope != Scope::Payload)
+        .collect()
 }
 
-fn places<'a>(ctx: &Context<'a>) -> Vec<Place<'a>> {
-    let mut out = Vec::new();
-    if let Some(root) = ctx.root {
-        out.push(Place {
-            scope: Scope::Profile,
-            catalog: "",
-            path: String::new(),
-            dict: root,
-            payload: None,
-        });
-    }
-    for p in ctx.extensible_sso() {
-        let base = p.path("");
-        out.push(Place {
-            scope: Scope::ExtensibleSso,
-            catalog: "",
-            path: base.clone(),
-            dict: p.dict,
-            payload: Some(base.clone()),
-        });
-        for key in apple::KEYS.iter().filter(|k| {
-            k.scope == Scope::ExtensibleSso && k.kind == Kind::Dictionary && k.item.is_none()
-        }) {
-            if let Some(Value::Dictionary(dict)) = p.get(key.path) {
-                out.push(Place {
-                    scope: Scope::ExtensibleSso,
-                    catalog: key.path,
-                    path: p.path(key.path),
-                    dict,
-                    payload: Some(base.clone()),
-                });
-            }
+/// The keys Apple defines directly in the dictionary `d`.
+fn defined<'d>(d: &'d Dict<'_>) -> impl Iterator<Item = &'static AppleKey> + 'd {
+    let payload_root = d.scope == Scope::ExtensibleSso && d.catalog.is_empty();
+    apple::children(d.scope, d.catalog).chain(
+        payload_root
+            .then(|| apple::children(Scope::Payload, ""))
+            .into_iter()
+            .flatten(),
+    )
+}
+
+/// Where a key named `name` belongs, when Apple defines it in another dictionary.
+fn home(d: &Dict<'_>, name: &str) -> Option<String> {
+    let in_payload = |k: &AppleKey| match d.scope {
+        Scope::ExtensibleSso => {
+            let payload = d.path.split('.').next().unwrap_or_default();
+            format!("{payload}.{}", k.path)
         }
-    }
-    out
-}
-
-impl Place<'_> {
-    fn knows(&self, name: &str) -> bool {
-        apple::children(self.scope, self.catalog).any(|k| k.name() == name)
-            || (self.scope == Scope::ExtensibleSso
-                && self.catalog.is_empty()
-                && apple::children(Scope::Payload, "").any(|k| k.name() == name))
-    }
-
-    /// Where a key of this name belongs, when it belongs somewhere else.
-    fn home(&self, name: &str) -> Option<String> {
-        let in_payload = |k: &AppleKey| match &self.payload {
-            Some(payload) => format!("{payload}.{}", k.path),
-            None => format!(
-                "PayloadContent[n].{} (the com.apple.extensiblesso payload)",
-                k.path
-            ),
-        };
-        match self.scope {
-            Scope::Profile => apple::sso_keys_named(name).next().map(in_payload),
-            _ => apple::sso_keys_named(name)
-                .find(|k| k.path != join(self.catalog, name))
-                .map(in_payload)
-                .or_else(|| {
-                    apple::lookup(Scope::Profile, name)
-                        .map(|k| format!("the profile's top level ({})", k.path))
-                }),
-        }
-    }
-}
-
-fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
+        _ => format!(
+            "PayloadContent[n].{} (the com.apple.extensiblesso payload)",
+            k.path
+        ),
+    };
+    let here = if d.catalog.is_empty() {
         name.to_string()
     } else {
-        format!("{parent}.{name}")
+        format!("{}.{name}", d.catalog)
+    };
+    match d.scope {
+        Scope::Profile => apple::sso_keys_named(name).next().map(in_payload),
+        _ => apple::sso_keys_named(name)
+            .find(|k| k.path != here)
+            .map(in_payload)
+            .or_else(|| {
+                apple::lookup(Scope::Profile, name)
+                    .map(|k| format!("the profile's top level ({})", k.path))
+            }),
     }
 }
 
-fn key_path(place: &Place<'_>, key: &str) -> String {
-    if place.path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{}.{key}", place.path)
-    }
+/// The keys of `d` that Apple does not define there.
+fn strangers<'d>(d: &'d Dict<'_>) -> impl Iterator<Item = &'d String> + 'd {
+    d.dict
+        .keys()
+        .filter(move |k| !defined(d).any(|a| a.name() == k.as_str()))
 }
 
 fn misplaced(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for place in places(ctx) {
-        for name in place.dict.keys().filter(|k| !place.knows(k)) {
-            if let Some(home) = place.home(name) {
+        for name in strangers(&place) {
+            if let Some(home) = home(&place, name) {
                 sink.emit_fix(
-                    key_path(&place, name),
+                    place.key_path(name),
                     format!("is not read here; Apple defines `{name}` at {home}"),
                     format!("move `{name}` to {home}"),
                 );
@@ -138,25 +100,10 @@ fn misplaced(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 
 fn unknown(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for place in places(ctx) {
-        for name in place
-            .dict
-            .keys()
-            .filter(|k| !place.knows(k) && place.home(k).is_none())
-        {
-            let near = apple::children(place.scope, place.catalog)
-                .chain(
-                    if place.scope == Scope::ExtensibleSso && place.catalog.is_empty() {
-                        Some(apple::children(Scope::Payload, ""))
-                    } else {
-                        None
-                    }
-                    .into_iter()
-                    .flatten(),
-                )
-                .find(|k| normalize(k.name()) == normalize(name));
-            match near {
+        for name in strangers(&place).filter(|k| home(&place, k).is_none()) {
+            match defined(&place).find(|k| normalize(k.name()) == normalize(name)) {
                 Some(k) => sink.emit_fix(
-                    key_path(&place, name),
+                    place.key_path(name),
                     format!(
                         "is not a key Apple defines here; did you mean `{}`?",
                         k.name()
@@ -164,7 +111,7 @@ fn unknown(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                     format!("rename it to `{}`", k.name()),
                 ),
                 None => sink.emit(
-                    key_path(&place, name),
+                    place.key_path(name),
                     "is not a key Apple defines here; macOS ignores it",
                 ),
             }

@@ -81,19 +81,19 @@ const STRUCTURE_KEYS: [&str; 5] = [
 ];
 
 /// One dictionary Apple's schema describes, and where it sits.
-struct Dict<'a> {
-    scope: Scope,
+pub(super) struct Dict<'a> {
+    pub(super) scope: Scope,
     /// The catalog path of the dictionary inside its scope (`""` for the scope's root).
-    catalog: &'static str,
+    pub(super) catalog: &'static str,
     /// The key path of the dictionary in the profile.
-    path: String,
-    dict: &'a Dictionary,
+    pub(super) path: String,
+    pub(super) dict: &'a Dictionary,
     /// Whether the dictionary is inside a Microsoft SSO payload.
     microsoft: bool,
 }
 
 impl Dict<'_> {
-    fn key_path(&self, key: &str) -> String {
+    pub(super) fn key_path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
         } else {
@@ -110,8 +110,10 @@ impl Dict<'_> {
     }
 }
 
-/// Every dictionary of the profile that Apple's schema describes.
-fn dictionaries<'a>(ctx: &Context<'a>) -> Vec<Dict<'a>> {
+/// Every dictionary of the profile that Apple's schema describes: the profile,
+/// each payload (its common keys), and each Extensible SSO payload with the
+/// dictionaries nested in it.
+pub(super) fn dictionaries<'a>(ctx: &Context<'a>) -> Vec<Dict<'a>> {
     let mut out = Vec::new();
     if let Some(root) = ctx.root {
         out.push(Dict {

@@ -1501,7 +1501,9 @@ fn profiles_that_fail_validation_are_not_signed_without_force() {
         .write_stdin("hello")
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("`<stdin>` is not a property list"));
+        .stderr(predicates::str::contains(
+            "`<stdin>` is not a property list",
+        ));
     bin()
         .current_dir(&pki().dir)
         .arg("sign")
