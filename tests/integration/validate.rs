@@ -751,3 +751,39 @@ fn thousands_of_mutated_profiles_never_crash() {
         "the mutations exercise both paths ({unreadable} of {count} unreadable)"
     );
 }
+
+/// Colors on a terminal only, and never with `NO_COLOR` (runs the binary under a
+/// pseudo-terminal with util-linux `script`).
+#[test]
+fn colors_on_a_terminal_unless_no_color() {
+    if !have_tool("script", "colors_on_a_terminal_unless_no_color") {
+        return;
+    }
+    let file = corpus("urls-as-string.mobileconfig");
+    let command = format!(
+        "{} validate {}",
+        env!("CARGO_BIN_EXE_psso-profile"),
+        file.display()
+    );
+    let run = |no_color: bool| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"])
+            .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    assert!(run(false).contains("\x1b[1;31merror[sso.urls.commercial]\x1b[0m"));
+    let plain = run(true);
+    assert!(
+        plain.contains("error[sso.urls.commercial] PayloadContent[0].URLs")
+            && !plain.contains('\x1b')
+    );
+    // Not a terminal: no colors either.
+    let piped = validate_file("urls-as-string.mobileconfig", &[])
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!piped.contains(&0x1b));
+}
