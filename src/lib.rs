@@ -38,9 +38,13 @@
 pub mod catalog;
 pub mod cli;
 pub mod codec;
+pub mod diff;
 pub mod error;
 pub mod events;
+pub mod explain;
+pub mod inspect;
 pub mod lint;
+pub mod mdm;
 pub mod model;
 pub mod rules;
 pub mod sign;

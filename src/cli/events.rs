@@ -169,7 +169,7 @@ fn reduce(args: &ReduceArgs) -> Result<u8> {
     let mut skipped = 0u64;
     let on_skip = |line: u64, err: LineError| {
         skipped += 1;
-        eprintln!("psso-profile: warning: {name} line {line}: {err}; line skipped");
+        super::warn(&format!("{name} line {line}: {err}; line skipped"));
     };
     let out = if args.transitions {
         let timeline = crate::events::read_timeline(reader, on_skip).map_err(read_err)?;

@@ -647,7 +647,10 @@ mod tests {
         // A truncated envelope: the signature module cannot open it.
         let e = parse(&der, Path::new("p.mobileconfig")).unwrap_err();
         assert!(matches!(e, Error::Unreadable { .. }), "{e:?}");
-        assert_eq!(e.to_string(), "`p.mobileconfig` is not a readable signed profile");
+        assert_eq!(
+            e.to_string(),
+            "`p.mobileconfig` is not a readable signed profile"
+        );
         // DER that is not signed data (here: a certificate-like SEQUENCE).
         assert_eq!(
             err(&[0x30, 0x82, 0x01, 0x0A, 0x02, 0x01, 0x01]),

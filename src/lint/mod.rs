@@ -27,7 +27,10 @@ pub struct Linted {
 
 /// Verifies the signature of a decoded profile (if it came signed) and checks it.
 pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted {
-    let verification = decoded.signed.as_deref().map(|signed| sign::verify(signed, verify));
+    let verification = decoded
+        .signed
+        .as_deref()
+        .map(|signed| sign::verify(signed, verify));
     let report = rules::check_signed(&decoded.value, target, verification.as_ref());
     Linted {
         decoded,

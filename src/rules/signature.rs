@@ -50,7 +50,10 @@ fn invalid(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 fn warnings(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for problem in ctx.signature.iter().flat_map(|v| &v.problems) {
         if problem.severity == ProblemSeverity::Warning {
-            sink.emit("", format!("the signature has a problem: {}", problem.message));
+            sink.emit(
+                "",
+                format!("the signature has a problem: {}", problem.message),
+            );
         }
     }
 }
@@ -79,7 +82,11 @@ fn strings(value: &Value, path: String, out: &mut Vec<(String, String)>) {
         }
         Value::Dictionary(d) => {
             for (k, v) in d {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 strings(v, p, out);
             }
         }
