@@ -91,7 +91,7 @@ fn table(rows: &[Vec<String>]) -> String {
 
 fn required_line(row: &RequiredSetting) -> String {
     format!(
-        "Microsoft requires {} = {} on macOS {} ({}): {}",
+        "requires {} = {} on macOS {} ({}): {}",
         row.intune_name,
         row.expected,
         row.macos_range(),
@@ -156,7 +156,7 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
         crate::catalog::apple::Source::AppleDocumentation => "Apple's developer documentation",
     };
     field(out, "source:", source, color);
-    for row in &k.required {
+    for row in &k.microsoft {
         field(out, "Microsoft:", &required_line(row), color);
     }
     let rules = if k.rules.is_empty() {

@@ -93,7 +93,7 @@ fn or_absent(value: Option<&str>) -> &str {
 
 /// The human form of an inspection.
 pub(crate) fn human(i: &Inspection, color: bool) -> String {
-    let head = |text: &str| paint(text, "1", color);
+    let head = |text: &str| paint(&format!("{text:<13}"), "1", color);
     let mut out = String::new();
     let signed = if i.signed { "signed" } else { "unsigned" };
     let _ = writeln!(
@@ -118,7 +118,7 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
             or_absent(value.as_deref())
         );
     }
-    let _ = writeln!(out, "\n{}", head("payloads:"));
+    let _ = writeln!(out, "\n{}", paint("payloads:", "1", color));
     if i.payloads.is_empty() {
         let _ = writeln!(out, "  (none)");
     }

@@ -59,7 +59,7 @@ pub struct KeyExplanation {
     #[serde(flatten)]
     pub key: AppleKey,
     /// What Microsoft requires of it, when its table has a row.
-    pub required: Vec<&'static RequiredSetting>,
+    pub microsoft: Vec<&'static RequiredSetting>,
     /// The rules that read it (besides the `schema.*` rules, which read every key).
     pub rules: Vec<&'static str>,
 }
@@ -145,7 +145,7 @@ fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
     }
     KeyExplanation {
         key: *key,
-        required,
+        microsoft: required,
         rules,
     }
 }
