@@ -5,6 +5,7 @@ mod around;
 mod catalog;
 mod codec;
 mod events;
+mod examples;
 mod generate;
 mod golden;
 mod sign;
