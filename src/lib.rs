@@ -51,3 +51,8 @@ pub mod sign;
 pub mod spec;
 
 pub use error::{Error, Result};
+
+/// The README's `rust` blocks, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

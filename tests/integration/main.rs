@@ -8,5 +8,6 @@ mod events;
 mod examples;
 mod generate;
 mod golden;
+mod readme;
 mod sign;
 mod support;
