@@ -125,6 +125,22 @@ pub enum Error {
         #[source]
         source: crate::sign::SignError,
     },
+    /// An input is a property list but not a configuration profile.
+    #[error("`{}` is not a configuration profile: {detail}", path.display())]
+    NotAProfile {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// What was found instead.
+        detail: String,
+    },
+    /// `explain` was asked about something that is neither a rule nor a key.
+    #[error("`{query}` is not a rule id or a key of the profile{}", suggestion.as_ref().map_or_else(String::new, |s| format!("; did you mean `{s}`?")))]
+    UnknownTopic {
+        /// What was asked.
+        query: String,
+        /// The closest rule id or key, when one is close.
+        suggestion: Option<String>,
+    },
     /// A file is not a readable CMS signed profile.
     #[error("`{}` is not a readable signed profile", path.display())]
     Unreadable {

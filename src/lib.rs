@@ -38,12 +38,21 @@
 pub mod catalog;
 pub mod cli;
 pub mod codec;
+pub mod diff;
 pub mod error;
 pub mod events;
+pub mod explain;
+pub mod inspect;
 pub mod lint;
+pub mod mdm;
 pub mod model;
 pub mod rules;
 pub mod sign;
 pub mod spec;
 
 pub use error::{Error, Result};
+
+/// The README's `rust` blocks, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

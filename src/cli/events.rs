@@ -16,7 +16,9 @@ use super::{EXIT_FINDINGS, EXIT_OK};
 const LIST_EXAMPLES: &str = "\
 Examples:
   psso-profile events list
-  psso-profile events list --format json";
+  psso-profile events list --format json
+
+Exit codes: 0 printed, 2 usage error.";
 
 const REDUCE_EXAMPLES: &str = "\
 Input: JSON Lines, one event per line (other fields are ignored):
@@ -33,8 +35,17 @@ Exit codes:
   1  some lines were not events (reported on stderr with their numbers) and were skipped
   2  usage error or unreadable input";
 
+const EVENTS_EXAMPLES: &str = "\
+Examples:
+  psso-profile events list
+  psso-profile events reduce events.jsonl
+  psso-profile events reduce --transitions events.jsonl --format json
+
+Exit codes: 0 success, 1 some event lines were skipped (reduce), 2 usage error or unreadable input.";
+
 /// The registration notifications of the Microsoft SSO extension.
 #[derive(Debug, Args)]
+#[command(after_help = EVENTS_EXAMPLES)]
 pub(crate) struct EventsArgs {
     #[command(subcommand)]
     command: EventsCommand,
@@ -169,7 +180,7 @@ fn reduce(args: &ReduceArgs) -> Result<u8> {
     let mut skipped = 0u64;
     let on_skip = |line: u64, err: LineError| {
         skipped += 1;
-        eprintln!("psso-profile: warning: {name} line {line}: {err}; line skipped");
+        super::warn(&format!("{name} line {line}: {err}; line skipped"));
     };
     let out = if args.transitions {
         let timeline = crate::events::read_timeline(reader, on_skip).map_err(read_err)?;

@@ -3,16 +3,24 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::sync::OnceLock;
 
+use clap::{CommandFactory, Parser, Subcommand};
+
+mod completions;
+mod diff;
 mod events;
+mod explain;
 mod generate;
+mod inspect;
+mod man;
 mod report;
 mod sarif;
 mod secret;
 mod sign;
 mod validate;
 mod verify;
+mod wrap;
 
 /// Exit code for success: the profile is clean, the signature is valid.
 pub const EXIT_OK: u8 = 0;
@@ -22,16 +30,62 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 const EXIT_CODES_HELP: &str = "\
+Examples:
+  psso-profile generate --auth UserSecureEnclaveKey -o psso.mobileconfig
+  psso-profile inspect psso.mobileconfig
+  psso-profile diff deployed.mobileconfig psso.mobileconfig
+  psso-profile wrap psso.mobileconfig -o install-command.plist
+  psso-profile explain sso.use-shared-device-keys
+  psso-profile help COMMAND
+
+`-` reads standard input or writes standard output wherever a file is taken.
+Colors are used on a terminal only, never when NO_COLOR is set.
+
 Exit codes:
-  0  success: the profile is clean, the signature is valid
-  1  findings at error level (or warnings with --strict), an invalid signature
+  0  success: the profile is clean, the signature is valid, the profiles are the same
+  1  findings at error level (or warnings with --strict), an invalid signature,
+     profiles that differ
   2  usage error, unreadable input, or nothing written because of an error";
+
+/// What the global `--quiet` and `--verbose` flags ask of every command.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Ui {
+    /// Print errors only: no warnings or notes on standard error.
+    pub(crate) quiet: bool,
+    /// Print more on standard error: `inspect` and `wrap` list every finding.
+    pub(crate) verbose: bool,
+}
+
+static UI: OnceLock<Ui> = OnceLock::new();
+
+/// The flags of this process (defaults before the command line is parsed).
+pub(crate) fn ui() -> Ui {
+    UI.get().copied().unwrap_or_default()
+}
+
+/// Prints a warning on standard error, unless `--quiet`.
+pub(crate) fn warn(message: &str) {
+    if !ui().quiet {
+        eprintln!("psso-profile: warning: {message}");
+    }
+}
+
+/// The clap command of the whole CLI (for completions and man pages).
+pub(crate) fn command() -> clap::Command {
+    Cli::command()
+}
 
 /// Generate, validate, sign and inspect the macOS configuration profile that
 /// turns on Microsoft Entra Platform SSO.
 #[derive(Debug, Parser)]
 #[command(name = "psso-profile", version, about, after_help = EXIT_CODES_HELP)]
 struct Cli {
+    /// Print errors only: no warnings or notes on standard error
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more on stderr: `inspect` and `wrap` list every finding, notes included
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,6 +105,19 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify a signed profile and show who signed it.
     Verify(verify::VerifyArgs),
+    /// Show what a profile does: identity, payloads, SSO settings in plain words,
+    /// macOS versions, signer, finding counts
+    Inspect(inspect::InspectArgs),
+    /// Compare two profiles by meaning and name the changes that make users register again
+    Diff(diff::DiffArgs),
+    /// Explain a rule or a key, or list Microsoft's required settings and every rule
+    Explain(explain::ExplainArgs),
+    /// Wrap a profile in the MDM `InstallProfile` command that delivers it
+    Wrap(wrap::WrapArgs),
+    /// Print a shell completion script
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one per command into a folder
+    Man(man::ManArgs),
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -66,6 +133,10 @@ pub fn run() -> ExitCode {
             });
         }
     };
+    let _ = UI.set(Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    });
     match dispatch(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
@@ -82,6 +153,12 @@ fn dispatch(command: Command) -> crate::Result<u8> {
         Command::Events(args) => events::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Wrap(args) => wrap::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
@@ -91,6 +168,28 @@ pub(crate) fn parse_macos(s: &str) -> Result<crate::model::MacOs, String> {
         crate::Error::InvalidValue { expected, .. } => format!("expected {expected}"),
         other => other.to_string(),
     })
+}
+
+/// Writes `text` to standard output.
+pub(crate) fn write_stdout(text: &str) -> crate::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| crate::Error::Write {
+            path: "-".into(),
+            source,
+        })
+}
+
+/// `value` as pretty JSON with a final newline.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> crate::Result<String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|source| crate::Error::Encode {
+        format: "JSON",
+        source: Box::new(source),
+    })?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Prints an error and its whole `source()` chain on one line of stderr.

@@ -15,7 +15,8 @@ pub(crate) fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn paint(text: &str, code: &str, color: bool) -> String {
+/// `text` in the SGR `code` when `color`.
+pub(crate) fn paint(text: &str, code: &str, color: bool) -> String {
     if color {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
@@ -64,10 +65,15 @@ pub(crate) fn write_findings(
     Ok(())
 }
 
-/// Prints every finding of `report` for `file` on standard error.
+/// Prints the findings of `report` for `file` on standard error; errors only
+/// with `--quiet`.
 pub(crate) fn eprint_findings(file: &str, report: &Report) {
+    let mut shown = report.clone();
+    if super::ui().quiet {
+        shown.findings.retain(|f| f.severity == Severity::Error);
+    }
     let color = stderr_color();
-    let _ = write_findings(&mut std::io::stderr().lock(), file, report, color);
+    let _ = write_findings(&mut std::io::stderr().lock(), file, &shown, color);
 }
 
 #[cfg(test)]

@@ -129,7 +129,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<u8> {
         })?;
     for problem in &report.problems {
         if problem.severity == Severity::Warning {
-            eprintln!("psso-profile: warning: `{file}`: {}", problem.message);
+            super::warn(&format!("`{file}`: {}", problem.message));
         }
     }
     if !valid {

@@ -52,6 +52,21 @@ pub fn to_json(value: &Value) -> Result<Vec<u8>, EncodeError> {
     Ok(out)
 }
 
+/// The JSON value of a property-list value, with the mapping of [`to_json`],
+/// for embedding in other JSON documents. Never fails: a value [`to_json`]
+/// refuses (a NaN, a date out of range) becomes `null`.
+pub fn to_json_value(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Dictionary(dict) => serde_json::Value::Object(
+            dict.iter()
+                .map(|(k, v)| (k.clone(), to_json_value(v)))
+                .collect(),
+        ),
+        Value::Array(items) => serde_json::Value::Array(items.iter().map(to_json_value).collect()),
+        leaf => serde_json::to_value(Json(leaf)).unwrap_or(serde_json::Value::Null),
+    }
+}
+
 struct Json<'a>(&'a Value);
 
 impl Serialize for Json<'_> {

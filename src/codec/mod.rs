@@ -10,7 +10,7 @@ mod xml;
 
 pub use file::{MAX_INPUT_BYTES, read_input, write_output};
 pub use inputs::{PROFILE_EXTENSION, expand_inputs};
-pub use json::to_json;
+pub use json::{to_json, to_json_value};
 pub use path::EncodeError;
 pub use read::{
     Decoded, InputFormat, MAX_CONTENT_BYTES, MAX_DEPTH, MAX_VALUES, Position, parse, read_file,

@@ -554,6 +554,8 @@ fn readme_transcript_is_accurate() {
     std::fs::write(dir.path().join("events.jsonl"), &commands[0].1).unwrap();
     assert!(commands.len() >= 3);
     for (command, expected) in &commands[1..] {
+        // `# exit N` marks the expected exit code for the README test (tests/integration/readme.rs).
+        let command = command.split("  # exit").next().unwrap_or(command);
         let quiet = command.ends_with(" 2>/dev/null");
         let args: Vec<&str> = command
             .trim_end_matches(" 2>/dev/null")

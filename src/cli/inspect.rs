@@ -1,0 +1,206 @@
+//! `psso-profile inspect`: what a profile does, at a glance.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::error::{Error, Result};
+use crate::inspect::{self, Inspection, Options};
+use crate::model::MacOs;
+
+use super::report::{paint, stdout_color};
+use super::{EXIT_OK, write_stdout};
+
+const EXAMPLES: &str = "\
+Examples:
+  psso-profile inspect psso.mobileconfig
+  psso-profile inspect psso.signed.mobileconfig --format json
+  curl -s https://mdm.example.com/profiles/psso | psso-profile inspect -
+
+Reads XML, binary and CMS-signed profiles. Secrets (RegistrationToken, and any string whose
+key names a token, secret, password, passphrase or passcode) are shown as <redacted> unless
+--show-secrets; an MDM placeholder such as {{DEVICEREGISTRATION}} is not a secret and is shown.
+The fleet's oldest macOS (--min-macos) defaults to 13 when the profile carries the top-level
+AuthenticationMethod only macOS 13 reads, else 14. The signature is checked without a CA
+(`psso-profile verify --ca` checks the chain). With -v, every finding is listed on stderr.
+
+JSON (--format json): one object, documented in the README:
+  {\"file\", \"encoding\": \"XML\"|\"binary\", \"signed\", \"identity\": {\"identifier\", \"uuid\",
+   \"organization\", \"scope\", \"display_name\", \"description\"}, \"payloads\": [{\"index\",
+   \"payload_type\", \"identifier\", \"uuid\"}], \"sso\": [{...settings, \"plain\": [sentences]}],
+   \"macos\": {\"oldest\", \"target\", \"newer_than_target\", \"deprecated\"},
+   \"signature\": null | {\"valid\", \"signer\", \"signing_time\", \"problems\"},
+   \"lint\": {\"errors\", \"warnings\", \"notes\"}}
+
+Exit codes: 0 the profile was read (whatever its findings), 2 unreadable input.";
+
+/// Output formats of `inspect`.
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub(crate) enum Format {
+    /// Text for people.
+    #[default]
+    Human,
+    /// One JSON object.
+    Json,
+}
+
+/// Show what a profile does: identity, payloads, SSO settings in plain words,
+/// the macOS versions its keys need, who signed it, and the linter's counts.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct InspectArgs {
+    /// The profile (`-` for standard input)
+    file: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Show the registration token and other secrets instead of <redacted>
+    #[arg(long)]
+    show_secrets: bool,
+    /// The fleet's oldest macOS (13, 14, 15, 26), for the findings and the key versions
+    #[arg(long, value_name = "VERSION", value_parser = parse_macos)]
+    min_macos: Option<MacOs>,
+}
+
+fn parse_macos(s: &str) -> Result<MacOs, String> {
+    s.parse::<MacOs>().map_err(|e| match e {
+        Error::InvalidValue { expected, .. } => format!("expected {expected}"),
+        other => other.to_string(),
+    })
+}
+
+pub(crate) fn run(args: InspectArgs) -> Result<u8> {
+    let options = Options {
+        show_secrets: args.show_secrets,
+        min_macos: args.min_macos,
+    };
+    let inspection = inspect::inspect_file(&args.file, &options)?;
+    if super::ui().verbose {
+        super::report::eprint_findings(&inspection.file, &inspection.findings);
+    }
+    let text = match args.format {
+        Format::Json => super::json(&inspection)?,
+        Format::Human => human(&inspection, stdout_color()),
+    };
+    write_stdout(&text)?;
+    Ok(EXIT_OK)
+}
+
+fn or_absent(value: Option<&str>) -> &str {
+    value.unwrap_or("(absent)")
+}
+
+/// The human form of an inspection.
+pub(crate) fn human(i: &Inspection, color: bool) -> String {
+    let head = |text: &str| paint(&format!("{text:<13}"), "1", color);
+    let mut out = String::new();
+    let signed = if i.signed { "signed" } else { "unsigned" };
+    let _ = writeln!(
+        out,
+        "{} {} ({}, {signed})",
+        head("file:"),
+        i.file,
+        i.encoding
+    );
+    let id = &i.identity;
+    for (label, value) in [
+        ("identifier:", &id.identifier),
+        ("uuid:", &id.uuid),
+        ("organization:", &id.organization),
+        ("scope:", &id.scope),
+        ("display name:", &id.display_name),
+    ] {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            head(&format!("{label:<13}")),
+            or_absent(value.as_deref())
+        );
+    }
+    let _ = writeln!(out, "\n{}", paint("payloads:", "1", color));
+    if i.payloads.is_empty() {
+        let _ = writeln!(out, "  (none)");
+    }
+    for p in &i.payloads {
+        let _ = writeln!(
+            out,
+            "  [{}] {}  {}",
+            p.index,
+            or_absent(p.payload_type.as_deref()),
+            or_absent(p.identifier.as_deref())
+        );
+    }
+    for s in &i.sso {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            head(&format!("single sign-on (PayloadContent[{}]):", s.index))
+        );
+        for sentence in &s.plain {
+            let _ = writeln!(out, "  - {sentence}");
+        }
+    }
+    let m = &i.macos;
+    let _ = writeln!(
+        out,
+        "\n{} every key is read from macOS {}; checked for a fleet from macOS {}",
+        head("macOS:"),
+        m.oldest,
+        m.target
+    );
+    for k in &m.newer_than_target {
+        let _ = writeln!(
+            out,
+            "  {} needs macOS {}; older Macs ignore it",
+            k.path, k.macos
+        );
+    }
+    for k in &m.deprecated {
+        let _ = writeln!(out, "  {} is deprecated since macOS {}", k.path, k.macos);
+    }
+    match &i.signature {
+        None => {
+            let _ = writeln!(out, "{} none", head("signature:"));
+        }
+        Some(sig) => {
+            let state = if sig.valid {
+                paint("valid", "32", color)
+            } else {
+                paint("INVALID", "1;31", color)
+            };
+            let _ = writeln!(out, "{} {state} (chain not checked)", head("signature:"));
+            match &sig.signer {
+                Some(s) => {
+                    let _ = writeln!(out, "  signer:   {}", s.subject);
+                    let _ = writeln!(out, "  issuer:   {}", s.issuer);
+                    let _ = writeln!(out, "  validity: {} to {}", s.not_before, s.not_after);
+                }
+                None => {
+                    let _ = writeln!(out, "  signer:   (certificate not found)");
+                }
+            }
+            if let Some(t) = &sig.signing_time {
+                let _ = writeln!(out, "  signed:   {t}");
+            }
+            for p in &sig.problems {
+                let _ = writeln!(out, "  problem:  {p}");
+            }
+        }
+    }
+    let l = &i.lint;
+    let _ = writeln!(
+        out,
+        "{} {} error(s), {} warning(s), {} note(s){}",
+        head("findings:"),
+        l.errors,
+        l.warnings,
+        l.notes,
+        if l.errors + l.warnings + l.notes > 0 {
+            format!("; `psso-profile validate {}` lists them", i.file)
+        } else {
+            String::new()
+        }
+    );
+    out
+}

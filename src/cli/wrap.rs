@@ -1,0 +1,84 @@
+//! `psso-profile wrap`: the MDM `InstallProfile` command for a profile.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::codec::{self, read_input, write_output};
+use crate::error::Result;
+use crate::mdm;
+
+use super::EXIT_OK;
+
+const EXAMPLES: &str = "\
+Examples:
+  psso-profile wrap psso.signed.mobileconfig -o install-command.plist
+  psso-profile wrap psso.mobileconfig --format json
+  psso-profile wrap psso.mobileconfig --command-uuid 0D5B2C84-8E0B-4B0B-9A44-3B2A8E7D1F20
+
+Apple marks the Extensible SSO payload `allowmanualinstall: false`: a Platform SSO profile
+reaches a Mac only through a user-approved MDM's InstallProfile command. This writes that
+command, as NanoMDM- and MicroMDM-style servers take it:
+  CommandUUID  uppercase UUID (default: a v5 UUID of the profile's bytes, so the same
+               profile gives the same command; --command-uuid sets one)
+  Command      RequestType InstallProfile, Payload <data>: the input's bytes, unchanged
+               (a signed profile stays signed)
+--format json gives the same object with the payload in base64. The input must be a
+configuration profile (XML, binary or signed); `psso-profile validate` checks the rest.
+
+Exit codes: 0 written, 2 unreadable input, not a profile, or the output exists.";
+
+/// Output formats of `wrap`.
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub(crate) enum Format {
+    /// An XML property list.
+    #[default]
+    Xml,
+    /// JSON, the payload in base64.
+    Json,
+}
+
+/// Wrap a profile in the MDM `InstallProfile` command that delivers it.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct WrapArgs {
+    /// The profile, signed or not (`-` for standard input)
+    file: PathBuf,
+    /// Output file (`-` for stdout); written atomically
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    output: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// The CommandUUID (default: derived from the profile's bytes)
+    #[arg(long, value_name = "UUID", value_parser = parse_uuid)]
+    command_uuid: Option<uuid::Uuid>,
+    /// Overwrite the output file if it exists
+    #[arg(long)]
+    force: bool,
+}
+
+fn parse_uuid(s: &str) -> Result<uuid::Uuid, String> {
+    uuid::Uuid::try_parse(s)
+        .map_err(|_| "expected a UUID such as 0D5B2C84-8E0B-4B0B-9A44-3B2A8E7D1F20".to_string())
+}
+
+pub(crate) fn run(args: WrapArgs) -> Result<u8> {
+    let bytes = read_input(&args.file)?;
+    let decoded = mdm::read_profile(&bytes, &args.file)?;
+    if super::ui().verbose {
+        let target = crate::model::Target::default();
+        let linted = crate::lint::lint(decoded, &target, &crate::sign::VerifyOptions::new());
+        super::report::eprint_findings(&args.file.display().to_string(), &linted.report);
+    }
+    let uuid = args
+        .command_uuid
+        .unwrap_or_else(|| mdm::derived_command_uuid(&bytes));
+    let command = mdm::install_profile_command(&bytes, uuid);
+    let out = match args.format {
+        Format::Xml => codec::write(&command, codec::Format::Xml)?,
+        Format::Json => codec::write(&command, codec::Format::Json)?,
+    };
+    write_output(&args.output, &out, args.force)?;
+    Ok(EXIT_OK)
+}

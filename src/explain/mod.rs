@@ -1,0 +1,265 @@
+//! What the rules and keys mean: [`explain`] answers `psso-profile explain`
+//! from the rule list and the catalogs, with a "did you mean" for a near miss.
+
+use serde::Serialize;
+
+use crate::catalog::apple::{self, AppleKey, Scope};
+use crate::catalog::extension_data::{self, ExtensionDataKey};
+use crate::catalog::microsoft::{self, RequiredSetting};
+use crate::error::{Error, Result};
+use crate::rules::{RULES, Rule, Severity};
+
+/// A rule in the overview list.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleLine {
+    /// The stable id.
+    pub id: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// What it checks.
+    pub summary: &'static str,
+}
+
+/// One answer of [`explain`].
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Explanation {
+    /// No argument: Microsoft's required settings and every rule.
+    Overview {
+        /// Microsoft's required-settings table.
+        required: &'static [RequiredSetting],
+        /// Every rule, in the order they run.
+        rules: Vec<RuleLine>,
+    },
+    /// A rule.
+    Rule {
+        /// The rule.
+        rule: Rule,
+        /// The rows of Microsoft's table it checks.
+        required: Vec<&'static RequiredSetting>,
+    },
+    /// One or more keys of Apple's schema with this path or name.
+    Key {
+        /// The matching keys (a bare name can match in several dictionaries).
+        keys: Vec<KeyExplanation>,
+    },
+    /// An `ExtensionData` key of the SSO plug-in.
+    ExtensionData {
+        /// The key.
+        key: ExtensionDataKey,
+        /// The rules that read it.
+        rules: Vec<&'static str>,
+    },
+}
+
+/// An Apple key, with what reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyExplanation {
+    /// The catalog entry.
+    #[serde(flatten)]
+    pub key: AppleKey,
+    /// What Microsoft requires of it, when its table has a row.
+    pub microsoft: Vec<&'static RequiredSetting>,
+    /// The rules that read it (besides the `schema.*` rules, which read every key).
+    pub rules: Vec<&'static str>,
+}
+
+/// Explains `topic`: nothing (the overview), a rule id, an Apple key path
+/// (`PlatformSSO.UseSharedDeviceKeys`) or bare key name (`UseSharedDeviceKeys`),
+/// or an `ExtensionData` key (optionally written `ExtensionData.KEY`). Exact
+/// matches first, then the same ignoring case.
+///
+/// # Errors
+///
+/// [`Error::UnknownTopic`] with the closest rule id or key when one is close.
+pub fn explain(topic: Option<&str>) -> Result<Explanation> {
+    let Some(query) = topic.map(str::trim) else {
+        return Ok(Explanation::Overview {
+            required: microsoft::REQUIRED,
+            rules: RULES
+                .iter()
+                .map(|r| RuleLine {
+                    id: r.id,
+                    severity: r.severity,
+                    summary: r.summary,
+                })
+                .collect(),
+        });
+    };
+    for exact in [true, false] {
+        let eq = |a: &str, b: &str| {
+            if exact {
+                a == b
+            } else {
+                a.eq_ignore_ascii_case(b)
+            }
+        };
+        if let Some(rule) = RULES.iter().find(|r| eq(r.id, query)) {
+            return Ok(Explanation::Rule {
+                rule: *rule,
+                required: microsoft::REQUIRED
+                    .iter()
+                    .filter(|row| row.rule == rule.id)
+                    .collect(),
+            });
+        }
+        let keys: Vec<&AppleKey> = apple::KEYS
+            .iter()
+            .filter(|k| eq(k.path, query) || eq(k.name(), query))
+            .collect();
+        if !keys.is_empty() {
+            return Ok(Explanation::Key {
+                keys: keys.into_iter().map(key_explanation).collect(),
+            });
+        }
+        let name = query.strip_prefix("ExtensionData.").unwrap_or(query);
+        if let Some(key) = extension_data::KEYS.iter().find(|k| eq(k.key, name)) {
+            return Ok(Explanation::ExtensionData {
+                key: *key,
+                rules: vec!["ext.type", "ext.ios-only", "ext.deprecated", "ext.psso-key"],
+            });
+        }
+    }
+    Err(Error::UnknownTopic {
+        query: query.to_string(),
+        suggestion: suggest(query),
+    })
+}
+
+fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
+    let in_sso = key.scope == Scope::ExtensibleSso;
+    let required: Vec<&'static RequiredSetting> = microsoft::REQUIRED
+        .iter()
+        .filter(|row| in_sso && row.key == key.path)
+        .collect();
+    let mut rules: Vec<&'static str> = required.iter().map(|row| row.rule).collect();
+    let name = key.name();
+    for rule in RULES.iter() {
+        let text = [rule.summary, rule.rationale, rule.fix];
+        if text.iter().any(|t| mentions(t, name)) && !rules.contains(&rule.id) {
+            rules.push(rule.id);
+        }
+    }
+    if key.deprecated.is_some() && !rules.contains(&"schema.deprecated-key") {
+        rules.push("schema.deprecated-key");
+    }
+    KeyExplanation {
+        key: *key,
+        microsoft: required,
+        rules,
+    }
+}
+
+/// Whether `text` names `word` as a whole word.
+fn mentions(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        boundary(before) && boundary(after)
+    })
+}
+
+/// Every name `explain` answers to.
+fn candidates() -> impl Iterator<Item = &'static str> {
+    RULES
+        .iter()
+        .map(|r| r.id)
+        .chain(apple::KEYS.iter().flat_map(|k| [k.path, k.name()]))
+        .chain(extension_data::KEYS.iter().map(|k| k.key))
+}
+
+/// The closest name to `query`: the shortest name it begins, or the name
+/// within a third of its length in edits.
+fn suggest(query: &str) -> Option<String> {
+    let lower = query.to_ascii_lowercase();
+    if lower.len() >= 4
+        && let Some(prefixed) = candidates()
+            .filter(|c| c.to_ascii_lowercase().starts_with(&lower))
+            .min_by_key(|c| c.len())
+    {
+        return Some(prefixed.to_string());
+    }
+    let limit = (query.chars().count() / 3).max(2);
+    candidates()
+        .map(|c| (distance(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_rules_paths_names_and_extension_keys() {
+        assert!(matches!(
+            explain(None).unwrap(),
+            Explanation::Overview { .. }
+        ));
+        let Explanation::Rule { rule, required } =
+            explain(Some("sso.use-shared-device-keys")).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(rule.id, "sso.use-shared-device-keys");
+        assert_eq!(required.len(), 1);
+        let Explanation::Key { keys } = explain(Some("PlatformSSO.UseSharedDeviceKeys")).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(keys.len(), 1);
+        assert!(keys[0].rules.contains(&"sso.use-shared-device-keys"));
+        let Explanation::Key { keys } = explain(Some("authenticationmethod")).unwrap() else {
+            panic!()
+        };
+        let paths: Vec<&str> = keys.iter().map(|k| k.key.path).collect();
+        assert_eq!(
+            paths,
+            ["AuthenticationMethod", "PlatformSSO.AuthenticationMethod"]
+        );
+        assert!(matches!(
+            explain(Some("ExtensionData.browser_sso_interaction_enabled")).unwrap(),
+            Explanation::ExtensionData { .. }
+        ));
+    }
+
+    #[test]
+    fn unknown_topics_suggest_the_closest_name() {
+        assert_eq!(
+            explain(Some("UseSharedDeviceKey")).unwrap_err().to_string(),
+            "`UseSharedDeviceKey` is not a rule id or a key of the profile; did you mean `UseSharedDeviceKeys`?"
+        );
+        assert_eq!(
+            explain(Some("sso.screen-locked")).unwrap_err().to_string(),
+            "`sso.screen-locked` is not a rule id or a key of the profile; did you mean `sso.screen-locked-behavior`?"
+        );
+        assert_eq!(
+            explain(Some("zzzzzzzz")).unwrap_err().to_string(),
+            "`zzzzzzzz` is not a rule id or a key of the profile"
+        );
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert!(mentions(
+            "set `UseSharedDeviceKeys` to true",
+            "UseSharedDeviceKeys"
+        ));
+        assert!(!mentions("UseSharedDeviceKeysX", "UseSharedDeviceKeys"));
+    }
+}

@@ -1,0 +1,688 @@
+//! What a profile does, at a glance: its identity, payloads, the Platform SSO
+//! settings in plain words, the macOS versions its keys need, who signed it,
+//! and a count of the linter's findings. [`inspect`] builds an [`Inspection`];
+//! `psso-profile inspect` prints it for people or as JSON.
+//!
+//! Secrets are redacted ([`REDACTED`]) unless [`Options::show_secrets`]: the
+//! `RegistrationToken`, and any string or data whose key names a token, a
+//! secret, a password, a passphrase or a passcode. An MDM placeholder such as
+//! `{{DEVICEREGISTRATION}}` or `$FLEET_VAR_NAME` is not a secret (it is the slot
+//! the MDM fills per device) and is shown, since whether a profile holds the
+//! placeholder or a real token is exactly what its reader needs to know.
+
+use std::path::Path;
+
+use plist::{Dictionary, Value};
+use serde::Serialize;
+
+use crate::catalog::apple::{self, Scope};
+use crate::catalog::extension_data;
+use crate::catalog::microsoft::{self, Cloud};
+use crate::codec::{Decoded, InputFormat, to_json_value};
+use crate::lint;
+use crate::model::{MacOs, MacOsVersion, Target};
+use crate::rules::{Context, EXTENSIBLE_SSO, Severity, SsoPayload};
+use crate::sign::{SignerDetails, VerifyOptions};
+
+/// What a redacted secret is shown as.
+pub const REDACTED: &str = "<redacted>";
+
+/// How to inspect.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Show secrets instead of [`REDACTED`].
+    pub show_secrets: bool,
+    /// The fleet's oldest macOS; by default 13 when the profile carries the
+    /// top-level `AuthenticationMethod` only macOS 13 reads, else 14.
+    pub min_macos: Option<MacOs>,
+}
+
+/// Everything `inspect` says about a profile. Serialized as the JSON of
+/// `psso-profile inspect --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspection {
+    /// The file as given.
+    pub file: String,
+    /// The profile's own encoding: `XML` or `binary`.
+    pub encoding: &'static str,
+    /// Whether it came wrapped in a CMS signature.
+    pub signed: bool,
+    /// The profile's identity.
+    pub identity: Identity,
+    /// Every payload of `PayloadContent`.
+    pub payloads: Vec<PayloadSummary>,
+    /// The Extensible SSO payloads, read as Platform SSO settings.
+    pub sso: Vec<SsoSettings>,
+    /// The macOS versions the keys need.
+    pub macos: MacOsRange,
+    /// The signature, when the profile is signed.
+    pub signature: Option<SignatureSummary>,
+    /// The number of findings of `validate`'s rules.
+    pub lint: LintSummary,
+    /// The findings themselves (not in the JSON: `validate` prints them).
+    #[serde(skip)]
+    pub findings: crate::rules::Report,
+}
+
+/// The outer profile's identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Identity {
+    /// `PayloadIdentifier`.
+    pub identifier: Option<String>,
+    /// `PayloadUUID`.
+    pub uuid: Option<String>,
+    /// `PayloadOrganization`.
+    pub organization: Option<String>,
+    /// `PayloadScope` (absent means `System` on macOS for an MDM profile).
+    pub scope: Option<String>,
+    /// `PayloadDisplayName`.
+    pub display_name: Option<String>,
+    /// `PayloadDescription`.
+    pub description: Option<String>,
+}
+
+/// One payload of `PayloadContent`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PayloadSummary {
+    /// Index in `PayloadContent`.
+    pub index: usize,
+    /// `PayloadType`.
+    pub payload_type: Option<String>,
+    /// `PayloadIdentifier`.
+    pub identifier: Option<String>,
+    /// `PayloadUUID`.
+    pub uuid: Option<String>,
+}
+
+/// One sign-in URL of `URLs`, with the Microsoft cloud it belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct UrlEntry {
+    /// The URL as written.
+    pub url: String,
+    /// The cloud; `null` for a URL Microsoft does not list.
+    pub cloud: Option<Cloud>,
+}
+
+/// `PlatformSSO.TokenToUserMapping`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenMapping {
+    /// The claim for the account name.
+    pub account_name: Option<String>,
+    /// The claim for the full name.
+    pub full_name: Option<String>,
+}
+
+/// The FileVault, login and unlock policies (macOS 15+).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Policies {
+    /// `PlatformSSO.FileVaultPolicy`.
+    pub filevault: Vec<String>,
+    /// `PlatformSSO.LoginPolicy`.
+    pub login: Vec<String>,
+    /// `PlatformSSO.UnlockPolicy`.
+    pub unlock: Vec<String>,
+}
+
+/// One `ExtensionData` entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtensionEntry {
+    /// The key.
+    pub key: String,
+    /// The value (redacted when secret).
+    pub value: serde_json::Value,
+    /// What the plug-in does with it; `null` for a key Microsoft does not document.
+    pub summary: Option<&'static str>,
+}
+
+/// The Platform SSO settings of one Extensible SSO payload.
+#[derive(Debug, Clone, Serialize)]
+pub struct SsoSettings {
+    /// Index in `PayloadContent`.
+    pub index: usize,
+    /// Whether it is the Microsoft Enterprise SSO plug-in.
+    pub microsoft: bool,
+    /// `ExtensionIdentifier`.
+    pub extension_identifier: Option<String>,
+    /// `TeamIdentifier`.
+    pub team_identifier: Option<String>,
+    /// `Type`.
+    pub sso_type: Option<String>,
+    /// `PlatformSSO.AuthenticationMethod` (macOS 14+).
+    pub authentication_method: Option<String>,
+    /// The deprecated top-level `AuthenticationMethod` (macOS 13).
+    pub legacy_authentication_method: Option<String>,
+    /// `PlatformSSO.UseSharedDeviceKeys` (absent: Apple's default, false).
+    pub use_shared_device_keys: Option<bool>,
+    /// `RegistrationToken`: [`REDACTED`] unless it is an MDM placeholder or secrets are shown.
+    pub registration_token: Option<String>,
+    /// `ScreenLockedBehavior` (absent: Apple's default, `Cancel`).
+    pub screen_locked_behavior: Option<String>,
+    /// `URLs`, each with its cloud.
+    pub urls: Vec<UrlEntry>,
+    /// `PlatformSSO.AccountDisplayName`.
+    pub account_display_name: Option<String>,
+    /// `PlatformSSO.TokenToUserMapping`.
+    pub token_to_user_mapping: Option<TokenMapping>,
+    /// The policies.
+    pub policies: Policies,
+    /// The other `PlatformSSO` keys, as JSON (secrets redacted).
+    pub other_platform_sso: serde_json::Map<String, serde_json::Value>,
+    /// `ExtensionData`.
+    pub extension_data: Vec<ExtensionEntry>,
+    /// The settings in plain words, one sentence each.
+    pub plain: Vec<String>,
+}
+
+/// A key and the macOS version that introduced or deprecated it.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyVersion {
+    /// The key path in the profile.
+    pub path: String,
+    /// The version.
+    pub macos: MacOsVersion,
+}
+
+/// The macOS versions the profile's keys need.
+#[derive(Debug, Clone, Serialize)]
+pub struct MacOsRange {
+    /// The oldest macOS that reads every key present.
+    pub oldest: MacOsVersion,
+    /// The fleet's oldest macOS the profile was checked for.
+    pub target: MacOs,
+    /// Keys that need a newer macOS than `target` (older Macs ignore them).
+    pub newer_than_target: Vec<KeyVersion>,
+    /// Keys Apple deprecated, with the version that deprecated them.
+    pub deprecated: Vec<KeyVersion>,
+}
+
+/// The signature of a signed profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureSummary {
+    /// No problem at error level (the chain to a CA is not checked here).
+    pub valid: bool,
+    /// The signer certificate, when found.
+    pub signer: Option<SignerDetails>,
+    /// The signed signing time.
+    pub signing_time: Option<String>,
+    /// What is wrong, errors and warnings.
+    pub problems: Vec<String>,
+}
+
+/// The number of findings `validate` would report.
+#[derive(Debug, Clone, Serialize)]
+pub struct LintSummary {
+    /// Findings at error level.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes (info level).
+    pub notes: usize,
+}
+
+/// Reads `path` (`-` for standard input) and [`inspect`]s it.
+///
+/// # Errors
+///
+/// Those of [`crate::codec::read_file`].
+pub fn inspect_file(path: &Path, options: &Options) -> crate::Result<Inspection> {
+    let decoded = crate::codec::read_file(path)?;
+    Ok(inspect(decoded, &path.display().to_string(), options))
+}
+
+/// Describes a decoded profile; `file` names it in the result.
+pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
+    let min_macos = options
+        .min_macos
+        .unwrap_or_else(|| infer_min_macos(&decoded.value));
+    let target = Target::new(min_macos);
+    let linted = lint::lint(decoded, &target, &VerifyOptions::new());
+    let value = &linted.decoded.value;
+    let context = Context::new(value, target);
+    let root = context.root;
+    let text = |key: &str| {
+        root.and_then(|r| r.get(key))
+            .and_then(Value::as_string)
+            .map(str::to_string)
+    };
+    let identity = Identity {
+        identifier: text("PayloadIdentifier"),
+        uuid: text("PayloadUUID"),
+        organization: text("PayloadOrganization"),
+        scope: text("PayloadScope"),
+        display_name: text("PayloadDisplayName"),
+        description: text("PayloadDescription"),
+    };
+    let payloads = context
+        .payloads
+        .iter()
+        .map(|p| PayloadSummary {
+            index: p.index,
+            payload_type: p.string("PayloadType").map(str::to_string),
+            identifier: p.string("PayloadIdentifier").map(str::to_string),
+            uuid: p.string("PayloadUUID").map(str::to_string),
+        })
+        .collect();
+    let sso = context
+        .extensible_sso()
+        .map(|p| sso_settings(p, options.show_secrets))
+        .collect();
+    let signature = linted.verification.as_ref().map(|v| SignatureSummary {
+        valid: v.is_valid(),
+        signer: v.signer.clone(),
+        signing_time: v.signing_time.clone(),
+        problems: v.problems.iter().map(|p| p.message.clone()).collect(),
+    });
+    let report = &linted.report;
+    Inspection {
+        file: file.to_string(),
+        encoding: match linted.decoded.content_format {
+            InputFormat::Binary => "binary",
+            _ => "XML",
+        },
+        signed: linted.decoded.signed.is_some(),
+        identity,
+        payloads,
+        sso,
+        macos: macos_range(&context, min_macos),
+        signature,
+        lint: LintSummary {
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            notes: report.count(Severity::Info),
+        },
+        findings: linted.report.clone(),
+    }
+}
+
+/// 13 when an Extensible SSO payload carries the top-level
+/// `AuthenticationMethod` that only macOS 13 reads, else 14.
+fn infer_min_macos(value: &Value) -> MacOs {
+    let context = Context::new(value, Target::default());
+    if context
+        .extensible_sso()
+        .any(|p| p.get("AuthenticationMethod").is_some())
+    {
+        MacOs::V13
+    } else {
+        MacOs::V14
+    }
+}
+
+/// Whether a key's name says its value is a secret.
+pub fn is_secret_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    (lower.contains("token") && lower != "tokentousermapping")
+        || ["secret", "password", "passphrase", "passcode", "privatekey"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+/// Whether `text` is exactly one MDM placeholder, such as `{{DEVICEREGISTRATION}}`.
+pub fn is_placeholder(text: &str) -> bool {
+    crate::sign::placeholders(text.as_bytes()) == [text]
+}
+
+/// The JSON of `value` at `key` (mapped as [`crate::codec::to_json`] does),
+/// with secrets redacted as [`REDACTED`] unless `show`.
+pub fn shown(key: &str, value: &Value, show: bool) -> serde_json::Value {
+    match value {
+        Value::String(s) if !show && is_secret_key(key) && !is_placeholder(s) => REDACTED.into(),
+        Value::Data(_) if !show && is_secret_key(key) => REDACTED.into(),
+        Value::Dictionary(d) => serde_json::Value::Object(
+            d.iter()
+                .map(|(k, v)| (k.clone(), shown(k, v, show)))
+                .collect(),
+        ),
+        Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(|v| shown(key, v, show)).collect())
+        }
+        other => to_json_value(other),
+    }
+}
+
+fn strings(p: &SsoPayload<'_>, key: &str) -> Vec<String> {
+    p.strings(key).into_iter().map(str::to_string).collect()
+}
+
+fn sso_settings(p: &SsoPayload<'_>, show: bool) -> SsoSettings {
+    let owned = |key: &str| p.string(key).map(str::to_string);
+    let registration_token =
+        p.get("RegistrationToken")
+            .map(|v| match shown("RegistrationToken", v, show) {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            });
+    let urls = p
+        .strings("URLs")
+        .into_iter()
+        .map(|url| UrlEntry {
+            url: url.to_string(),
+            cloud: microsoft::URLS
+                .iter()
+                .find(|u| u.url.eq_ignore_ascii_case(url.trim_end_matches('/')))
+                .map(|u| u.cloud),
+        })
+        .collect();
+    let token_to_user_mapping = p
+        .get("PlatformSSO.TokenToUserMapping")
+        .and_then(Value::as_dictionary)
+        .map(|d| TokenMapping {
+            account_name: d
+                .get("AccountName")
+                .and_then(Value::as_string)
+                .map(str::to_string),
+            full_name: d
+                .get("FullName")
+                .and_then(Value::as_string)
+                .map(str::to_string),
+        });
+    const SHOWN: &[&str] = &[
+        "AuthenticationMethod",
+        "UseSharedDeviceKeys",
+        "AccountDisplayName",
+        "TokenToUserMapping",
+        "FileVaultPolicy",
+        "LoginPolicy",
+        "UnlockPolicy",
+    ];
+    let other_platform_sso = p
+        .get("PlatformSSO")
+        .and_then(Value::as_dictionary)
+        .map(|d| {
+            d.iter()
+                .filter(|(k, _)| !SHOWN.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), shown(k, v, show)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let extension_data = p
+        .get("ExtensionData")
+        .and_then(Value::as_dictionary)
+        .map(|d| {
+            d.iter()
+                .map(|(k, v)| ExtensionEntry {
+                    key: k.clone(),
+                    value: shown(k, v, show),
+                    summary: extension_data::lookup(k).map(|e| e.summary),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut settings = SsoSettings {
+        index: p.index,
+        microsoft: p.is_microsoft(),
+        extension_identifier: owned("ExtensionIdentifier"),
+        team_identifier: owned("TeamIdentifier"),
+        sso_type: owned("Type"),
+        authentication_method: owned("PlatformSSO.AuthenticationMethod"),
+        legacy_authentication_method: owned("AuthenticationMethod"),
+        use_shared_device_keys: p.boolean("PlatformSSO.UseSharedDeviceKeys"),
+        registration_token,
+        screen_locked_behavior: owned("ScreenLockedBehavior"),
+        urls,
+        account_display_name: owned("PlatformSSO.AccountDisplayName"),
+        token_to_user_mapping,
+        policies: Policies {
+            filevault: strings(p, "PlatformSSO.FileVaultPolicy"),
+            login: strings(p, "PlatformSSO.LoginPolicy"),
+            unlock: strings(p, "PlatformSSO.UnlockPolicy"),
+        },
+        other_platform_sso,
+        extension_data,
+        plain: Vec::new(),
+    };
+    settings.plain = plain_words(&settings, p.get("PlatformSSO").is_some());
+    settings
+}
+
+fn method_words(method: &str) -> String {
+    match method {
+        "UserSecureEnclaveKey" => {
+            "a Secure Enclave key (phishing-resistant, Microsoft's recommendation)".into()
+        }
+        "Password" => "their Entra ID password, synchronised to the local account".into(),
+        "SmartCard" => "a smart card".into(),
+        other => format!("`{other}`, which is not a method Apple defines"),
+    }
+}
+
+fn plain_words(s: &SsoSettings, has_platform_sso: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let extension = s
+        .extension_identifier
+        .as_deref()
+        .unwrap_or("(no ExtensionIdentifier)");
+    out.push(if s.microsoft {
+        format!(
+            "Single sign-on through the Microsoft Enterprise SSO plug-in ({extension}, team {}), type {}.",
+            s.team_identifier.as_deref().unwrap_or("missing"),
+            s.sso_type.as_deref().unwrap_or("missing")
+        )
+    } else {
+        format!("An Extensible SSO payload for `{extension}`, not the Microsoft Enterprise SSO plug-in.")
+    });
+    match (&s.authentication_method, &s.legacy_authentication_method) {
+        (Some(m), legacy) => {
+            out.push(format!("Platform SSO (macOS 14+): users sign in with {}.", method_words(m)));
+            if let Some(l) = legacy {
+                out.push(format!("macOS 13 reads the deprecated top-level method: {}.", method_words(l)));
+            }
+        }
+        (None, Some(l)) => out.push(format!(
+            "Platform SSO on macOS 13 only: users sign in with {}; macOS 14 and later need PlatformSSO.AuthenticationMethod.",
+            method_words(l)
+        )),
+        (None, None) if has_platform_sso => out.push("Platform SSO has no authentication method: it does nothing.".into()),
+        (None, None) => out.push("No Platform SSO: single sign-on for apps and browsers only.".into()),
+    }
+    out.push(match s.use_shared_device_keys {
+        Some(true) => "Shared device keys: on, one signing and encryption key for every user of the Mac (Microsoft requires it).".into(),
+        Some(false) | None => format!(
+            "Shared device keys: off{}; Microsoft requires them, and turning them on later makes every user register again.",
+            if s.use_shared_device_keys.is_none() { " (absent)" } else { "" }
+        ),
+    });
+    out.push(match s.registration_token.as_deref() {
+        Some(t) if is_placeholder(t) => {
+            format!("Registration token: the MDM placeholder {t}, replaced per device by the MDM.")
+        }
+        Some(REDACTED) => "Registration token: set (redacted; --show-secrets shows it).".into(),
+        Some(t) => format!("Registration token: {t}."),
+        None => "Registration token: none, so registration is not silent.".into(),
+    });
+    let mut clouds: Vec<String> = Vec::new();
+    for cloud in Cloud::ALL {
+        let total = cloud.urls().count();
+        let listed = s.urls.iter().filter(|u| u.cloud == Some(cloud)).count();
+        if listed > 0 {
+            clouds.push(format!("{cloud} ({listed} of {total})"));
+        }
+    }
+    let others: Vec<&str> = s
+        .urls
+        .iter()
+        .filter(|u| u.cloud.is_none())
+        .map(|u| u.url.as_str())
+        .collect();
+    if !others.is_empty() {
+        clouds.push(format!("not Microsoft's: {}", others.join(", ")));
+    }
+    out.push(if clouds.is_empty() {
+        "Sign-in URLs: none.".into()
+    } else {
+        format!("Sign-in URLs: {}.", clouds.join("; "))
+    });
+    out.push(match s.screen_locked_behavior.as_deref() {
+        Some("DoNotHandle") => "Screen locked: requests go on without SSO (DoNotHandle, as Microsoft requires).".into(),
+        Some("Cancel") => "Screen locked: requests are cancelled (Cancel); Microsoft requires DoNotHandle.".into(),
+        Some(other) => format!("Screen locked: `{other}`, which Apple does not define."),
+        None => "Screen locked: absent, so Apple's default Cancel applies; Microsoft requires DoNotHandle.".into(),
+    });
+    if let Some(m) = &s.token_to_user_mapping {
+        out.push(format!(
+            "Local account name from the token claim `{}`, full name from `{}`.",
+            m.account_name.as_deref().unwrap_or("(unset)"),
+            m.full_name.as_deref().unwrap_or("(unset)")
+        ));
+    }
+    if let Some(name) = &s.account_display_name {
+        out.push(format!("Notifications name the organisation \"{name}\"."));
+    }
+    for (label, list) in [
+        ("FileVault unlock", &s.policies.filevault),
+        ("Login window", &s.policies.login),
+        ("Screen unlock", &s.policies.unlock),
+    ] {
+        if !list.is_empty() {
+            out.push(format!("{label} policy: {}.", list.join(", ")));
+        }
+    }
+    if !s.other_platform_sso.is_empty() {
+        let pairs: Vec<String> = s
+            .other_platform_sso
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        out.push(format!(
+            "Other Platform SSO settings: {}.",
+            pairs.join(", ")
+        ));
+    }
+    if !s.extension_data.is_empty() {
+        let pairs: Vec<String> = s
+            .extension_data
+            .iter()
+            .map(|e| format!("{} = {}", e.key, e.value))
+            .collect();
+        out.push(format!(
+            "ExtensionData for the plug-in: {}.",
+            pairs.join(", ")
+        ));
+    }
+    out
+}
+
+/// Walks a dictionary of `scope`, collecting the catalog entry of every key present.
+fn walk_keys(
+    dict: &Dictionary,
+    scope: Scope,
+    parent: &str,
+    prefix: &str,
+    out: &mut Vec<(String, &'static apple::AppleKey)>,
+) {
+    for (k, v) in dict {
+        let path = if parent.is_empty() {
+            k.clone()
+        } else {
+            format!("{parent}.{k}")
+        };
+        let Some(key) = apple::lookup(scope, &path).or_else(|| {
+            // Common payload keys live in their own scope.
+            (scope == Scope::ExtensibleSso && parent.is_empty())
+                .then(|| apple::lookup(Scope::Payload, k))
+                .flatten()
+        }) else {
+            continue;
+        };
+        out.push((format!("{prefix}{path}"), key));
+        if let Value::Dictionary(inner) = v
+            && key.item.is_none()
+        {
+            walk_keys(inner, scope, &path, prefix, out);
+        }
+    }
+}
+
+fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsRange {
+    let mut keys = Vec::new();
+    if let Some(root) = context.root {
+        for (k, _) in root {
+            if let Some(key) = apple::lookup(Scope::Profile, k) {
+                keys.push((k.clone(), key));
+            }
+        }
+    }
+    for p in &context.payloads {
+        let scope = if p.string("PayloadType") == Some(EXTENSIBLE_SSO) {
+            Scope::ExtensibleSso
+        } else {
+            Scope::Payload
+        };
+        walk_keys(
+            p.dict,
+            scope,
+            "",
+            &format!("PayloadContent[{}].", p.index),
+            &mut keys,
+        );
+    }
+    let oldest = keys
+        .iter()
+        .map(|(_, k)| k.introduced)
+        .max()
+        .unwrap_or(MacOsVersion::new(10, 7));
+    let newer_than_target = keys
+        .iter()
+        .filter(|(_, k)| k.introduced > target.version())
+        .map(|(path, k)| KeyVersion {
+            path: path.clone(),
+            macos: k.introduced,
+        })
+        .collect();
+    let deprecated = keys
+        .iter()
+        .filter_map(|(path, k)| {
+            k.deprecated.map(|d| KeyVersion {
+                path: path.clone(),
+                macos: d,
+            })
+        })
+        .collect();
+    MacOsRange {
+        oldest,
+        target,
+        newer_than_target,
+        deprecated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_keys_and_placeholders() {
+        for key in [
+            "RegistrationToken",
+            "client_secret",
+            "PayloadRemovalPassword",
+            "refresh_token",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in [
+            "TokenToUserMapping",
+            "AuthenticationMethod",
+            "UseSharedDeviceKeys",
+            "URLs",
+        ] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+        assert!(is_placeholder("{{DEVICEREGISTRATION}}"));
+        assert!(is_placeholder("$FLEET_VAR_HOST_UUID"));
+        assert!(!is_placeholder("abc{{DEVICEREGISTRATION}}"));
+        assert!(!is_placeholder("eyJ0eXAi"));
+        assert_eq!(
+            shown("RegistrationToken", &Value::String("eyJ".into()), false),
+            REDACTED
+        );
+        assert_eq!(
+            shown("RegistrationToken", &Value::String("eyJ".into()), true),
+            "eyJ"
+        );
+        assert_eq!(
+            shown("HasRemovalPasscode", &Value::Boolean(true), false),
+            true
+        );
+    }
+}
