@@ -82,20 +82,20 @@ pub(crate) fn run(args: SignArgs) -> Result<u8> {
         if args.strict {
             return Err(Error::SigningInput { files, source: err });
         }
-        eprintln!("psso-profile: warning: {err}; pass --strict to refuse");
+        super::warn(&format!("{err}; pass --strict to refuse"));
     }
     if let SigningTime::At(at) = signing_time
         && let Err(err) = signer.check_validity(at)
     {
-        eprintln!(
-            "psso-profile: warning: at the signing time {}, {err}; verifiers will reject the signature",
+        super::warn(&format!(
+            "at the signing time {}, {err}; verifiers will reject the signature",
             args.signing_time
-        );
+        ));
     }
     for placeholder in sign::placeholders(&content) {
-        eprintln!(
-            "psso-profile: warning: the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
-        );
+        super::warn(&format!(
+            "the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
+        ));
     }
     let signed = sign::sign(&content, &signer, signing_time)?;
     write_output(&args.output, &signed, args.force)?;
@@ -128,9 +128,9 @@ fn check_before_signing(args: &SignArgs, content: &[u8]) -> Result<()> {
     errors.findings.retain(|f| f.severity == Severity::Error);
     eprint_findings(&label, &errors);
     if args.force {
-        eprintln!(
-            "psso-profile: warning: signing `{label}` despite {count} error finding(s), because of --force"
-        );
+        super::warn(&format!(
+            "signing `{label}` despite {count} error finding(s), because of --force"
+        ));
         return Ok(());
     }
     eprintln!(

@@ -293,10 +293,10 @@ fn apply_fix(
         None => (input, true),
     };
     if linted.decoded.signed.is_some() {
-        eprintln!(
-            "psso-profile: warning: `{}` was signed; the repaired profile is written unsigned and must be signed again",
+        super::warn(&format!(
+            "`{}` was signed; the repaired profile is written unsigned and must be signed again",
             display(input)
-        );
+        ));
     }
     codec::write_output(destination, &bytes, force)?;
     let mut decoded = codec::parse(&bytes, destination)?;

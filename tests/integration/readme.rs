@@ -8,9 +8,7 @@
 //!   line by line (trailing spaces ignored), `...` standing for any number of lines; no lines
 //!   means the output is not checked;
 //! - `$ cat FILE` followed by lines creates `FILE` with those lines (set-up, not run);
-//! - every block of the README shares one folder, in order, so later blocks use earlier files;
-//! - a block right after `<!-- readme-test: skip until validate -->` is skipped (it documents
-//!   a command built on another branch); any other `readme-test: skip` marker fails the test.
+//! - every block of the README shares one folder, in order, so later blocks use earlier files.
 
 use std::path::Path;
 use std::process::Command;
@@ -26,21 +24,9 @@ struct Step {
 fn blocks(readme: &str) -> Vec<Vec<Step>> {
     let mut out = Vec::new();
     let mut lines = readme.lines().peekable();
-    let mut previous = "";
     while let Some(line) = lines.next() {
         if line.trim() != "```console" {
-            if !line.trim().is_empty() {
-                previous = line;
-            }
             continue;
-        }
-        let skip = previous.contains("readme-test: skip");
-        if skip {
-            assert_eq!(
-                previous.trim(),
-                "<!-- readme-test: skip until validate -->",
-                "unknown skip marker"
-            );
         }
         let mut steps: Vec<Step> = Vec::new();
         for line in lines.by_ref() {
@@ -72,10 +58,7 @@ fn blocks(readme: &str) -> Vec<Vec<Step>> {
                 step.command = command.trim_end().to_string();
             }
         }
-        if !skip {
-            out.push(steps);
-        }
-        previous = "";
+        out.push(steps);
     }
     out
 }
@@ -169,9 +152,10 @@ fn the_matcher_and_parser_follow_the_conventions() {
     assert!(!matches(&lines(&["a"]), &["a", "b"]));
     let parsed = blocks(
         "x\n```console\n$ one \\\n  two  # exit 1\nout\n$ cat f\nline\n```\n\
-         <!-- readme-test: skip until validate -->\n```console\n$ psso-profile validate f\n```\n",
+         ```console\n$ psso-profile validate f\n```\n",
     );
-    assert_eq!(parsed.len(), 1);
+    assert_eq!(parsed.len(), 2);
+    assert_eq!(parsed[1][0].command, "psso-profile validate f");
     assert_eq!(parsed[0][0].command, "one two");
     assert_eq!(parsed[0][0].exit, 1);
     assert_eq!(parsed[0][0].output, ["out"]);
