@@ -10,6 +10,8 @@ mod generate;
 mod report;
 mod secret;
 mod sign;
+mod signing;
+mod templates;
 mod verify;
 
 /// Exit code for success: the profile is clean, the signature is valid.
@@ -47,6 +49,8 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify a signed profile and show who signed it.
     Verify(verify::VerifyArgs),
+    /// The built-in scenario templates: list them, or print one
+    Templates(templates::TemplatesArgs),
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -77,6 +81,7 @@ fn dispatch(command: Command) -> crate::Result<u8> {
         Command::Events(args) => events::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Templates(args) => templates::run(args),
     }
 }
 

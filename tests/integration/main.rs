@@ -6,5 +6,7 @@ mod codec;
 mod events;
 mod generate;
 mod golden;
+mod selfsigned;
 mod sign;
+mod spec_files;
 mod support;
