@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod batch;
 mod events;
 mod generate;
 mod report;
@@ -49,6 +50,8 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify a signed profile and show who signed it.
     Verify(verify::VerifyArgs),
+    /// Make one profile per row of a CSV or JSON Lines file
+    Batch(batch::BatchArgs),
     /// The built-in scenario templates: list them, or print one
     Templates(templates::TemplatesArgs),
 }
@@ -81,6 +84,7 @@ fn dispatch(command: Command) -> crate::Result<u8> {
         Command::Events(args) => events::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Batch(args) => batch::run(args),
         Command::Templates(args) => templates::run(args),
     }
 }

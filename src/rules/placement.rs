@@ -78,10 +78,11 @@ fn places<'a>(ctx: &Context<'a>) -> Vec<Place<'a>> {
 
 impl Place<'_> {
     fn knows(&self, name: &str) -> bool {
-        apple::children(self.scope, self.catalog).any(|k| k.name() == name)
+        // A key's path is its parent's path and its name: one indexed lookup.
+        apple::lookup(self.scope, &join(self.catalog, name)).is_some()
             || (self.scope == Scope::ExtensibleSso
                 && self.catalog.is_empty()
-                && apple::children(Scope::Payload, "").any(|k| k.name() == name))
+                && apple::lookup(Scope::Payload, name).is_some())
     }
 
     /// Where a key of this name belongs, when it belongs somewhere else.

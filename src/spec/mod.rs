@@ -25,7 +25,7 @@ mod vars;
 
 pub use file::{RowSpec, SpecFile};
 pub use templates::{Template, template, templates};
-pub use vars::{Vars, substitute};
+pub use vars::{VarError, Vars, substitute};
 
 /// The profile identifier used when none is given.
 pub const DEFAULT_IDENTIFIER: &str = "com.psso-profile.platformsso";
