@@ -150,6 +150,64 @@ pub enum Error {
         #[source]
         source: crate::sign::SignError,
     },
+    /// A spec file (or template) is not valid TOML, has an unknown key, or a
+    /// value a key does not accept.
+    #[error("`{file}` line {line}: {message}")]
+    SpecFile {
+        /// The file, or `template NAME`.
+        file: String,
+        /// The line, from 1.
+        line: usize,
+        /// What is wrong, and what was expected.
+        message: String,
+    },
+    /// A spec value, once filled from a row, is not one its key accepts.
+    #[error("`{key}`: {message}")]
+    SpecValue {
+        /// The spec key.
+        key: String,
+        /// What is wrong, and what was expected.
+        message: String,
+    },
+    /// A `${name}` row variable names no column of the row.
+    #[error("no column `{column}` for `${{{column}}}` in `{key}`")]
+    MissingColumn {
+        /// The variable's name.
+        column: String,
+        /// The spec key (or option) that uses it.
+        key: String,
+    },
+    /// One row of a batch could not be made into a profile.
+    #[error("row at line {line}")]
+    Row {
+        /// The row's line in the rows file, from 1 (the CSV header is line 1).
+        line: u64,
+        /// Why.
+        #[source]
+        source: Box<Error>,
+    },
+    /// A rows file could not be read as CSV or JSON Lines.
+    #[error("`{}` line {line}: {message}", path.display())]
+    Rows {
+        /// The rows file (`-` for standard input).
+        path: PathBuf,
+        /// The line, from 1.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// Two rows of a batch would write the same file; nothing was written.
+    #[error(
+        "rows at lines {first} and {second} would both write `{name}`; nothing was written (make --name unique per row, such as `${{tenant}}`)"
+    )]
+    NameCollision {
+        /// The file name.
+        name: String,
+        /// The first row's line.
+        first: u64,
+        /// The second row's line.
+        second: u64,
+    },
 }
 
 fn position_suffix(position: Option<&crate::codec::Position>) -> String {

@@ -35,6 +35,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod catalog;
 pub mod cli;
 pub mod codec;

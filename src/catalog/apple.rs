@@ -839,20 +839,60 @@ pub static KEYS: &[AppleKey] = &[
 
 /// The key at `path` in `scope`, if Apple defines one.
 pub fn lookup(scope: Scope, path: &str) -> Option<&'static AppleKey> {
-    KEYS.iter().find(|k| k.scope == scope && k.path == path)
+    index().by_path.get(&(scope, path)).map(|&i| &KEYS[i])
 }
 
 /// Every key defined directly inside the dictionary at `parent` in `scope`.
 pub fn children(scope: Scope, parent: &str) -> impl Iterator<Item = &'static AppleKey> + '_ {
-    KEYS.iter()
-        .filter(move |k| k.scope == scope && k.parent() == parent)
+    index()
+        .children
+        .get(&(scope, parent))
+        .into_iter()
+        .flatten()
+        .map(|&i| &KEYS[i])
 }
 
 /// The keys named `name` anywhere in the Extensible SSO payload (to suggest where a
 /// misplaced key belongs).
 pub fn sso_keys_named(name: &str) -> impl Iterator<Item = &'static AppleKey> + '_ {
-    KEYS.iter()
-        .filter(move |k| k.scope == Scope::ExtensibleSso && k.name() == name)
+    index()
+        .sso_by_name
+        .get(name)
+        .into_iter()
+        .flatten()
+        .map(|&i| &KEYS[i])
+}
+
+/// [`KEYS`] indexed by path, by parent and by name (built once), so that the
+/// rules look keys up in constant time: a batch checks thousands of profiles.
+/// Each list keeps the order of [`KEYS`].
+struct Index {
+    by_path: std::collections::HashMap<(Scope, &'static str), usize>,
+    children: std::collections::HashMap<(Scope, &'static str), Vec<usize>>,
+    sso_by_name: std::collections::HashMap<&'static str, Vec<usize>>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = Index {
+            by_path: Default::default(),
+            children: Default::default(),
+            sso_by_name: Default::default(),
+        };
+        for (i, k) in KEYS.iter().enumerate() {
+            index.by_path.entry((k.scope, k.path)).or_insert(i);
+            index
+                .children
+                .entry((k.scope, k.parent()))
+                .or_default()
+                .push(i);
+            if k.scope == Scope::ExtensibleSso {
+                index.sso_by_name.entry(k.name()).or_default().push(i);
+            }
+        }
+        index
+    })
 }
 
 #[cfg(test)]

@@ -9,10 +9,12 @@ use crate::catalog::microsoft::Cloud;
 use crate::codec::{self, Format};
 use crate::model::{AuthMethod, AuthorizationMode, MacOs, PayloadScope, Policy, UnlockPolicy};
 use crate::rules::Severity;
-use crate::spec::{self, Spec, UuidMode};
+use crate::sign;
+use crate::spec::{self, Spec, SpecFile, UuidMode};
 use crate::{Error, Result};
 
 use super::report::eprint_findings;
+use super::signing::{self, SigningArgs};
 use super::{EXIT_OK, secret};
 
 const EXAMPLES: &str = "\
@@ -22,7 +24,17 @@ Examples:
       --identifier com.contoso.platformsso --registration-token '{{DEVICEREGISTRATION}}'
   psso-profile generate --min-macos 13 --auth Password --clouds commercial
   psso-profile generate --extension-data AppPrefixAllowList=com.microsoft.,com.apple. \\
-      --extension-data browser_sso_interaction_enabled=1 --format json";
+      --extension-data browser_sso_interaction_enabled=1 --format json
+  psso-profile generate --template shared-mac --org Fabrikam -o shared.mobileconfig
+  psso-profile generate --spec contoso.toml --min-macos 15 -o psso.mobileconfig
+  psso-profile generate --spec contoso.toml --sign-cert signer.pem --sign-key signer.key \\
+      -o psso.signed.mobileconfig
+
+Settings come from, each overriding the one before: --template, then the --spec file
+(TOML; its keys are the long option names above, `extension-data` a table, lists
+arrays), then the options on this command line. Apple's spellings are accepted in
+any case. Signing (--sign-cert/--sign-key or --sign-p12) wraps the XML or binary
+output in a CMS signature, as `psso-profile sign` does.";
 
 /// Generate a Platform SSO configuration profile.
 ///
@@ -34,22 +46,20 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub(crate) struct GenerateArgs {
     /// Authentication method (Apple's spelling; case-insensitive, kebab-case accepted)
-    #[arg(
-        long,
-        value_name = "METHOD",
-        ignore_case = true,
-        default_value = "UserSecureEnclaveKey"
-    )]
-    auth: AuthMethod,
+    /// [default: UserSecureEnclaveKey]
+    #[arg(long, value_name = "METHOD", ignore_case = true)]
+    auth: Option<AuthMethod>,
     /// Oldest macOS of the fleet: 13 adds the deprecated top-level key macOS 13 reads
-    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = parse_macos)]
-    min_macos: MacOs,
+    /// [default: 14]
+    #[arg(long, value_name = "VERSION", value_parser = parse_macos)]
+    min_macos: Option<MacOs>,
     /// PayloadOrganization of the profile and its payload
     #[arg(long, value_name = "NAME")]
     org: Option<String>,
     /// PayloadIdentifier of the profile (the SSO payload gets `<identifier>.sso`)
-    #[arg(long, value_name = "ID", default_value = spec::DEFAULT_IDENTIFIER)]
-    identifier: String,
+    /// [default: com.psso-profile.platformsso]
+    #[arg(long, value_name = "ID")]
+    identifier: Option<String>,
     /// PayloadDisplayName of the profile
     #[arg(long, value_name = "TEXT")]
     display_name: Option<String>,
@@ -69,44 +79,36 @@ pub(crate) struct GenerateArgs {
     #[arg(long, value_name = "TEXT")]
     account_display_name: Option<String>,
     /// Token claim for the local account name (TokenToUserMapping.AccountName); Microsoft's
-    /// 2026 guide recommends `com.apple.PlatformSSO.AccountShortName`
-    #[arg(long, value_name = "CLAIM", default_value = spec::DEFAULT_ACCOUNT_NAME_CLAIM)]
-    account_name_claim: String,
-    /// Token claim for the local full name (TokenToUserMapping.FullName)
-    #[arg(long, value_name = "CLAIM", default_value = spec::DEFAULT_FULL_NAME_CLAIM)]
-    full_name_claim: String,
+    /// 2026 guide recommends `com.apple.PlatformSSO.AccountShortName` [default: preferred_username]
+    #[arg(long, value_name = "CLAIM")]
+    account_name_claim: Option<String>,
+    /// Token claim for the local full name (TokenToUserMapping.FullName) [default: name]
+    #[arg(long, value_name = "CLAIM")]
+    full_name_claim: Option<String>,
     /// ExtensionData for the SSO plug-in, typed by its catalog; `KEY:TYPE=VALUE` (string,
     /// integer, boolean) passes a key the catalog does not know
     #[arg(long, value_name = "KEY=VALUE")]
     extension_data: Vec<String>,
     /// Microsoft clouds whose sign-in URLs to list; the commercial URLs are always listed
-    #[arg(
-        long,
-        value_name = "CLOUD",
-        value_delimiter = ',',
-        default_value = "commercial,china,us-government"
-    )]
-    clouds: Vec<Cloud>,
-    /// PayloadScope; shared device keys need `System`
-    #[arg(
-        long,
-        value_name = "SCOPE",
-        ignore_case = true,
-        default_value = "System"
-    )]
-    scope: PayloadScope,
+    /// [default: commercial,china,us-government]
+    #[arg(long, value_name = "CLOUD", value_delimiter = ',')]
+    clouds: Option<Vec<Cloud>>,
+    /// PayloadScope; shared device keys need `System` [default: System]
+    #[arg(long, value_name = "SCOPE", ignore_case = true)]
+    scope: Option<PayloadScope>,
     /// PayloadUUIDs: derived from the identifiers (same input, same bytes) or random
-    #[arg(long, value_name = "MODE", default_value = "derived")]
-    uuid: UuidMode,
-    /// Set PayloadRemovalDisallowed
-    #[arg(long)]
-    removal_disallowed: bool,
+    /// [default: derived]
+    #[arg(long, value_name = "MODE")]
+    uuid: Option<UuidMode>,
+    /// Set PayloadRemovalDisallowed (`=false` turns off what a spec set)
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    removal_disallowed: Option<bool>,
     /// PlatformSSO.EnableCreateUserAtLogin: create local accounts at the login window
-    #[arg(long)]
-    enable_create_user_at_login: bool,
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    enable_create_user_at_login: Option<bool>,
     /// PlatformSSO.EnableAuthorization: Entra accounts at authorization prompts (shared Macs)
-    #[arg(long)]
-    enable_authorization: bool,
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    enable_authorization: Option<bool>,
     /// PlatformSSO.NewUserAuthorizationMode (Microsoft supports Standard and Admin)
     #[arg(long, value_name = "MODE", ignore_case = true)]
     new_user_authorization_mode: Option<AuthorizationMode>,
@@ -145,20 +147,29 @@ pub(crate) struct GenerateArgs {
     #[arg(long = "non-psso-account", value_name = "USER")]
     non_psso_accounts: Vec<String>,
     /// PlatformSSO.EnableRegistrationDuringSetup: register in Setup Assistant (macOS 26+)
-    #[arg(long)]
-    enable_registration_during_setup: bool,
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    enable_registration_during_setup: Option<bool>,
     /// PlatformSSO.EnableCreateFirstUserDuringSetup (macOS 26+; Microsoft: Password only)
     #[arg(long, value_name = "BOOL")]
     enable_create_first_user_during_setup: Option<bool>,
-    /// Output encoding
-    #[arg(long, value_name = "FORMAT", default_value = "xml")]
-    format: Format,
-    /// Output file (`-` for stdout); written atomically
-    #[arg(short, long, value_name = "FILE", default_value = "-")]
-    output: PathBuf,
+    /// Start from a built-in scenario template (`psso-profile templates list`)
+    #[arg(long, value_name = "NAME")]
+    template: Option<String>,
+    /// Read the settings from a TOML spec file whose keys are these long option
+    /// names; it overrides --template, and options given here override it
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// Output encoding [default: xml]
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<Format>,
+    /// Output file (`-` for stdout); written atomically [default: -]
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Overwrite the output file if it exists
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    signing: SigningArgs,
 }
 
 fn parse_macos(s: &str) -> Result<MacOs, String> {
@@ -198,23 +209,23 @@ impl GenerateArgs {
             })
             .collect::<Result<_>>()?;
         Ok(Spec {
-            auth: Some(self.auth),
-            min_macos: Some(self.min_macos),
+            auth: self.auth,
+            min_macos: self.min_macos,
             org: self.org.clone(),
-            identifier: Some(self.identifier.clone()),
+            identifier: self.identifier.clone(),
             display_name: self.display_name.clone(),
             description: self.description.clone(),
             registration_token,
             account_display_name: self.account_display_name.clone(),
-            account_name_claim: Some(self.account_name_claim.clone()),
-            full_name_claim: Some(self.full_name_claim.clone()),
-            clouds: Some(self.clouds.clone()),
-            scope: Some(self.scope),
-            uuid: Some(self.uuid),
-            removal_disallowed: self.removal_disallowed.then_some(true),
+            account_name_claim: self.account_name_claim.clone(),
+            full_name_claim: self.full_name_claim.clone(),
+            clouds: self.clouds.clone(),
+            scope: self.scope,
+            uuid: self.uuid,
+            removal_disallowed: self.removal_disallowed,
             extension_data,
-            enable_create_user_at_login: self.enable_create_user_at_login.then_some(true),
-            enable_authorization: self.enable_authorization.then_some(true),
+            enable_create_user_at_login: self.enable_create_user_at_login,
+            enable_authorization: self.enable_authorization,
             new_user_authorization_mode: self.new_user_authorization_mode,
             user_authorization_mode: self.user_authorization_mode,
             administrator_groups: self.administrator_groups.clone(),
@@ -227,19 +238,50 @@ impl GenerateArgs {
             offline_grace_period: self.offline_grace_period,
             authentication_grace_period: self.authentication_grace_period,
             non_psso_accounts: self.non_psso_accounts.clone(),
-            enable_registration_during_setup: self.enable_registration_during_setup.then_some(true),
+            enable_registration_during_setup: self.enable_registration_during_setup,
             enable_create_first_user_during_setup: self.enable_create_first_user_during_setup,
         })
     }
 }
 
+/// The spec of a run: the template, then the spec file, then the options
+/// given on the command line, each overriding the one before.
+fn layered_spec(args: &GenerateArgs) -> Result<Spec> {
+    let mut file: Option<SpecFile> = match &args.template {
+        Some(name) => Some(spec::template(name)?.spec_file()?),
+        None => None,
+    };
+    if let Some(path) = &args.spec {
+        let read = SpecFile::read(path)?;
+        match &mut file {
+            Some(base) => base.overlay(read),
+            None => file = Some(read),
+        }
+    }
+    let mut spec = match file {
+        Some(file) => file.to_spec()?,
+        None => Spec::default(),
+    };
+    spec.overlay(args.to_spec()?);
+    Ok(spec)
+}
+
 pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
-    let label = if args.output.as_os_str() == "-" {
+    let format = args.format.unwrap_or_default();
+    let output = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    if args.signing.wanted() && format == Format::Json {
+        return Err(Error::Conflict {
+            message: "cannot sign JSON output: a signed profile holds an XML or binary property list; pass --format xml or --format binary".into(),
+        });
+    }
+    let label = if output.as_os_str() == "-" {
         "<generated>".to_string()
     } else {
-        args.output.display().to_string()
+        output.display().to_string()
     };
-    let generated = match args.to_spec()?.generate() {
+    let spec = layered_spec(&args)?;
+    let signing = args.signing.load()?;
+    let generated = match spec.generate() {
         Ok(generated) => generated,
         Err(Error::Rejected { count, report }) => {
             eprint_findings(&label, &report);
@@ -247,8 +289,13 @@ pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
         }
         Err(other) => return Err(other),
     };
-    let bytes = codec::write(&generated.value, args.format)?;
-    codec::write_output(&args.output, &bytes, args.force)?;
+    let mut bytes = codec::write(&generated.value, format)?;
+    if signing.is_some() {
+        let found = sign::placeholders(&bytes);
+        signing::warn_placeholders(found.iter().map(String::as_str));
+        bytes = signing::maybe_sign(bytes, signing.as_ref())?;
+    }
+    codec::write_output(&output, &bytes, args.force)?;
     // Notes at info level are for `validate`; a generated profile shows warnings only.
     let mut warnings = generated.report;
     warnings

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+mod batch;
 mod completions;
 mod diff;
 mod events;
@@ -18,6 +19,8 @@ mod report;
 mod sarif;
 mod secret;
 mod sign;
+mod signing;
+mod templates;
 mod validate;
 mod verify;
 mod wrap;
@@ -118,6 +121,10 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one per command into a folder
     Man(man::ManArgs),
+    /// Make one profile per row of a CSV or JSON Lines file
+    Batch(batch::BatchArgs),
+    /// The built-in scenario templates: list them, or print one
+    Templates(templates::TemplatesArgs),
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -159,6 +166,8 @@ fn dispatch(command: Command) -> crate::Result<u8> {
         Command::Wrap(args) => wrap::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Templates(args) => templates::run(args),
     }
 }
 

@@ -79,9 +79,17 @@ fn home(d: &Dict<'_>, name: &str) -> Option<String> {
 
 /// The keys of `d` that Apple does not define there.
 fn strangers<'d>(d: &'d Dict<'_>) -> impl Iterator<Item = &'d String> + 'd {
-    d.dict
-        .keys()
-        .filter(move |k| !defined(d).any(|a| a.name() == k.as_str()))
+    let payload_root = d.scope == Scope::ExtensibleSso && d.catalog.is_empty();
+    d.dict.keys().filter(move |name| {
+        // A key's catalog path is its parent's path and its name: one indexed lookup.
+        let here = if d.catalog.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", d.catalog)
+        };
+        apple::lookup(d.scope, &here).is_none()
+            && !(payload_root && apple::lookup(Scope::Payload, name).is_some())
+    })
 }
 
 fn misplaced(ctx: &Context<'_>, sink: &mut Sink<'_>) {

@@ -18,6 +18,15 @@ use crate::model::{
 use crate::rules::{self, Report};
 use crate::{Error, Result};
 
+mod file;
+mod lenient;
+mod templates;
+mod vars;
+
+pub use file::{RowSpec, SpecFile};
+pub use templates::{Template, template, templates};
+pub use vars::{VarError, Vars, substitute};
+
 /// The profile identifier used when none is given.
 pub const DEFAULT_IDENTIFIER: &str = "com.psso-profile.platformsso";
 /// The profile display name used when none is given.
@@ -39,6 +48,18 @@ pub enum UuidMode {
     Derived,
     /// Fresh random UUIDs on every run.
     Random,
+}
+
+impl std::str::FromStr for UuidMode {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        <Self as clap::ValueEnum>::from_str(s.trim(), true).map_err(|_| Error::InvalidValue {
+            key: "uuid".to_string(),
+            value: s.to_string(),
+            expected: "`derived` or `random`".to_string(),
+        })
+    }
 }
 
 /// An `ExtensionData` value as given in a spec or on the command line.
@@ -68,8 +89,10 @@ impl std::fmt::Display for ExtensionValue {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Spec {
     /// The authentication method (default `UserSecureEnclaveKey`, Microsoft's recommendation).
+    #[serde(default, deserialize_with = "lenient::opt_from_str")]
     pub auth: Option<AuthMethod>,
     /// The oldest macOS of the fleet (default 14).
+    #[serde(default, deserialize_with = "lenient::opt_from_str")]
     pub min_macos: Option<MacOs>,
     /// `PayloadOrganization`.
     pub org: Option<String>,
@@ -89,23 +112,31 @@ pub struct Spec {
     pub full_name_claim: Option<String>,
     /// The Microsoft clouds whose sign-in URLs the profile lists (default: all;
     /// the commercial URLs are always listed).
+    #[serde(default, deserialize_with = "lenient::opt_list_from_str")]
     pub clouds: Option<Vec<Cloud>>,
     /// `PayloadScope` (default `System`: shared device keys need the device channel).
+    #[serde(default, deserialize_with = "lenient::opt_from_str")]
     pub scope: Option<PayloadScope>,
     /// How UUIDs are chosen (default derived).
+    #[serde(default, deserialize_with = "lenient::opt_from_str")]
     pub uuid: Option<UuidMode>,
     /// `PayloadRemovalDisallowed`.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub removal_disallowed: Option<bool>,
     /// `ExtensionData` for the SSO plug-in, typed by its catalog.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extension_data: BTreeMap<String, ExtensionValue>,
     /// `PlatformSSO.EnableCreateUserAtLogin`.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub enable_create_user_at_login: Option<bool>,
     /// `PlatformSSO.EnableAuthorization`.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub enable_authorization: Option<bool>,
     /// `PlatformSSO.NewUserAuthorizationMode`.
+    #[serde(default, deserialize_with = "lenient::opt_from_str")]
     pub new_user_authorization_mode: Option<AuthorizationMode>,
     /// `PlatformSSO.UserAuthorizationMode`.
+    #[serde(default, deserialize_with = "lenient::opt_from_str")]
     pub user_authorization_mode: Option<AuthorizationMode>,
     /// `PlatformSSO.AdministratorGroups`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -117,24 +148,32 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub authorization_groups: BTreeMap<String, String>,
     /// `PlatformSSO.LoginFrequency` in seconds.
+    #[serde(default, deserialize_with = "lenient::opt_int")]
     pub login_frequency: Option<i64>,
     /// `PlatformSSO.FileVaultPolicy` (default `AttemptAuthentication` with
     /// `Password` on macOS 15+, as Microsoft's table says).
+    #[serde(default, deserialize_with = "lenient::opt_list_from_str")]
     pub filevault_policy: Option<Vec<Policy>>,
     /// `PlatformSSO.LoginPolicy`.
+    #[serde(default, deserialize_with = "lenient::opt_list_from_str")]
     pub login_policy: Option<Vec<Policy>>,
     /// `PlatformSSO.UnlockPolicy`.
+    #[serde(default, deserialize_with = "lenient::opt_list_from_str")]
     pub unlock_policy: Option<Vec<UnlockPolicy>>,
     /// `PlatformSSO.OfflineGracePeriod`.
+    #[serde(default, deserialize_with = "lenient::opt_int")]
     pub offline_grace_period: Option<i64>,
     /// `PlatformSSO.AuthenticationGracePeriod`.
+    #[serde(default, deserialize_with = "lenient::opt_int")]
     pub authentication_grace_period: Option<i64>,
     /// `PlatformSSO.NonPlatformSSOAccounts`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub non_psso_accounts: Vec<String>,
     /// `PlatformSSO.EnableRegistrationDuringSetup` (macOS 26+).
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub enable_registration_during_setup: Option<bool>,
     /// `PlatformSSO.EnableCreateFirstUserDuringSetup` (macOS 26+).
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub enable_create_first_user_during_setup: Option<bool>,
 }
 
@@ -150,6 +189,33 @@ pub struct Generated {
 }
 
 impl Spec {
+    /// Lays `other` over `self`: each setting `other` gives replaces this one.
+    /// `extension-data` and `authorization-groups` merge key by key (the keys
+    /// of `other` win); a list `other` gives (non-empty) replaces this one.
+    /// This is how a template, a spec file and the command line combine.
+    pub fn overlay(&mut self, other: Spec) {
+        // Destructuring makes a new field a compile error here until it is placed.
+        macro_rules! overlay {
+            (options: $($o:ident),+; lists: $($l:ident),+; maps: $($m:ident),+) => {
+                let Spec { $($o,)+ $($l,)+ $($m,)+ } = other;
+                $(if $o.is_some() { self.$o = $o; })+
+                $(if !$l.is_empty() { self.$l = $l; })+
+                $(self.$m.extend($m);)+
+            };
+        }
+        overlay!(
+            options: auth, min_macos, org, identifier, display_name, description,
+                registration_token, account_display_name, account_name_claim, full_name_claim,
+                clouds, scope, uuid, removal_disallowed, enable_create_user_at_login,
+                enable_authorization, new_user_authorization_mode, user_authorization_mode,
+                login_frequency, filevault_policy, login_policy, unlock_policy,
+                offline_grace_period, authentication_grace_period,
+                enable_registration_during_setup, enable_create_first_user_during_setup;
+            lists: administrator_groups, additional_groups, non_psso_accounts;
+            maps: extension_data, authorization_groups
+        );
+    }
+
     /// The fleet this spec is for.
     pub fn target(&self) -> Target {
         Target::new(self.min_macos.unwrap_or_default())

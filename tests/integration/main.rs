@@ -2,6 +2,7 @@
 //! One test binary (`autotests = false`), one file per area.
 
 mod around;
+mod batch;
 mod catalog;
 mod codec;
 mod events;
@@ -9,6 +10,8 @@ mod examples;
 mod generate;
 mod golden;
 mod readme;
+mod selfsigned;
 mod sign;
+mod spec_files;
 mod support;
 mod validate;

@@ -1,0 +1,400 @@
+//! Many profiles from one spec and a file of rows: one profile per row, its
+//! `${column}` variables filled from the row, rendered in parallel and written
+//! atomically into one folder.
+//!
+//! A batch reads the rows twice. The first pass computes only each row's file
+//! name, so that two rows that would write the same file stop the batch before
+//! anything is written. The second pass streams: a reader thread feeds a
+//! bounded queue, worker threads render, sign and write, and memory does not
+//! grow with the number of rows. A bad row is reported with its line and the
+//! others still complete.
+
+mod rows;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub use rows::{Row, RowReader, RowsFormat, RowsSource};
+
+use crate::codec::{self, Format, XmlOptions};
+use crate::sign::{self, Signer, SigningTime};
+use crate::spec::{self, RowSpec, Vars};
+use crate::{Error, Result};
+
+/// The file extension appended to names without one.
+pub const EXTENSION: &str = "mobileconfig";
+
+/// What a batch makes and where it writes.
+pub struct BatchOptions {
+    /// The spec every row fills.
+    pub spec: RowSpec,
+    /// How files are named.
+    pub name: NamePattern,
+    /// The folder the profiles are written into (created if missing).
+    pub out_dir: PathBuf,
+    /// XML or binary (a batch writes profiles, not JSON).
+    pub format: Format,
+    /// Overwrite existing files.
+    pub force: bool,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+    /// Sign every profile with this signer and signing time.
+    pub signing: Option<(Signer, SigningTime)>,
+}
+
+/// The file-name pattern of a batch: `${column}` variables, and `.mobileconfig`
+/// appended unless the pattern ends with an extension of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePattern {
+    pattern: String,
+    append_extension: bool,
+}
+
+impl NamePattern {
+    /// A `--name` pattern such as `${tenant}` or `${tenant}-psso.mobileconfig`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for an empty pattern, a malformed `${`, or a
+    /// `/`, `\` or `..` outside the variables (files stay inside the folder).
+    pub fn new(pattern: &str) -> Result<NamePattern> {
+        let invalid = |expected: &str| Error::InvalidValue {
+            key: "--name".to_string(),
+            value: pattern.to_string(),
+            expected: expected.to_string(),
+        };
+        let literal = spec::substitute(pattern, &Blank).map_err(|_| {
+            invalid("a file name with `${column}` variables (write `$${` for a literal `${`)")
+        })?;
+        if literal.contains(['/', '\\', '\0']) || pattern.trim().is_empty() {
+            return Err(invalid(
+                "a file name inside --out-dir, without `/` or `\\` (such as `${tenant}`)",
+            ));
+        }
+        if literal == ".." || literal.starts_with("../") || literal == "." {
+            return Err(invalid("a file name inside --out-dir, not `..`"));
+        }
+        let tail = pattern.rsplit('}').next().unwrap_or(pattern);
+        let append_extension = !tail.rsplit_once('.').is_some_and(|(_, ext)| {
+            (1..=16).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        Ok(NamePattern {
+            pattern: pattern.to_string(),
+            append_extension,
+        })
+    }
+
+    /// The default: the profile identifier, with `.mobileconfig` appended.
+    pub fn from_identifier(spec: &RowSpec) -> NamePattern {
+        NamePattern {
+            pattern: spec.identifier_pattern().to_string(),
+            append_extension: true,
+        }
+    }
+
+    /// The file name for `row`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingColumn`], or [`Error::InvalidValue`] when the filled
+    /// name would leave the folder (`/`, `\`, `..`) or is empty.
+    pub fn render(&self, row: &dyn Vars) -> Result<String> {
+        let name = spec::substitute(&self.pattern, row).map_err(|e| match e {
+            spec::VarError::Missing(column) => Error::MissingColumn {
+                column,
+                key: "--name".to_string(),
+            },
+            spec::VarError::Syntax(text) => Error::InvalidValue {
+                key: "--name".to_string(),
+                value: text,
+                expected: "a well-formed `${column}`".to_string(),
+            },
+        })?;
+        if name.is_empty()
+            || name == "."
+            || name == ".."
+            || name.contains(['/', '\\', '\0'])
+            || name.len() > 240
+        {
+            return Err(Error::InvalidValue {
+                key: "--name".to_string(),
+                value: name.into_owned(),
+                expected: "a file name inside --out-dir: not empty, no `/`, `\\` or `..`, at most 240 bytes".to_string(),
+            });
+        }
+        Ok(if self.append_extension {
+            format!("{name}.{EXTENSION}")
+        } else {
+            name.into_owned()
+        })
+    }
+}
+
+/// Answers every variable with an empty string (to look at a pattern's literal part).
+struct Blank;
+
+impl Vars for Blank {
+    fn var(&self, _name: &str) -> Option<&str> {
+        Some("")
+    }
+}
+
+/// What happened, as a batch runs: for a progress bar and error reports.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The names were checked; `rows` profiles will be made.
+    Started {
+        /// The number of rows (bad rows included).
+        rows: u64,
+    },
+    /// A profile was written.
+    Written {
+        /// The row's line.
+        line: u64,
+        /// The file.
+        path: &'a Path,
+    },
+    /// A row failed; nothing was written for it. The error is an [`Error::Row`].
+    Failed {
+        /// Why.
+        error: &'a Error,
+    },
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Profiles written.
+    pub written: u64,
+    /// Rows that failed.
+    pub failed: u64,
+    /// From the first pass to the last file.
+    pub elapsed: Duration,
+    /// MDM placeholders (`{{...}}`, `$FLEET_VAR_...`) left in signed profiles.
+    pub signed_placeholders: BTreeSet<String>,
+}
+
+impl Summary {
+    /// Profiles written per second.
+    pub fn rate(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.written as f64 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "written {}, failed {}, elapsed {:.2} s, {:.0} profiles/s",
+            self.written,
+            self.failed,
+            self.elapsed.as_secs_f64(),
+            self.rate()
+        )
+    }
+}
+
+/// Runs a batch: checks every row's file name, then renders, signs and writes
+/// one profile per row on `options.jobs` threads, calling `on_event` (on the
+/// calling thread) as it goes.
+///
+/// # Errors
+///
+/// [`Error::NameCollision`] when two rows would write the same file (names
+/// that differ only in case collide too, as on a Mac's file system), before
+/// anything is written; [`Error::Read`] and [`Error::Rows`] when the rows
+/// cannot be read; [`Error::Write`] when the folder cannot be created. A bad
+/// row is not an error of the batch: it is an [`Event::Failed`] and counts in
+/// [`Summary::failed`].
+pub fn run(
+    options: &BatchOptions,
+    rows: &RowsSource,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Summary> {
+    if options.format == Format::Json {
+        return Err(Error::Conflict {
+            message: "a batch writes profiles: pass --format xml or --format binary".to_string(),
+        });
+    }
+    let start = Instant::now();
+    let count = check_names(options, rows)?;
+    std::fs::create_dir_all(&options.out_dir).map_err(|source| Error::Write {
+        path: options.out_dir.clone(),
+        source,
+    })?;
+    on_event(Event::Started { rows: count });
+
+    let jobs = options.jobs.max(1);
+    let mut reader = rows.open()?;
+    let mut summary = Summary::default();
+    let fatal = std::thread::scope(|scope| -> Result<()> {
+        let (row_tx, row_rx) = mpsc::sync_channel::<Row>(jobs * 32);
+        let (out_tx, out_rx) = mpsc::sync_channel::<Outcome>(jobs * 32);
+        let row_rx = std::sync::Arc::new(std::sync::Mutex::new(row_rx));
+        for _ in 0..jobs {
+            let row_rx = row_rx.clone();
+            let out_tx = out_tx.clone();
+            scope.spawn(move || {
+                let mut worker = Worker::new(options);
+                loop {
+                    let next = match row_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(row) = next else { return };
+                    let outcome = worker.make(&row).map_err(|source| Error::Row {
+                        line: row.line,
+                        source: Box::new(source),
+                    });
+                    if out_tx.send(outcome).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        let reader_out = out_tx.clone();
+        drop(out_tx);
+        let feeder = scope.spawn(move || -> Result<()> {
+            for item in reader.by_ref() {
+                match item {
+                    Ok(row) => {
+                        if row_tx.send(row).is_err() {
+                            break;
+                        }
+                    }
+                    Err(error @ Error::Row { .. }) => {
+                        if reader_out.send(Err(error)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(fatal) => return Err(fatal),
+                }
+            }
+            Ok(())
+        });
+        for outcome in out_rx {
+            match outcome {
+                Ok(done) => {
+                    summary.written += 1;
+                    summary.signed_placeholders.extend(done.placeholders);
+                    on_event(Event::Written {
+                        line: done.line,
+                        path: &done.path,
+                    });
+                }
+                Err(error) => {
+                    summary.failed += 1;
+                    on_event(Event::Failed { error: &error });
+                }
+            }
+        }
+        feeder.join().unwrap_or(Ok(()))
+    });
+    fatal?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+/// The first pass: every row's file name, and no two the same. Rows whose
+/// name cannot be made are left for the second pass to report.
+fn check_names(options: &BatchOptions, rows: &RowsSource) -> Result<u64> {
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut count = 0;
+    for item in rows.open()? {
+        let row = match item {
+            Ok(row) => row,
+            Err(Error::Row { .. }) => {
+                count += 1;
+                continue;
+            }
+            Err(fatal) => return Err(fatal),
+        };
+        count += 1;
+        let Ok(name) = options.name.render(&row) else {
+            continue;
+        };
+        let folded = name.to_lowercase();
+        if let Some(first) = seen.insert(folded, row.line) {
+            return Err(Error::NameCollision {
+                name,
+                first,
+                second: row.line,
+            });
+        }
+    }
+    Ok(count)
+}
+
+type Outcome = Result<Done>;
+
+struct Done {
+    line: u64,
+    path: PathBuf,
+    placeholders: Vec<String>,
+}
+
+/// One worker's state: a reused output buffer.
+struct Worker<'a> {
+    options: &'a BatchOptions,
+    buffer: Vec<u8>,
+}
+
+impl<'a> Worker<'a> {
+    fn new(options: &'a BatchOptions) -> Self {
+        Worker {
+            options,
+            buffer: Vec::with_capacity(8 * 1024),
+        }
+    }
+
+    fn make(&mut self, row: &Row) -> Result<Done> {
+        let options = self.options;
+        let name = options.name.render(row)?;
+        let spec = options.spec.render(row)?;
+        let generated = spec.generate()?;
+        self.buffer.clear();
+        let bytes: &[u8] = match options.format {
+            Format::Xml => {
+                codec::append_xml(
+                    &mut self.buffer,
+                    &generated.value,
+                    &XmlOptions { sort_keys: true },
+                )
+                .map_err(|e| Error::Encode {
+                    format: Format::Xml.name(),
+                    source: e.into(),
+                })?;
+                &self.buffer
+            }
+            other => {
+                self.buffer = codec::write(&generated.value, other)?;
+                &self.buffer
+            }
+        };
+        let path = options.out_dir.join(&name);
+        let mut placeholders = Vec::new();
+        match &options.signing {
+            Some((signer, time)) => {
+                placeholders = sign::placeholders(bytes);
+                let signed = sign::sign(bytes, signer, *time)?;
+                codec::write_output(&path, &signed, options.force)?;
+            }
+            None => codec::write_output(&path, bytes, options.force)?,
+        }
+        Ok(Done {
+            line: row.line,
+            path,
+            placeholders,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,419 @@
+//! Rows for a batch: CSV with a header line, or JSON Lines (one flat object per
+//! line), read one at a time from a file.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::spec::Vars;
+use crate::{Error, Result};
+
+/// How a rows file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RowsFormat {
+    /// CSV (RFC 4180) with a header line naming the columns.
+    Csv,
+    /// JSON Lines: one flat JSON object per line (strings, numbers, booleans).
+    Jsonl,
+}
+
+impl RowsFormat {
+    /// The format a file's extension says: `.csv`, or `.jsonl`/`.ndjson`.
+    pub fn from_extension(path: &Path) -> Option<RowsFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(RowsFormat::Csv),
+            "jsonl" | "ndjson" => Some(RowsFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// One row: its line in the file and its values by column.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The row's first line in the file, from 1 (a CSV header is line 1).
+    pub line: u64,
+    columns: Arc<[String]>,
+    values: Vec<String>,
+}
+
+impl Row {
+    /// A row from column names and values (the same length).
+    pub fn new(line: u64, columns: Arc<[String]>, values: Vec<String>) -> Row {
+        Row {
+            line,
+            columns,
+            values,
+        }
+    }
+}
+
+impl Vars for Row {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .and_then(|i| self.values.get(i))
+            .map(String::as_str)
+    }
+}
+
+/// A rows file that can be read more than once (a batch reads it twice: file
+/// names first, then profiles). Standard input is spooled to a temporary file.
+#[derive(Debug)]
+pub struct RowsSource {
+    label: PathBuf,
+    path: PathBuf,
+    format: RowsFormat,
+    _spool: Option<tempfile::TempPath>,
+}
+
+impl RowsSource {
+    /// The rows file at `path`, in `format` (or as its extension says).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] when no format is given and the extension is
+    /// not `.csv`, `.jsonl` or `.ndjson`.
+    pub fn file(path: &Path, format: Option<RowsFormat>) -> Result<RowsSource> {
+        let format = format_for(path, format)?;
+        Ok(RowsSource {
+            label: path.to_path_buf(),
+            path: path.to_path_buf(),
+            format,
+            _spool: None,
+        })
+    }
+
+    /// Copies `input` (standard input) to a temporary file, removed when the
+    /// source is dropped, so that it can be read twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Read`] or [`Error::Write`] for the copy.
+    pub fn spool(input: &mut dyn Read, format: RowsFormat) -> Result<RowsSource> {
+        let label = PathBuf::from("-");
+        let mut file = tempfile::NamedTempFile::new().map_err(|source| Error::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+        std::io::copy(input, &mut file).map_err(|source| Error::Read {
+            path: label.clone(),
+            source,
+        })?;
+        let spool = file.into_temp_path();
+        Ok(RowsSource {
+            label,
+            path: spool.to_path_buf(),
+            format,
+            _spool: Some(spool),
+        })
+    }
+
+    /// The name of the rows in messages (`-` for standard input).
+    pub fn label(&self) -> &Path {
+        &self.label
+    }
+
+    /// Opens the rows for one pass.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Read`] when the file cannot be opened; [`Error::Rows`] when a
+    /// CSV file has no header line or a column name twice.
+    pub fn open(&self) -> Result<RowReader> {
+        let file = File::open(&self.path).map_err(|source| Error::Read {
+            path: self.label.clone(),
+            source,
+        })?;
+        let inner = match self.format {
+            RowsFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .flexible(false)
+                    .from_reader(BufReader::with_capacity(64 * 1024, file));
+                let headers = reader.headers().map_err(|e| self.csv_error(e))?.clone();
+                let columns: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+                if columns.is_empty() || columns.iter().all(String::is_empty) {
+                    return Err(Error::Rows {
+                        path: self.label.clone(),
+                        line: 1,
+                        message: "no header line; a CSV rows file starts with the column names"
+                            .to_string(),
+                    });
+                }
+                for (i, column) in columns.iter().enumerate() {
+                    if columns[..i].contains(column) {
+                        return Err(Error::Rows {
+                            path: self.label.clone(),
+                            line: 1,
+                            message: format!("the column `{column}` is named twice"),
+                        });
+                    }
+                }
+                Inner::Csv {
+                    reader,
+                    columns: columns.into(),
+                    record: csv::StringRecord::new(),
+                }
+            }
+            RowsFormat::Jsonl => Inner::Jsonl {
+                reader: BufReader::with_capacity(64 * 1024, file),
+                line: 0,
+                buffer: String::new(),
+            },
+        };
+        Ok(RowReader {
+            label: self.label.clone(),
+            inner,
+        })
+    }
+
+    fn csv_error(&self, e: csv::Error) -> Error {
+        let line = e.position().map_or(1, |p| p.line());
+        let message = e.to_string();
+        match e.into_kind() {
+            csv::ErrorKind::Io(source) => Error::Read {
+                path: self.label.clone(),
+                source,
+            },
+            _ => Error::Rows {
+                path: self.label.clone(),
+                line,
+                message,
+            },
+        }
+    }
+}
+
+fn format_for(path: &Path, format: Option<RowsFormat>) -> Result<RowsFormat> {
+    format
+        .or_else(|| RowsFormat::from_extension(path))
+        .ok_or_else(|| Error::InvalidValue {
+            key: "--rows".to_string(),
+            value: path.display().to_string(),
+            expected: "a `.csv`, `.jsonl` or `.ndjson` file, or --rows-format csv|jsonl"
+                .to_string(),
+        })
+}
+
+enum Inner {
+    Csv {
+        reader: csv::Reader<BufReader<File>>,
+        columns: Arc<[String]>,
+        record: csv::StringRecord,
+    },
+    Jsonl {
+        reader: BufReader<File>,
+        line: u64,
+        buffer: String,
+    },
+}
+
+/// Reads rows one at a time. Each item is a row, or an error: an
+/// [`Error::Row`] is one bad row (the next ones can still be read); any other
+/// error means the rows cannot be read further.
+pub struct RowReader {
+    label: PathBuf,
+    inner: Inner,
+}
+
+impl Iterator for RowReader {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        match &mut self.inner {
+            Inner::Csv {
+                reader,
+                columns,
+                record,
+            } => match reader.read_record(record) {
+                Ok(false) => None,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    Some(Ok(Row::new(
+                        line,
+                        columns.clone(),
+                        record.iter().map(str::to_string).collect(),
+                    )))
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    let message = e.to_string();
+                    match e.into_kind() {
+                        csv::ErrorKind::Io(source) => Some(Err(Error::Read {
+                            path: self.label.clone(),
+                            source,
+                        })),
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => Some(Err(row_error(
+                            line,
+                            format!("{len} field(s), expected {expected_len} as in the header"),
+                        ))),
+                        _ => Some(Err(row_error(line, message))),
+                    }
+                }
+            },
+            Inner::Jsonl {
+                reader,
+                line,
+                buffer,
+            } => loop {
+                buffer.clear();
+                match reader.read_line(buffer) {
+                    Ok(0) => return None,
+                    Ok(_) => {}
+                    Err(source) => {
+                        *line += 1;
+                        if source.kind() == std::io::ErrorKind::InvalidData {
+                            // Not UTF-8: this line is bad, the next ones may be fine.
+                            let mut skip = Vec::new();
+                            let _ = reader.read_until(b'\n', &mut skip);
+                            return Some(Err(row_error(*line, "not UTF-8 text".into())));
+                        }
+                        return Some(Err(Error::Read {
+                            path: self.label.clone(),
+                            source,
+                        }));
+                    }
+                }
+                *line += 1;
+                let text = buffer.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                return Some(json_row(*line, text));
+            },
+        }
+    }
+}
+
+fn row_error(line: u64, message: String) -> Error {
+    Error::Row {
+        line,
+        source: Box::new(Error::Conflict { message }),
+    }
+}
+
+fn json_row(line: u64, text: &str) -> Result<Row> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+        .map_err(|e| row_error(line, format!("not a JSON object: {e}")))?;
+    let mut columns = Vec::with_capacity(object.len());
+    let mut values = Vec::with_capacity(object.len());
+    for (key, value) in object {
+        let value = match value {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            other => {
+                return Err(row_error(
+                    line,
+                    format!(
+                        "`{key}` holds {}; a row's values are strings, numbers or booleans",
+                        match other {
+                            serde_json::Value::Null => "null",
+                            serde_json::Value::Array(_) => "an array",
+                            _ => "an object",
+                        }
+                    ),
+                ));
+            }
+        };
+        columns.push(key);
+        values.push(value);
+    }
+    Ok(Row::new(line, columns.into(), values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &str, format: RowsFormat) -> Vec<Result<Row>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rows");
+        std::fs::write(&path, text).unwrap();
+        RowsSource::file(&path, Some(format))
+            .unwrap()
+            .open()
+            .unwrap()
+            .collect()
+    }
+
+    #[test]
+    fn csv_rows_carry_their_line() {
+        let read = rows(
+            "tenant,org\ncontoso,Contoso\n\"multi\nline\",x\nfabrikam\n",
+            RowsFormat::Csv,
+        );
+        let first = read[0].as_ref().unwrap();
+        assert_eq!((first.line, first.var("org")), (2, Some("Contoso")));
+        assert_eq!(first.var("missing"), None);
+        let second = read[1].as_ref().unwrap();
+        assert_eq!(
+            (second.line, second.var("tenant")),
+            (3, Some("multi\nline"))
+        );
+        assert_eq!(read[2].as_ref().unwrap_err().to_string(), "row at line 5");
+        let Err(Error::Row { source, .. }) = &read[2] else {
+            panic!()
+        };
+        assert_eq!(
+            source.to_string(),
+            "1 field(s), expected 2 as in the header"
+        );
+    }
+
+    #[test]
+    fn jsonl_rows_are_flat_objects() {
+        let read = rows(
+            "{\"tenant\":\"contoso\",\"n\":3,\"b\":true}\n\n{\"tenant\":null}\nnot json\n{\"tenant\":\"x\"}\n",
+            RowsFormat::Jsonl,
+        );
+        let first = read[0].as_ref().unwrap();
+        assert_eq!(first.var("n"), Some("3"));
+        assert_eq!(first.var("b"), Some("true"));
+        let Err(Error::Row { line, source }) = &read[1] else {
+            panic!()
+        };
+        assert_eq!(*line, 3);
+        assert_eq!(
+            source.to_string(),
+            "`tenant` holds null; a row's values are strings, numbers or booleans"
+        );
+        assert!(matches!(&read[2], Err(Error::Row { line: 4, .. })));
+        assert_eq!(read[3].as_ref().unwrap().line, 5);
+    }
+
+    #[test]
+    fn formats_by_extension_and_header_problems() {
+        assert_eq!(
+            RowsFormat::from_extension(Path::new("a.NDJSON")),
+            Some(RowsFormat::Jsonl)
+        );
+        assert_eq!(
+            RowsSource::file(Path::new("rows.txt"), None)
+                .unwrap_err()
+                .to_string(),
+            "invalid value `rows.txt` for `--rows`: expected a `.csv`, `.jsonl` or `.ndjson` file, or --rows-format csv|jsonl"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, "a,b,a\n1,2,3\n").unwrap();
+        let err = RowsSource::file(&path, None).unwrap().open().err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!("`{}` line 1: the column `a` is named twice", path.display())
+        );
+        std::fs::write(&path, "").unwrap();
+        let err = RowsSource::file(&path, None).unwrap().open().err().unwrap();
+        assert!(
+            err.to_string()
+                .ends_with("line 1: no header line; a CSV rows file starts with the column names"),
+            "{err}"
+        );
+    }
+}

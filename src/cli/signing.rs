@@ -1,0 +1,220 @@
+//! The signing options `generate` and `batch` share (`--sign-cert`,
+//! `--sign-p12`, `--signing-time`...), and loading the signer they name.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use clap::{ArgGroup, Args};
+
+use crate::codec::read_input;
+use crate::sign::{self, Signer, SigningTime};
+use crate::{Error, Result};
+
+/// Sign what is written: a certificate and key in PEM, or a PKCS#12 file.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("signer").args(["sign_cert", "sign_p12"])))]
+pub(crate) struct SigningArgs {
+    /// Sign the output with this certificate (PEM; further certificates in it are the chain)
+    #[arg(
+        long,
+        value_name = "PEM",
+        requires = "sign_key",
+        help_heading = "Signing"
+    )]
+    sign_cert: Option<PathBuf>,
+    /// The signing certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted)
+    #[arg(
+        long,
+        value_name = "PEM",
+        requires = "sign_cert",
+        help_heading = "Signing"
+    )]
+    sign_key: Option<PathBuf>,
+    /// Intermediate certificates to include in the signature (PEM)
+    #[arg(
+        long,
+        value_name = "PEM",
+        requires = "sign_cert",
+        help_heading = "Signing"
+    )]
+    sign_chain: Option<PathBuf>,
+    /// Sign the output with the certificate, chain and key of this PKCS#12 file
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["sign_cert", "sign_key", "sign_chain"],
+        help_heading = "Signing"
+    )]
+    sign_p12: Option<PathBuf>,
+    /// The environment variable holding the PKCS#12 password
+    #[arg(
+        long,
+        value_name = "VAR",
+        requires = "sign_p12",
+        conflicts_with = "sign_p12_password_file",
+        help_heading = "Signing"
+    )]
+    sign_p12_password_env: Option<String>,
+    /// A file holding the PKCS#12 password (one line)
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "sign_p12",
+        help_heading = "Signing"
+    )]
+    sign_p12_password_file: Option<PathBuf>,
+    /// The signing time: an RFC 3339 time (pins the output bytes), `now` (default) or `none`
+    #[arg(
+        long,
+        value_name = "RFC3339|now|none",
+        requires = "signer",
+        help_heading = "Signing"
+    )]
+    signing_time: Option<String>,
+}
+
+/// A loaded signer and the signing time to use.
+pub(crate) struct Signing {
+    pub(crate) signer: Signer,
+    pub(crate) time: SigningTime,
+}
+
+impl SigningArgs {
+    /// Whether signing was asked for.
+    pub(crate) fn wanted(&self) -> bool {
+        self.sign_cert.is_some() || self.sign_p12.is_some()
+    }
+
+    /// Loads the signer once; `None` when no signing option was given. An
+    /// expired certificate, now or at the signing time, is a warning on stderr.
+    pub(crate) fn load(&self) -> Result<Option<Signing>> {
+        if !self.wanted() {
+            return Ok(None);
+        }
+        let time = parse_signing_time(self.signing_time.as_deref().unwrap_or("now"))?;
+        let signer = self.load_signer()?;
+        if let Err(err) = signer.check_validity(SystemTime::now()) {
+            eprintln!("psso-profile: warning: {err}");
+        }
+        if let SigningTime::At(at) = time
+            && let Err(err) = signer.check_validity(at)
+        {
+            eprintln!(
+                "psso-profile: warning: at the signing time, {err}; verifiers will reject the signature"
+            );
+        }
+        Ok(Some(Signing { signer, time }))
+    }
+
+    fn load_signer(&self) -> Result<Signer> {
+        if let Some(p12) = &self.sign_p12 {
+            let files = format!("`{}`", p12.display());
+            let password = self.read_password()?;
+            let der = read_input(p12)?;
+            return Signer::from_pkcs12(&der, &password)
+                .map_err(|source| Error::SigningInput { files, source });
+        }
+        let (Some(cert), Some(key)) = (&self.sign_cert, &self.sign_key) else {
+            return Err(Error::Conflict {
+                message: "give either --sign-cert and --sign-key, or --sign-p12".into(),
+            });
+        };
+        let cert_pem = read_input(cert)?;
+        let key_pem = read_input(key)?;
+        let (chain_pem, files) = match &self.sign_chain {
+            Some(chain) => (
+                Some(read_input(chain)?),
+                format!(
+                    "`{}`, `{}` and `{}`",
+                    cert.display(),
+                    key.display(),
+                    chain.display()
+                ),
+            ),
+            None => (
+                None,
+                format!("`{}` and `{}`", cert.display(), key.display()),
+            ),
+        };
+        Signer::from_pem(&cert_pem, &key_pem, chain_pem.as_deref())
+            .map_err(|source| Error::SigningInput { files, source })
+    }
+
+    fn read_password(&self) -> Result<String> {
+        if let Some(var) = &self.sign_p12_password_env {
+            return std::env::var(var).map_err(|_| Error::InvalidValue {
+                key: "--sign-p12-password-env".into(),
+                value: var.clone(),
+                expected: "the name of a set environment variable holding the password".into(),
+            });
+        }
+        if let Some(path) = &self.sign_p12_password_file {
+            let bytes = read_input(path)?;
+            let text = String::from_utf8(bytes).map_err(|_| Error::InvalidValue {
+                key: "--sign-p12-password-file".into(),
+                value: path.display().to_string(),
+                expected: "a file holding the password as UTF-8 text".into(),
+            })?;
+            let line = text.strip_suffix('\n').unwrap_or(&text);
+            return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
+        }
+        Err(Error::Conflict {
+            message: "--sign-p12 needs --sign-p12-password-env or --sign-p12-password-file".into(),
+        })
+    }
+}
+
+/// Prints one warning per MDM placeholder left in signed content.
+pub(crate) fn warn_placeholders<'a>(placeholders: impl IntoIterator<Item = &'a str>) {
+    for placeholder in placeholders {
+        eprintln!(
+            "psso-profile: warning: the signed profile holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
+        );
+    }
+}
+
+/// Reads `--signing-time`: `now`, `none`, or an RFC 3339 time.
+fn parse_signing_time(value: &str) -> Result<SigningTime> {
+    match value {
+        "now" => Ok(SigningTime::Now),
+        "none" => Ok(SigningTime::Omit),
+        _ => time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .filter(|t| t.unix_timestamp() >= 0)
+            .map(|t| SigningTime::At(t.into()))
+            .ok_or_else(|| Error::InvalidValue {
+                key: "--signing-time".into(),
+                value: value.into(),
+                expected:
+                    "an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
+                        .into(),
+            }),
+    }
+}
+
+/// Signs `content` when a signer is given, otherwise returns it as it is.
+pub(crate) fn maybe_sign(content: Vec<u8>, signing: Option<&Signing>) -> Result<Vec<u8>> {
+    match signing {
+        Some(s) => Ok(sign::sign(&content, &s.signer, s.time)?),
+        None => Ok(content),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_signing_times() {
+        assert_eq!(parse_signing_time("now").unwrap(), SigningTime::Now);
+        assert_eq!(parse_signing_time("none").unwrap(), SigningTime::Omit);
+        assert_eq!(
+            parse_signing_time("2026-01-31T13:00:00+01:00").unwrap(),
+            SigningTime::At(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_769_860_800))
+        );
+        assert_eq!(
+            parse_signing_time("yesterday").unwrap_err().to_string(),
+            "invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
+        );
+    }
+}

@@ -1,0 +1,370 @@
+//! `psso-profile batch`: CSV and JSON Lines rows, bad rows, colliding and
+//! escaping names, deterministic bytes, and signed profiles OpenSSL verifies.
+
+use std::fs;
+use std::path::Path;
+
+use crate::selfsigned;
+use crate::support::{bin, have_tool};
+
+const SPEC: &str = "\
+org = \"${org}\"
+identifier = \"com.${tenant}.psso\"
+account-display-name = \"${org}\"
+registration-token = \"{{DEVICEREGISTRATION}}\"
+description = \"Serial $SERIALNUMBER, host $FLEET_VAR_HOST_UUID\"
+[extension-data]
+AppPrefixAllowList = \"com.microsoft.,com.apple.,${prefix}\"
+";
+
+fn setup(rows_name: &str, rows: &str) -> (tempfile::TempDir, String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("spec.toml"), SPEC).unwrap();
+    fs::write(dir.path().join(rows_name), rows).unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let (spec, rows, out) = (p("spec.toml"), p(rows_name), p("out"));
+    (dir, spec, rows, out)
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn csv_rows_give_one_profile_each_with_their_values() {
+    let (_dir, spec, rows, out) = setup(
+        "tenants.csv",
+        "tenant,org,prefix\ncontoso,Contoso,com.contoso.\nfabrikam,\"Fabrikam, Inc.\",com.fabrikam.\n",
+    );
+    bin()
+        .args([
+            "batch",
+            "--template",
+            "intune",
+            "--spec",
+            &spec,
+            "--rows",
+            &rows,
+            "--out-dir",
+            &out,
+        ])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("written 2, failed 0, elapsed "));
+    assert_eq!(
+        files(Path::new(&out)),
+        [
+            "com.contoso.psso.mobileconfig",
+            "com.fabrikam.psso.mobileconfig"
+        ]
+    );
+    let text = fs::read_to_string(Path::new(&out).join("com.fabrikam.psso.mobileconfig")).unwrap();
+    assert!(text.contains("<string>Fabrikam, Inc.</string>"));
+    assert!(text.contains("<string>com.microsoft.,com.apple.,com.fabrikam.</string>"));
+    assert!(text.contains("<string>{{DEVICEREGISTRATION}}</string>"));
+    assert!(text.contains("Serial $SERIALNUMBER, host $FLEET_VAR_HOST_UUID"));
+    assert!(
+        text.contains("<key>browser_sso_interaction_enabled</key>"),
+        "the template's ExtensionData merges"
+    );
+    // The same settings through generate give the same bytes.
+    let generated = bin()
+        .args([
+            "generate",
+            "--template",
+            "intune",
+            "--org",
+            "Fabrikam, Inc.",
+            "--account-display-name",
+            "Fabrikam, Inc.",
+            "--identifier",
+            "com.fabrikam.psso",
+            "--description",
+            "Serial $SERIALNUMBER, host $FLEET_VAR_HOST_UUID",
+            "--extension-data",
+            "AppPrefixAllowList=com.microsoft.,com.apple.,com.fabrikam.",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(text.as_bytes(), generated);
+}
+
+#[test]
+fn jsonl_rows_named_by_pattern_and_deterministic() {
+    let rows = "{\"tenant\":\"contoso\",\"org\":\"Contoso\",\"prefix\":\"com.contoso.\"}\n\
+                {\"tenant\":\"fabrikam\",\"org\":\"Fabrikam\",\"prefix\":\"com.fabrikam.\"}\n";
+    let (dir, spec, rows, out) = setup("tenants.jsonl", rows);
+    let run = |out: &str| {
+        bin()
+            .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", out])
+            .args(["--name", "${tenant}", "--format", "binary", "--jobs", "2"])
+            .assert()
+            .success();
+    };
+    run(&out);
+    let again = dir.path().join("again");
+    run(again.to_str().unwrap());
+    assert_eq!(
+        files(Path::new(&out)),
+        ["contoso.mobileconfig", "fabrikam.mobileconfig"]
+    );
+    for name in files(Path::new(&out)) {
+        let first = fs::read(Path::new(&out).join(&name)).unwrap();
+        assert!(first.starts_with(b"bplist00"));
+        assert_eq!(first, fs::read(again.join(&name)).unwrap(), "{name}");
+    }
+    // Existing files need --force.
+    bin()
+        .args([
+            "batch",
+            "--spec",
+            &spec,
+            "--rows",
+            &rows,
+            "--out-dir",
+            &out,
+            "--name",
+            "${tenant}",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "already exists; pass --force to overwrite it",
+        ));
+}
+
+#[test]
+fn rows_from_stdin_need_a_format() {
+    let (_dir, spec, _rows, out) = setup("t.csv", "");
+    bin()
+        .args([
+            "batch",
+            "--spec",
+            &spec,
+            "--rows",
+            "-",
+            "--out-dir",
+            &out,
+            "--rows-format",
+            "csv",
+        ])
+        .write_stdin("tenant,org,prefix\ncontoso,Contoso,p\n")
+        .assert()
+        .success();
+    assert_eq!(files(Path::new(&out)), ["com.contoso.psso.mobileconfig"]);
+    bin()
+        .args(["batch", "--spec", &spec, "--rows", "-", "--out-dir", &out])
+        .assert()
+        .code(2)
+        .stderr("psso-profile: error: reading rows from standard input needs --rows-format csv or jsonl\n");
+}
+
+#[test]
+fn a_bad_row_is_reported_with_its_line_and_the_others_complete() {
+    let (_dir, spec, rows, out) = setup(
+        "tenants.csv",
+        "tenant,org,prefix\ncontoso,Contoso,p\nshort,row\nfabrikam,Fabrikam,p\n",
+    );
+    let missing = Path::new(&out).with_file_name("missing.toml");
+    fs::write(
+        &missing,
+        "org = \"${organisation}\"\nidentifier = \"com.${tenant}.x\"\n",
+    )
+    .unwrap();
+    let assert = bin()
+        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(
+            "psso-profile: error: row at line 3: 2 field(s), expected 3 as in the header\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("written 2, failed 1, elapsed ")
+            || stderr.contains("written 2, failed 1, elapsed "),
+        "{stderr}"
+    );
+    assert_eq!(files(Path::new(&out)).len(), 2);
+
+    let out2 = Path::new(&out).with_file_name("out2");
+    let assert = bin()
+        .args([
+            "batch",
+            "--spec",
+            missing.to_str().unwrap(),
+            "--rows",
+            &rows,
+            "--out-dir",
+        ])
+        .arg(&out2)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("psso-profile: error: row at line 2: no column `organisation` for `${organisation}` in `org`\n"),
+        "{stderr}"
+    );
+    assert!(files(&out2).is_empty());
+}
+
+#[test]
+fn error_findings_fail_only_their_row() {
+    let (dir, _spec, rows, out) = setup(
+        "tenants.csv",
+        "tenant,org,prefix,auth,macos\ncontoso,C,p,SmartCard,13\nfabrikam,F,p,SmartCard,14\n",
+    );
+    let spec = dir.path().join("auth.toml");
+    fs::write(
+        &spec,
+        "auth = \"${auth}\"\nmin-macos = \"${macos}\"\nidentifier = \"com.${tenant}\"\n",
+    )
+    .unwrap();
+    let assert = bin()
+        .args([
+            "batch",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--rows",
+            &rows,
+            "--out-dir",
+            &out,
+        ])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("tenants.csv:2: error[sso.auth-method.macos13]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("psso-profile: error: row at line 2: the profile has 2 error finding(s); nothing was written"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("info["), "{stderr}");
+    assert_eq!(files(Path::new(&out)), ["com.fabrikam.mobileconfig"]);
+}
+
+#[test]
+fn colliding_names_stop_the_batch_before_anything_is_written() {
+    let (_dir, spec, rows, out) = setup(
+        "tenants.csv",
+        "tenant,org,prefix\ncontoso,A,p\nfabrikam,B,p\nContoso,C,p\n",
+    );
+    bin()
+        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
+        .assert()
+        .code(2)
+        .stderr("psso-profile: error: rows at lines 2 and 4 would both write `com.Contoso.psso.mobileconfig`; nothing was written (make --name unique per row, such as `${tenant}`)\n");
+    assert!(!Path::new(&out).exists());
+}
+
+#[test]
+fn names_that_leave_the_folder_are_refused() {
+    let (_dir, spec, rows, out) = setup("tenants.csv", "tenant,org,prefix\n..,A,p\nok,B,p\n");
+    bin()
+        .args([
+            "batch",
+            "--spec",
+            &spec,
+            "--rows",
+            &rows,
+            "--out-dir",
+            &out,
+            "--name",
+            "../${tenant}",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "invalid value `../${tenant}` for `--name`",
+        ));
+    let assert = bin()
+        .args([
+            "batch",
+            "--spec",
+            &spec,
+            "--rows",
+            &rows,
+            "--out-dir",
+            &out,
+            "--name",
+            "${tenant}",
+        ])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("psso-profile: error: row at line 2: invalid value `..` for `--name`"),
+        "{stderr}"
+    );
+    assert_eq!(files(Path::new(&out)), ["ok.mobileconfig"]);
+}
+
+#[test]
+fn signed_batches_verify_with_openssl() {
+    if !have_tool("openssl", "signed_batches_verify_with_openssl") {
+        return;
+    }
+    let certs = selfsigned::dir();
+    let mut rows = String::from("tenant,org,prefix\n");
+    for i in 0..20 {
+        rows.push_str(&format!("t{i},Tenant {i},com.t{i}.\n"));
+    }
+    let (dir, spec, rows, out) = setup("tenants.csv", &rows);
+    for key in ["rsa", "p256"] {
+        let signed = dir.path().join(format!("signed-{key}"));
+        let assert = bin()
+            .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir"])
+            .arg(&signed)
+            .arg("--sign-cert")
+            .arg(certs.join(format!("{key}.pem")))
+            .arg("--sign-key")
+            .arg(certs.join(format!("{key}.key")))
+            .args(["--signing-time", "2026-01-31T12:00:00Z"])
+            .assert()
+            .success();
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert_eq!(
+            stderr
+                .matches("holds the placeholder `{{DEVICEREGISTRATION}}`")
+                .count(),
+            1,
+            "warned once: {stderr}"
+        );
+        assert_eq!(files(&signed).len(), 20);
+        bin()
+            .args([
+                "batch",
+                "--spec",
+                &spec,
+                "--rows",
+                &rows,
+                "--out-dir",
+                &out,
+                "--force",
+            ])
+            .assert()
+            .success();
+        for name in files(&signed) {
+            let content = selfsigned::verify(&signed.join(&name), key);
+            assert_eq!(
+                content,
+                fs::read(Path::new(&out).join(&name)).unwrap(),
+                "{name}"
+            );
+        }
+    }
+}
