@@ -234,9 +234,13 @@ pub fn run(
     let jobs = options.jobs.max(1);
     let mut reader = rows.open()?;
     let mut summary = Summary::default();
+    // Rows travel in chunks: one channel operation per CHUNK rows instead of
+    // per row keeps the threads from waking each other for every profile. The
+    // queues hold a few chunks per worker, so memory does not grow with the rows.
+    const CHUNK: usize = 64;
     let fatal = std::thread::scope(|scope| -> Result<()> {
-        let (row_tx, row_rx) = mpsc::sync_channel::<Row>(jobs * 32);
-        let (out_tx, out_rx) = mpsc::sync_channel::<Outcome>(jobs * 32);
+        let (row_tx, row_rx) = mpsc::sync_channel::<Vec<Row>>(jobs * 2);
+        let (out_tx, out_rx) = mpsc::sync_channel::<Vec<Outcome>>(jobs * 2);
         let row_rx = std::sync::Arc::new(std::sync::Mutex::new(row_rx));
         for _ in 0..jobs {
             let row_rx = row_rx.clone();
@@ -248,12 +252,17 @@ pub fn run(
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
-                    let Ok(row) = next else { return };
-                    let outcome = worker.make(&row).map_err(|source| Error::Row {
-                        line: row.line,
-                        source: Box::new(source),
-                    });
-                    if out_tx.send(outcome).is_err() {
+                    let Ok(chunk) = next else { return };
+                    let outcomes = chunk
+                        .iter()
+                        .map(|row| {
+                            worker.make(row).map_err(|source| Error::Row {
+                                line: row.line,
+                                source: Box::new(source),
+                            })
+                        })
+                        .collect();
+                    if out_tx.send(outcomes).is_err() {
                         return;
                     }
                 }
@@ -262,24 +271,30 @@ pub fn run(
         let reader_out = out_tx.clone();
         drop(out_tx);
         let feeder = scope.spawn(move || -> Result<()> {
+            let mut chunk = Vec::with_capacity(CHUNK);
             for item in reader.by_ref() {
                 match item {
-                    Ok(row) => {
-                        if row_tx.send(row).is_err() {
-                            break;
-                        }
-                    }
+                    Ok(row) => chunk.push(row),
                     Err(error @ Error::Row { .. }) => {
-                        if reader_out.send(Err(error)).is_err() {
-                            break;
+                        if reader_out.send(vec![Err(error)]).is_err() {
+                            return Ok(());
                         }
                     }
                     Err(fatal) => return Err(fatal),
                 }
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if row_tx.send(full).is_err() {
+                        return Ok(());
+                    }
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = row_tx.send(chunk);
             }
             Ok(())
         });
-        for outcome in out_rx {
+        for outcome in out_rx.into_iter().flatten() {
             match outcome {
                 Ok(done) => {
                     summary.written += 1;

@@ -113,6 +113,12 @@ pub struct AppleKey {
     /// The key's path inside its scope: nested dictionary keys are joined with
     /// `.`, such as `PlatformSSO.TokenToUserMapping.AccountName`.
     pub path: &'static str,
+    /// The last component of `path` (see [`AppleKey::name`]).
+    #[serde(skip)]
+    name: &'static str,
+    /// `path` without its last component (see [`AppleKey::parent`]).
+    #[serde(skip)]
+    parent: &'static str,
     /// The value's type.
     pub kind: Kind,
     /// For arrays, the type of each item; for dictionaries with free keys
@@ -141,13 +147,28 @@ pub struct AppleKey {
 impl AppleKey {
     /// The key's own name: the last component of its path.
     pub fn name(&self) -> &'static str {
-        self.path.rsplit('.').next().unwrap_or(self.path)
+        self.name
     }
 
     /// The path of the dictionary holding the key (empty for a key of the scope's root).
     pub fn parent(&self) -> &'static str {
-        self.path.rsplit_once('.').map_or("", |(parent, _)| parent)
+        self.parent
     }
+}
+
+/// Splits a key path at its last `.`: the parent's path and the key's name,
+/// at compile time (the rules ask for names and parents on every check).
+const fn split_path(path: &'static str) -> (&'static str, &'static str) {
+    let bytes = path.as_bytes();
+    let mut i = bytes.len();
+    while i > 0 {
+        i -= 1;
+        if bytes[i] == b'.' {
+            let (parent, dot_name) = path.split_at(i);
+            return (parent, dot_name.split_at(1).1);
+        }
+    }
+    ("", path)
 }
 
 const fn v(major: u16, minor: u16) -> MacOsVersion {
@@ -163,9 +184,12 @@ const fn key(
     introduced: MacOsVersion,
     summary: &'static str,
 ) -> AppleKey {
+    let (parent, name) = split_path(path);
     AppleKey {
         scope,
         path,
+        name,
+        parent,
         kind,
         item: None,
         required: false,

@@ -53,28 +53,19 @@ pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
             .and_then(|()| out.flush())
             .map_err(write_err);
     }
-    if !force && path.exists() {
-        return Err(Error::OutputExists {
-            path: path.to_path_buf(),
-        });
-    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tmp = temp_path(&dir, path);
-    let result = std::fs::File::create_new(&tmp)
-        .and_then(|mut file| {
-            file.write_all(bytes)?;
-            file.sync_all()
-        })
+    let (tmp, mut file) = create_temp(&dir, path).map_err(write_err)?;
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
         .and_then(|()| {
             if force {
                 std::fs::rename(&tmp, path)
             } else {
-                // `hard_link` fails when `path` appeared meanwhile, so a file
-                // created between the check above and now is never replaced.
-                std::fs::hard_link(&tmp, path).and_then(|()| std::fs::remove_file(&tmp))
+                rename_no_replace(&tmp, path)
             }
         });
     if let Err(source) = result {
@@ -89,12 +80,63 @@ pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     Ok(())
 }
 
-fn temp_path(dir: &Path, path: &Path) -> PathBuf {
+/// Renames `from` to `to` unless `to` exists (`AlreadyExists` then), so an
+/// existing file is never replaced, even one created while this one was written.
+/// Linux does it in one call (`renameat2` with `RENAME_NOREPLACE`); elsewhere, or
+/// on a file system without it, a hard link and an unlink do the same.
+fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c_from = std::ffi::CString::new(from.as_os_str().as_bytes())?;
+        let c_to = std::ffi::CString::new(to.as_os_str().as_bytes())?;
+        // SAFETY: both arguments are NUL-terminated strings that outlive the call;
+        // `renameat2` only reads them.
+        let status = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                c_from.as_ptr(),
+                libc::AT_FDCWD,
+                c_to.as_ptr(),
+                libc::RENAME_NOREPLACE,
+            )
+        };
+        if status == 0 {
+            return Ok(());
+        }
+        let error = std::io::Error::last_os_error();
+        if !matches!(error.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
+            return Err(error);
+        }
+    }
+    std::fs::hard_link(from, to).and_then(|()| std::fs::remove_file(from))
+}
+
+/// This process's id, asked of the system once.
+fn process_id() -> u32 {
+    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ID.get_or_init(std::process::id)
+}
+
+/// Creates a new temporary file beside `path`, named after it, the process id
+/// and a counter (no random-number call per file: a batch writes thousands).
+/// A name left by another process is skipped.
+fn create_temp(dir: &Path, path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()))
+    let mut tries = 0;
+    loop {
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{}-{n}.tmp", process_id()));
+        match std::fs::File::create_new(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 16 => tries += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]

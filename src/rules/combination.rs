@@ -136,7 +136,7 @@ const POLICIES: [&str; 3] = ["FileVaultPolicy", "LoginPolicy", "UnlockPolicy"];
 fn policies<'a>(p: &SsoPayload<'a>) -> impl Iterator<Item = (&'static str, Vec<&'a str>)> + 'a {
     let p = *p;
     POLICIES.into_iter().filter_map(move |name| {
-        p.get(&format!("PlatformSSO.{name}"))
+        p.platform(name)
             .and_then(Value::as_array)
             .map(|items| (name, items.iter().filter_map(Value::as_string).collect()))
     })
@@ -144,13 +144,15 @@ fn policies<'a>(p: &SsoPayload<'a>) -> impl Iterator<Item = (&'static str, Vec<&
 
 fn shared_keys_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in &ctx.sso {
-        if p.boolean("PlatformSSO.UseSharedDeviceKeys") == Some(true) {
+        if p.platform("UseSharedDeviceKeys")
+            .and_then(Value::as_boolean)
+            == Some(true)
+        {
             continue;
         }
         for key in ["EnableAuthorization", "EnableCreateUserAtLogin"] {
-            let path = format!("PlatformSSO.{key}");
-            if p.boolean(&path) == Some(true) {
-                sink.emit(p.path(&path), "is true, but UseSharedDeviceKeys is not; Apple requires shared device keys for it");
+            if p.platform(key).and_then(Value::as_boolean) == Some(true) {
+                sink.emit(p.path(&format!("PlatformSSO.{key}")), "is true, but UseSharedDeviceKeys is not; Apple requires shared device keys for it");
             }
         }
     }
@@ -168,7 +170,7 @@ fn grace_period_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             let Some((policy, _)) = policies(p).find(|(_, values)| values.contains(&value)) else {
                 continue;
             };
-            if p.get(&format!("PlatformSSO.{period}")).is_none() {
+            if p.platform(period).is_none() {
                 sink.emit_fix(
                     p.path(&format!("PlatformSSO.{period}")),
                     format!(
@@ -241,7 +243,7 @@ fn groups_mode_needs_groups(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             "AuthorizationGroups",
         ]
         .into_iter()
-        .any(|k| match p.get(&format!("PlatformSSO.{k}")) {
+        .any(|k| match p.platform(k) {
             Some(Value::Array(a)) => !a.is_empty(),
             Some(Value::Dictionary(d)) => !d.is_empty(),
             _ => false,
@@ -250,9 +252,8 @@ fn groups_mode_needs_groups(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         for mode in ["NewUserAuthorizationMode", "UserAuthorizationMode"] {
-            let path = format!("PlatformSSO.{mode}");
-            if p.string(&path) == Some("Groups") {
-                sink.emit(p.path(&path), "is `Groups`, but no AdministratorGroups, AdditionalGroups or AuthorizationGroups are set");
+            if p.platform(mode).and_then(Value::as_string) == Some("Groups") {
+                sink.emit(p.path(&format!("PlatformSSO.{mode}")), "is `Groups`, but no AdministratorGroups, AdditionalGroups or AuthorizationGroups are set");
             }
         }
     }
@@ -261,10 +262,9 @@ fn groups_mode_needs_groups(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 fn microsoft_authorization_modes(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in &ctx.sso {
         for mode in ["NewUserAuthorizationMode", "UserAuthorizationMode"] {
-            let path = format!("PlatformSSO.{mode}");
-            if p.string(&path) == Some("Groups") {
+            if p.platform(mode).and_then(Value::as_string) == Some("Groups") {
                 sink.emit(
-                    p.path(&path),
+                    p.path(&format!("PlatformSSO.{mode}")),
                     "is `Groups`; Microsoft supports only `Standard` and `Admin`",
                 );
             }
@@ -324,12 +324,15 @@ fn undocumented_by_microsoft(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             continue;
         };
         for key in platform.keys() {
+            if DOCUMENTED_PLATFORM_SSO_KEYS.contains(&key.as_str()) {
+                continue;
+            }
             let apple_defines = crate::catalog::apple::lookup(
                 crate::catalog::apple::Scope::ExtensibleSso,
                 &format!("PlatformSSO.{key}"),
             )
             .is_some();
-            if apple_defines && !DOCUMENTED_PLATFORM_SSO_KEYS.contains(&key.as_str()) {
+            if apple_defines {
                 sink.emit(
                     p.path(&format!("PlatformSSO.{key}")),
                     "is an Apple setting Microsoft does not document for its plug-in; Microsoft does not support undocumented settings",

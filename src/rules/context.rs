@@ -35,6 +35,12 @@ impl<'a> SsoPayload<'a> {
         lookup(self.dict, key)
     }
 
+    /// The value of `key` inside the payload's `PlatformSSO` dictionary (no
+    /// path to build: the rules call this for every payload they check).
+    pub fn platform(&self, key: &str) -> Option<&'a Value> {
+        self.dict.get("PlatformSSO")?.as_dictionary()?.get(key)
+    }
+
     /// The string at `key`, if it is one.
     pub fn string(&self, key: &str) -> Option<&'a str> {
         self.get(key).and_then(Value::as_string)
@@ -86,6 +92,8 @@ pub struct Context<'a> {
     pub sso_is_microsoft: bool,
     /// The verified signature, when the profile came signed.
     pub signature: Option<&'a crate::sign::Verification>,
+    /// The schema walk, made on first use and shared by the rules.
+    walk: std::cell::OnceCell<super::schema::Walk<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -127,7 +135,14 @@ impl<'a> Context<'a> {
             sso,
             sso_is_microsoft,
             signature: None,
+            walk: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The dictionaries Apple's schema describes and the known keys present in
+    /// them, computed once.
+    pub(super) fn walk(&self) -> &super::schema::Walk<'a> {
+        self.walk.get_or_init(|| super::schema::Walk::new(self))
     }
 
     /// The Extensible SSO payloads of the profile, Microsoft's or not.

@@ -62,7 +62,7 @@ pub(super) static RULES: &[Rule] = &[
 ];
 
 /// Each `ExtensionData` entry of the Microsoft SSO payloads, with its key path.
-fn entries<'a>(ctx: &'a Context<'a>) -> impl Iterator<Item = (String, &'a str, &'a Value)> + 'a {
+fn entries<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = (String, &'c str, &'c Value)> + 'c {
     ctx.sso.iter().filter(|p| p.is_microsoft()).flat_map(|p| {
         p.get("ExtensionData")
             .and_then(Value::as_dictionary)

@@ -436,6 +436,9 @@ fn url_format(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn unique_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.extensible_sso().nth(1).is_none() {
+        return; // one payload: repeats inside it are harmless
+    }
     let mut seen: Vec<(String, String)> = Vec::new();
     for p in ctx.extensible_sso() {
         for key in ["URLs", "Hosts"] {

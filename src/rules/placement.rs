@@ -1,7 +1,7 @@
 //! Rules on where keys sit: keys Apple does not define in a dictionary, and known
 //! keys put in the wrong dictionary (`RegistrationToken` inside `PlatformSSO`).
 
-use super::schema::{self, Dict};
+use super::schema::Dict;
 use super::{Context, Rule, RuleSource, Severity, Sink};
 use crate::catalog::apple::{self, AppleKey, Scope};
 
@@ -27,15 +27,6 @@ pub(super) static RULES: &[Rule] = &[
         check: unknown,
     },
 ];
-
-/// The dictionaries whose keys Apple lists (the common payload keys are taken as
-/// keys of an Extensible SSO payload's top level, see [`defined`]).
-fn places<'a>(ctx: &Context<'a>) -> Vec<Dict<'a>> {
-    schema::dictionaries(ctx)
-        .into_iter()
-        .filter(|d| d.scope != Scope::Payload)
-        .collect()
-}
 
 /// The keys Apple defines directly in the dictionary `d`.
 fn defined<'d>(d: &'d Dict<'_>) -> impl Iterator<Item = &'static AppleKey> + 'd {
@@ -77,52 +68,41 @@ fn home(d: &Dict<'_>, name: &str) -> Option<String> {
     }
 }
 
-/// The keys of `d` that Apple does not define there.
-fn strangers<'d>(d: &'d Dict<'_>) -> impl Iterator<Item = &'d String> + 'd {
-    let payload_root = d.scope == Scope::ExtensibleSso && d.catalog.is_empty();
-    d.dict.keys().filter(move |name| {
-        // A key's catalog path is its parent's path and its name: one indexed lookup.
-        let here = if d.catalog.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", d.catalog)
-        };
-        apple::lookup(d.scope, &here).is_none()
-            && !(payload_root && apple::lookup(Scope::Payload, name).is_some())
-    })
+/// Each key that sits where Apple does not define it, with its dictionary.
+fn strangers<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = (&'c Dict<'c>, &'c str)> + 'c {
+    let walk = ctx.walk();
+    walk.strangers
+        .iter()
+        .map(move |&(i, name)| (&walk.dicts[i], name))
 }
 
 fn misplaced(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for place in places(ctx) {
-        for name in strangers(&place) {
-            if let Some(home) = home(&place, name) {
-                sink.emit_fix(
-                    place.key_path(name),
-                    format!("is not read here; Apple defines `{name}` at {home}"),
-                    format!("move `{name}` to {home}"),
-                );
-            }
+    for (place, name) in strangers(ctx) {
+        if let Some(home) = home(place, name) {
+            sink.emit_fix(
+                place.key_path(name),
+                format!("is not read here; Apple defines `{name}` at {home}"),
+                format!("move `{name}` to {home}"),
+            );
         }
     }
 }
 
 fn unknown(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for place in places(ctx) {
-        for name in strangers(&place).filter(|k| home(&place, k).is_none()) {
-            match defined(&place).find(|k| normalize(k.name()) == normalize(name)) {
-                Some(k) => sink.emit_fix(
-                    place.key_path(name),
-                    format!(
-                        "is not a key Apple defines here; did you mean `{}`?",
-                        k.name()
-                    ),
-                    format!("rename it to `{}`", k.name()),
+    for (place, name) in strangers(ctx).filter(|(place, k)| home(place, k).is_none()) {
+        match defined(place).find(|k| normalize(k.name()) == normalize(name)) {
+            Some(k) => sink.emit_fix(
+                place.key_path(name),
+                format!(
+                    "is not a key Apple defines here; did you mean `{}`?",
+                    k.name()
                 ),
-                None => sink.emit(
-                    place.key_path(name),
-                    "is not a key Apple defines here; macOS ignores it",
-                ),
-            }
+                format!("rename it to `{}`", k.name()),
+            ),
+            None => sink.emit(
+                place.key_path(name),
+                "is not a key Apple defines here; macOS ignores it",
+            ),
         }
     }
 }

@@ -81,6 +81,7 @@ const STRUCTURE_KEYS: [&str; 5] = [
 ];
 
 /// One dictionary Apple's schema describes, and where it sits.
+#[derive(Debug)]
 pub(super) struct Dict<'a> {
     pub(super) scope: Scope,
     /// The catalog path of the dictionary inside its scope (`""` for the scope's root).
@@ -110,34 +111,75 @@ impl Dict<'_> {
     }
 }
 
-/// Every dictionary of the profile that Apple's schema describes: the profile,
-/// each payload (its common keys), and each Extensible SSO payload with the
-/// dictionaries nested in it.
-pub(super) fn dictionaries<'a>(ctx: &Context<'a>) -> Vec<Dict<'a>> {
-    let mut out = Vec::new();
-    if let Some(root) = ctx.root {
-        out.push(Dict {
-            scope: Scope::Profile,
-            catalog: "",
-            path: String::new(),
-            dict: root,
-            microsoft: false,
-        });
-    }
-    for p in &ctx.payloads {
-        out.push(Dict {
-            scope: Scope::Payload,
-            catalog: "",
-            path: p.path(""),
-            dict: p.dict,
-            microsoft: false,
-        });
-        if p.string("PayloadType") == Some(EXTENSIBLE_SSO) {
-            let microsoft = ctx.sso.iter().any(|s| s.index == p.index);
-            collect_sso(&mut out, "", p.path(""), p.dict, microsoft);
+/// The dictionaries of a profile that Apple's schema describes, and the known keys
+/// present in them: computed once per check and read by every schema rule.
+#[derive(Debug, Default)]
+pub(super) struct Walk<'a> {
+    /// The profile, each payload (its common keys), and each Extensible SSO
+    /// payload with the dictionaries nested in it.
+    pub(super) dicts: Vec<Dict<'a>>,
+    /// Each key Apple defines that is present: the index of its dictionary in
+    /// `dicts`, the key, and its value.
+    present: Vec<(usize, &'static AppleKey, &'a Value)>,
+    /// Each key of a dictionary (not counting the common-key view of a payload)
+    /// that Apple does not define there, with the index of its dictionary.
+    pub(super) strangers: Vec<(usize, &'a str)>,
+}
+
+impl<'a> Walk<'a> {
+    pub(super) fn new(ctx: &Context<'a>) -> Self {
+        let mut dicts = Vec::new();
+        if let Some(root) = ctx.root {
+            dicts.push(Dict {
+                scope: Scope::Profile,
+                catalog: "",
+                path: String::new(),
+                dict: root,
+                microsoft: false,
+            });
+        }
+        for p in &ctx.payloads {
+            dicts.push(Dict {
+                scope: Scope::Payload,
+                catalog: "",
+                path: p.path(""),
+                dict: p.dict,
+                microsoft: false,
+            });
+            if p.string("PayloadType") == Some(EXTENSIBLE_SSO) {
+                let microsoft = ctx.sso.iter().any(|s| s.index == p.index);
+                collect_sso(&mut dicts, "", p.path(""), p.dict, microsoft);
+            }
+        }
+        let mut present = Vec::new();
+        let mut strangers = Vec::new();
+        let common: Vec<&str> = apple::children(Scope::Payload, "")
+            .map(AppleKey::name)
+            .collect();
+        let mut found: Vec<(usize, &'static AppleKey, &'a Value)> = Vec::new();
+        for (i, d) in dicts.iter().enumerate() {
+            // Match the dictionary's entries against the keys Apple defines there
+            // (a few dozen names: comparing them is cheaper than hashing each).
+            let defined: Vec<&'static AppleKey> = apple::children(d.scope, d.catalog).collect();
+            let payload_root = d.scope == Scope::ExtensibleSso && d.catalog.is_empty();
+            found.clear();
+            for (name, value) in d.dict {
+                match defined.iter().position(|k| k.name() == name) {
+                    Some(order) => found.push((order, defined[order], value)),
+                    None if d.scope == Scope::Payload => {}
+                    None if payload_root && common.contains(&name.as_str()) => {}
+                    None => strangers.push((i, name.as_str())),
+                }
+            }
+            found.sort_by_key(|&(order, _, _)| order);
+            present.extend(found.iter().map(|&(_, key, value)| (i, key, value)));
+        }
+        Walk {
+            dicts,
+            present,
+            strangers,
         }
     }
-    out
 }
 
 fn collect_sso<'a>(
@@ -173,17 +215,14 @@ fn collect_sso<'a>(
 
 /// Calls `f` for every key Apple defines that is present in the profile.
 fn each_present(ctx: &Context<'_>, mut f: impl FnMut(&Dict<'_>, &'static AppleKey, &Value)) {
-    for d in dictionaries(ctx) {
-        for key in apple::children(d.scope, d.catalog) {
-            if let Some(value) = d.dict.get(key.name()) {
-                f(&d, key, value);
-            }
-        }
+    let walk = ctx.walk();
+    for &(i, key, value) in &walk.present {
+        f(&walk.dicts[i], key, value);
     }
 }
 
 fn required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for d in dictionaries(ctx) {
+    for d in &ctx.walk().dicts {
         for key in apple::children(d.scope, d.catalog) {
             if key.required && !d.owned(key) && !d.dict.contains_key(key.name()) {
                 sink.emit(
@@ -197,15 +236,15 @@ fn required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 
 fn types(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     each_present(ctx, |d, key, value| {
-        let path = d.key_path(key.name());
+        let path = || d.key_path(key.name());
         let Some(kind) = Kind::of(value) else {
-            sink.emit(path, format!("is a UID; expected {}", key.kind));
+            sink.emit(path(), format!("is a UID; expected {}", key.kind));
             return;
         };
         if !key.kind.accepts(kind) {
             if !d.owned(key) {
                 sink.emit_fix(
-                    path,
+                    path(),
                     format!("is {}; expected {}", describe(value), key.kind),
                     format!("write `{}` as {}", key.name(), key.kind.schema_name()),
                 );
@@ -221,7 +260,7 @@ fn types(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate().filter(|(_, v)| wrong(v)) {
                     sink.emit(
-                        format!("{path}[{i}]"),
+                        format!("{}[{i}]", path()),
                         format!(
                             "is {}; each item of `{}` is {}",
                             describe(item),
@@ -234,7 +273,7 @@ fn types(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             Value::Dictionary(entries) => {
                 for (name, item) in entries.iter().filter(|(_, v)| wrong(v)) {
                     sink.emit(
-                        format!("{path}.{name}"),
+                        format!("{}.{name}", path()),
                         format!(
                             "is {}; each value of `{}` is {}",
                             describe(item),
@@ -257,14 +296,14 @@ fn values(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if key.allowed.is_empty() || d.owned(key) {
             return;
         }
-        let path = d.key_path(key.name());
-        let mut check = |path: String, v: &Value| {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                Value::Integer(i) => i.to_string(),
+        // The path is made only for a finding: most values are allowed.
+        let mut check = |index: Option<usize>, v: &Value| {
+            let text: std::borrow::Cow<'_, str> = match v {
+                Value::String(s) => s.as_str().into(),
+                Value::Integer(i) => i.to_string().into(),
                 _ => return, // schema.type reports the type
             };
-            if key.allowed.contains(&text.as_str()) || (text == UNLOCK_ONLY && key.item.is_some()) {
+            if key.allowed.contains(&text.as_ref()) || (text == UNLOCK_ONLY && key.item.is_some()) {
                 return;
             }
             let choices = key
@@ -277,15 +316,19 @@ fn values(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 Some(spelling) => format!("write it as Apple spells it: `{spelling}`"),
                 None => format!("use one of {choices}"),
             };
+            let path = match index {
+                Some(i) => format!("{}[{i}]", d.key_path(key.name())),
+                None => d.key_path(key.name()),
+            };
             sink.emit_fix(path, format!("is `{text}`; Apple allows {choices}"), fix);
         };
         match value {
             Value::Array(items) if key.kind == Kind::Array => {
                 for (i, item) in items.iter().enumerate() {
-                    check(format!("{path}[{i}]"), item);
+                    check(Some(i), item);
                 }
             }
-            other => check(path, other),
+            other => check(None, other),
         }
     });
 }

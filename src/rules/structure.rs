@@ -112,7 +112,7 @@ fn root(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 /// The profile's root and every payload, each with its path prefix.
-fn dictionaries<'a>(ctx: &'a Context<'a>) -> impl Iterator<Item = (String, &'a Dictionary)> + 'a {
+fn dictionaries<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = (String, &'c Dictionary)> + 'c {
     ctx.root
         .map(|r| (String::new(), r))
         .into_iter()
