@@ -4,7 +4,7 @@
 use plist::Value;
 
 use super::placement::normalize;
-use super::{Context, Rule, RuleSource, Severity, Sink, describe};
+use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload, describe};
 use crate::catalog::apple::{self, Scope};
 use crate::catalog::extension_data::{self, Platforms};
 
@@ -61,17 +61,38 @@ pub(super) static RULES: &[Rule] = &[
     },
 ];
 
-/// Each `ExtensionData` entry of the Microsoft SSO payloads, with its key path.
-fn entries<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = (String, &'c str, &'c Value)> + 'c {
-    ctx.sso.iter().filter(|p| p.is_microsoft()).flat_map(|p| {
-        p.get("ExtensionData")
-            .and_then(Value::as_dictionary)
-            .into_iter()
-            .flat_map(move |d| {
-                d.iter()
-                    .map(move |(k, v)| (p.path(&format!("ExtensionData.{k}")), k.as_str(), v))
-            })
-    })
+/// One `ExtensionData` entry of a Microsoft SSO payload.
+struct Entry<'c> {
+    payload: &'c SsoPayload<'c>,
+    name: &'c str,
+    value: &'c Value,
+}
+
+impl Entry<'_> {
+    /// The entry's key path, made only for a finding.
+    fn path(&self) -> String {
+        self.payload.path(&format!("ExtensionData.{}", self.name))
+    }
+}
+
+/// Each `ExtensionData` entry of the Microsoft SSO payloads.
+fn entries<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = Entry<'c>> + 'c {
+    ctx.sso
+        .iter()
+        .filter(|p| p.is_microsoft())
+        .flat_map(|payload| {
+            payload
+                .get("ExtensionData")
+                .and_then(Value::as_dictionary)
+                .into_iter()
+                .flat_map(move |d| {
+                    d.iter().map(move |(k, value)| Entry {
+                        payload,
+                        name: k.as_str(),
+                        value,
+                    })
+                })
+        })
 }
 
 /// The Apple key a misplaced `ExtensionData` entry stands for, if any.
@@ -84,13 +105,13 @@ fn apple_key(name: &str) -> Option<&'static apple::AppleKey> {
 }
 
 fn psso_key(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for (path, name, _) in entries(ctx) {
-        if extension_data::lookup(name).is_some() {
+    for entry in entries(ctx) {
+        if extension_data::lookup(entry.name).is_some() {
             continue;
         }
-        if let Some(key) = apple_key(name) {
+        if let Some(key) = apple_key(entry.name) {
             sink.emit_fix(
-                path,
+                entry.path(),
                 format!("is a Platform SSO setting, not a plug-in key; macOS reads `{}` only in the payload", key.path),
                 format!("move it to the payload's `{}`", key.path),
             );
@@ -99,15 +120,15 @@ fn psso_key(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn types(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for (path, name, value) in entries(ctx) {
-        if let Some(key) = extension_data::lookup(name)
-            && !key.value_type.accepts(value)
+    for entry in entries(ctx) {
+        if let Some(key) = extension_data::lookup(entry.name)
+            && !key.value_type.accepts(entry.value)
         {
             sink.emit(
-                path,
+                entry.path(),
                 format!(
                     "is {}; the plug-in reads {}",
-                    describe(value),
+                    describe(entry.value),
                     key.value_type
                 ),
             );
@@ -116,10 +137,10 @@ fn types(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn ios_only(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for (path, name, _) in entries(ctx) {
-        if extension_data::lookup(name).is_some_and(|k| k.platforms == Platforms::IosOnly) {
+    for entry in entries(ctx) {
+        if extension_data::lookup(entry.name).is_some_and(|k| k.platforms == Platforms::IosOnly) {
             sink.emit(
-                path,
+                entry.path(),
                 "works on iOS and iPadOS only; the plug-in ignores it on macOS",
             );
         }
@@ -127,25 +148,25 @@ fn ios_only(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for (path, name, _) in entries(ctx) {
-        if extension_data::lookup(name).is_some_and(|k| k.deprecated) {
-            sink.emit(path, "is deprecated by Microsoft and has no effect");
+    for entry in entries(ctx) {
+        if extension_data::lookup(entry.name).is_some_and(|k| k.deprecated) {
+            sink.emit(entry.path(), "is deprecated by Microsoft and has no effect");
         }
     }
 }
 
 fn unknown(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for (path, name, _) in entries(ctx) {
-        if extension_data::lookup(name).is_some() || apple_key(name).is_some() {
+    for entry in entries(ctx) {
+        if extension_data::lookup(entry.name).is_some() || apple_key(entry.name).is_some() {
             continue;
         }
-        let wanted = normalize(name);
+        let wanted = normalize(entry.name);
         match extension_data::KEYS
             .iter()
             .find(|k| normalize(k.key) == wanted)
         {
             Some(k) => sink.emit_fix(
-                path,
+                entry.path(),
                 format!(
                     "is not a key of the Microsoft SSO plug-in; did you mean `{}`?",
                     k.key
@@ -153,7 +174,7 @@ fn unknown(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 format!("rename it to `{}`", k.key),
             ),
             None => sink.emit(
-                path,
+                entry.path(),
                 "is not a key the Microsoft SSO plug-in documents; it does nothing",
             ),
         }
