@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::catalog::microsoft::Cloud;
 use crate::codec::{self, Format};
+use crate::mdm;
 use crate::model::{AuthMethod, AuthorizationMode, MacOs, PayloadScope, Policy, UnlockPolicy};
 use crate::rules::Severity;
 use crate::sign;
@@ -51,7 +52,7 @@ pub(crate) struct GenerateArgs {
     auth: Option<AuthMethod>,
     /// Oldest macOS of the fleet: 13 adds the deprecated top-level key macOS 13 reads
     /// [default: 14]
-    #[arg(long, value_name = "VERSION", value_parser = parse_macos)]
+    #[arg(long, value_name = "VERSION", value_parser = super::parse_macos)]
     min_macos: Option<MacOs>,
     /// PayloadOrganization of the profile and its payload
     #[arg(long, value_name = "NAME")]
@@ -168,15 +169,13 @@ pub(crate) struct GenerateArgs {
     /// Overwrite the output file if it exists
     #[arg(long)]
     force: bool,
+    /// Write the MDM `InstallProfile` command carrying the profile (signed when signing
+    /// options are given) instead of the profile: an XML plist, or JSON with the payload in
+    /// base64 with --format json
+    #[arg(long)]
+    mdm_command: bool,
     #[command(flatten)]
     signing: SigningArgs,
-}
-
-fn parse_macos(s: &str) -> Result<MacOs, String> {
-    s.parse::<MacOs>().map_err(|e| match e {
-        Error::InvalidValue { expected, .. } => format!("expected {expected}"),
-        other => other.to_string(),
-    })
 }
 
 impl GenerateArgs {
@@ -268,8 +267,15 @@ fn layered_spec(args: &GenerateArgs) -> Result<Spec> {
 
 pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
     let format = args.format.unwrap_or_default();
+    // With --mdm-command, --format chooses the command's encoding; the profile
+    // inside is a property list (binary when asked, else XML).
+    let (profile_format, command_format) = match (args.mdm_command, format) {
+        (false, format) => (format, None),
+        (true, Format::Json) => (Format::Xml, Some(Format::Json)),
+        (true, format) => (format, Some(Format::Xml)),
+    };
     let output = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
-    if args.signing.wanted() && format == Format::Json {
+    if args.signing.wanted() && profile_format == Format::Json {
         return Err(Error::Conflict {
             message: "cannot sign JSON output: a signed profile holds an XML or binary property list; pass --format xml or --format binary".into(),
         });
@@ -289,18 +295,22 @@ pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
         }
         Err(other) => return Err(other),
     };
-    let mut bytes = codec::write(&generated.value, format)?;
+    let mut bytes = codec::write(&generated.value, profile_format)?;
     if signing.is_some() {
         let found = sign::placeholders(&bytes);
         signing::warn_placeholders(found.iter().map(String::as_str));
         bytes = signing::maybe_sign(bytes, signing.as_ref())?;
     }
+    if let Some(command_format) = command_format {
+        let command = mdm::install_profile_command(&bytes, mdm::derived_command_uuid(&bytes));
+        bytes = codec::write(&command, command_format)?;
+    }
     codec::write_output(&output, &bytes, args.force)?;
-    // Notes at info level are for `validate`; a generated profile shows warnings only.
-    let mut warnings = generated.report;
-    warnings
-        .findings
-        .retain(|f| f.severity >= Severity::Warning);
-    eprint_findings(&label, &warnings);
+    // Notes at info level are for `validate` (and `-v`); otherwise warnings only.
+    let mut shown = generated.report;
+    if !super::ui().verbose {
+        shown.findings.retain(|f| f.severity >= Severity::Warning);
+    }
+    eprint_findings(&label, &shown);
     Ok(EXIT_OK)
 }

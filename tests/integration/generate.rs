@@ -326,3 +326,85 @@ fn independent_checker_accepts_every_method_and_target() {
         }
     }
 }
+
+#[test]
+fn mdm_command_carries_the_profile() {
+    let profile = stdout_of(&["--auth", "Password"]);
+    let command = stdout_of(&["--auth", "Password", "--mdm-command"]);
+    let value = plist::Value::from_reader(std::io::Cursor::new(&command)).unwrap();
+    let dict = value.as_dictionary().unwrap();
+    let inner = dict["Command"].as_dictionary().unwrap();
+    assert_eq!(inner["RequestType"].as_string(), Some("InstallProfile"));
+    assert_eq!(
+        inner["Payload"].as_data(),
+        Some(&profile[..]),
+        "the payload is the profile, byte for byte"
+    );
+    let uuid = dict["CommandUUID"].as_string().unwrap();
+    assert_eq!(uuid, uuid.to_uppercase());
+    assert!(uuid::Uuid::try_parse(uuid).is_ok());
+    assert_eq!(
+        command,
+        stdout_of(&["--auth", "Password", "--mdm-command"]),
+        "deterministic"
+    );
+
+    // JSON: the same command with the payload in base64; the profile inside is XML.
+    let json: serde_json::Value = serde_json::from_slice(&stdout_of(&[
+        "--auth",
+        "Password",
+        "--mdm-command",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["Command"]["RequestType"], "InstallProfile");
+    assert_eq!(json["CommandUUID"], uuid);
+    let wrapped = bin()
+        .args(["wrap", "-", "--format", "json"])
+        .write_stdin(profile)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let wrapped: serde_json::Value = serde_json::from_slice(&wrapped).unwrap();
+    assert_eq!(
+        json["Command"]["Payload"], wrapped["Command"]["Payload"],
+        "the same bytes as `wrap` of the XML profile"
+    );
+}
+
+#[test]
+fn mdm_command_with_a_signed_profile() {
+    if !have_tool("openssl", "mdm_command_with_a_signed_profile") {
+        return;
+    }
+    let dir = crate::selfsigned::dir();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("command.plist");
+    generate(&[
+        "--mdm-command",
+        "--sign-cert",
+        dir.join("rsa.pem").to_str().unwrap(),
+        "--sign-key",
+        dir.join("rsa.key").to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+    ])
+    .success();
+    let value = plist::Value::from_file(&file).unwrap();
+    let payload = value.as_dictionary().unwrap()["Command"]
+        .as_dictionary()
+        .unwrap()["Payload"]
+        .as_data()
+        .unwrap()
+        .to_vec();
+    let signed = out.path().join("signed.mobileconfig");
+    std::fs::write(&signed, &payload).unwrap();
+    assert_eq!(
+        crate::selfsigned::verify(&signed, "rsa"),
+        stdout_of(&[]),
+        "the payload is the signed profile"
+    );
+}
