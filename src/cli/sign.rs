@@ -11,6 +11,7 @@ use crate::model::{MacOs, Target};
 use crate::rules::Severity;
 
 use super::report::eprint_findings;
+use super::signing::{SignerSource, parse_signing_time, warn_placeholders};
 use crate::sign::{self, Signer, SigningTime};
 
 const EXAMPLES: &str = "\
@@ -92,11 +93,7 @@ pub(crate) fn run(args: SignArgs) -> Result<u8> {
             args.signing_time
         ));
     }
-    for placeholder in sign::placeholders(&content) {
-        super::warn(&format!(
-            "the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
-        ));
-    }
+    warn_placeholders(sign::placeholders(&content).iter().map(String::as_str));
     let signed = sign::sign(&content, &signer, signing_time)?;
     write_output(&args.output, &signed, args.force)?;
     Ok(super::EXIT_OK)
@@ -143,105 +140,14 @@ fn check_before_signing(args: &SignArgs, content: &[u8]) -> Result<()> {
 }
 
 fn load_signer(args: &SignArgs) -> Result<(Signer, String)> {
-    if let Some(p12) = &args.p12 {
-        let files = format!("`{}`", p12.display());
-        let password = read_password(args)?;
-        let der = read_input(p12)?;
-        let signer =
-            Signer::from_pkcs12(&der, &password).map_err(|source| Error::SigningInput {
-                files: files.clone(),
-                source,
-            })?;
-        return Ok((signer, files));
+    SignerSource {
+        prefix: "",
+        cert: args.cert.as_deref(),
+        key: args.key.as_deref(),
+        chain: args.chain.as_deref(),
+        p12: args.p12.as_deref(),
+        p12_password_env: args.p12_password_env.as_deref(),
+        p12_password_file: args.p12_password_file.as_deref(),
     }
-    let (Some(cert), Some(key)) = (&args.cert, &args.key) else {
-        return Err(Error::Conflict {
-            message: "give either --cert and --key, or --p12".into(),
-        });
-    };
-    let mut files = format!("`{}` and `{}`", cert.display(), key.display());
-    let cert_pem = read_input(cert)?;
-    let key_pem = read_input(key)?;
-    let chain_pem = match &args.chain {
-        Some(chain) => {
-            files = format!(
-                "`{}`, `{}` and `{}`",
-                cert.display(),
-                key.display(),
-                chain.display()
-            );
-            Some(read_input(chain)?)
-        }
-        None => None,
-    };
-    let signer = Signer::from_pem(&cert_pem, &key_pem, chain_pem.as_deref()).map_err(|source| {
-        Error::SigningInput {
-            files: files.clone(),
-            source,
-        }
-    })?;
-    Ok((signer, files))
-}
-
-fn read_password(args: &SignArgs) -> Result<String> {
-    if let Some(var) = &args.p12_password_env {
-        return std::env::var(var).map_err(|_| Error::InvalidValue {
-            key: "--p12-password-env".into(),
-            value: var.clone(),
-            expected: "the name of a set environment variable holding the password".into(),
-        });
-    }
-    if let Some(path) = &args.p12_password_file {
-        let bytes = read_input(path)?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::InvalidValue {
-            key: "--p12-password-file".into(),
-            value: path.display().to_string(),
-            expected: "a file holding the password as UTF-8 text".into(),
-        })?;
-        let line = text.strip_suffix('\n').unwrap_or(&text);
-        return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
-    }
-    Err(Error::Conflict {
-        message: "--p12 needs --p12-password-env or --p12-password-file".into(),
-    })
-}
-
-/// Reads `--signing-time`: `now`, `none`, or an RFC 3339 time.
-fn parse_signing_time(value: &str) -> Result<SigningTime> {
-    match value {
-        "now" => Ok(SigningTime::Now),
-        "none" => Ok(SigningTime::Omit),
-        _ => time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-            .ok()
-            .filter(|t| t.unix_timestamp() >= 0)
-            .map(|t| SigningTime::At(t.into()))
-            .ok_or_else(|| Error::InvalidValue {
-                key: "--signing-time".into(),
-                value: value.into(),
-                expected:
-                    "an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
-                        .into(),
-            }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_signing_times() {
-        assert_eq!(parse_signing_time("now").unwrap(), SigningTime::Now);
-        assert_eq!(parse_signing_time("none").unwrap(), SigningTime::Omit);
-        assert_eq!(
-            parse_signing_time("2026-01-31T13:00:00+01:00").unwrap(),
-            SigningTime::At(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_769_860_800))
-        );
-        let err = parse_signing_time("yesterday").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
-        );
-        assert!(parse_signing_time("1960-01-01T00:00:00Z").is_err());
-    }
+    .load()
 }

@@ -1,7 +1,7 @@
 //! The signing options `generate` and `batch` share (`--sign-cert`,
 //! `--sign-p12`, `--signing-time`...), and loading the signer they name.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use clap::{ArgGroup, Args};
@@ -94,34 +94,68 @@ impl SigningArgs {
         let time = parse_signing_time(self.signing_time.as_deref().unwrap_or("now"))?;
         let signer = self.load_signer()?;
         if let Err(err) = signer.check_validity(SystemTime::now()) {
-            eprintln!("psso-profile: warning: {err}");
+            super::warn(&err.to_string());
         }
         if let SigningTime::At(at) = time
             && let Err(err) = signer.check_validity(at)
         {
-            eprintln!(
-                "psso-profile: warning: at the signing time, {err}; verifiers will reject the signature"
-            );
+            super::warn(&format!(
+                "at the signing time, {err}; verifiers will reject the signature"
+            ));
         }
         Ok(Some(Signing { signer, time }))
     }
 
     fn load_signer(&self) -> Result<Signer> {
-        if let Some(p12) = &self.sign_p12 {
+        let source = SignerSource {
+            prefix: "sign-",
+            cert: self.sign_cert.as_deref(),
+            key: self.sign_key.as_deref(),
+            chain: self.sign_chain.as_deref(),
+            p12: self.sign_p12.as_deref(),
+            p12_password_env: self.sign_p12_password_env.as_deref(),
+            p12_password_file: self.sign_p12_password_file.as_deref(),
+        };
+        Ok(source.load()?.0)
+    }
+}
+
+/// The files a signer is read from, whatever the options are called: `sign`
+/// takes `--cert`, `generate` and `batch` take `--sign-cert`.
+pub(crate) struct SignerSource<'a> {
+    /// What the options' names start with after `--` (`""` or `"sign-"`).
+    pub(crate) prefix: &'static str,
+    pub(crate) cert: Option<&'a Path>,
+    pub(crate) key: Option<&'a Path>,
+    pub(crate) chain: Option<&'a Path>,
+    pub(crate) p12: Option<&'a Path>,
+    pub(crate) p12_password_env: Option<&'a str>,
+    pub(crate) p12_password_file: Option<&'a Path>,
+}
+
+impl SignerSource<'_> {
+    /// Loads the signer, and names the files it came from (for messages).
+    pub(crate) fn load(&self) -> Result<(Signer, String)> {
+        let prefix = self.prefix;
+        if let Some(p12) = self.p12 {
             let files = format!("`{}`", p12.display());
             let password = self.read_password()?;
             let der = read_input(p12)?;
-            return Signer::from_pkcs12(&der, &password)
-                .map_err(|source| Error::SigningInput { files, source });
+            let signer =
+                Signer::from_pkcs12(&der, &password).map_err(|source| Error::SigningInput {
+                    files: files.clone(),
+                    source,
+                })?;
+            return Ok((signer, files));
         }
-        let (Some(cert), Some(key)) = (&self.sign_cert, &self.sign_key) else {
+        let (Some(cert), Some(key)) = (self.cert, self.key) else {
             return Err(Error::Conflict {
-                message: "give either --sign-cert and --sign-key, or --sign-p12".into(),
+                message: format!("give either --{prefix}cert and --{prefix}key, or --{prefix}p12"),
             });
         };
         let cert_pem = read_input(cert)?;
         let key_pem = read_input(key)?;
-        let (chain_pem, files) = match &self.sign_chain {
+        let (chain_pem, files) = match self.chain {
             Some(chain) => (
                 Some(read_input(chain)?),
                 format!(
@@ -136,22 +170,29 @@ impl SigningArgs {
                 format!("`{}` and `{}`", cert.display(), key.display()),
             ),
         };
-        Signer::from_pem(&cert_pem, &key_pem, chain_pem.as_deref())
-            .map_err(|source| Error::SigningInput { files, source })
+        let signer =
+            Signer::from_pem(&cert_pem, &key_pem, chain_pem.as_deref()).map_err(|source| {
+                Error::SigningInput {
+                    files: files.clone(),
+                    source,
+                }
+            })?;
+        Ok((signer, files))
     }
 
     fn read_password(&self) -> Result<String> {
-        if let Some(var) = &self.sign_p12_password_env {
+        let prefix = self.prefix;
+        if let Some(var) = self.p12_password_env {
             return std::env::var(var).map_err(|_| Error::InvalidValue {
-                key: "--sign-p12-password-env".into(),
-                value: var.clone(),
+                key: format!("--{prefix}p12-password-env"),
+                value: var.to_string(),
                 expected: "the name of a set environment variable holding the password".into(),
             });
         }
-        if let Some(path) = &self.sign_p12_password_file {
+        if let Some(path) = self.p12_password_file {
             let bytes = read_input(path)?;
             let text = String::from_utf8(bytes).map_err(|_| Error::InvalidValue {
-                key: "--sign-p12-password-file".into(),
+                key: format!("--{prefix}p12-password-file"),
                 value: path.display().to_string(),
                 expected: "a file holding the password as UTF-8 text".into(),
             })?;
@@ -159,7 +200,9 @@ impl SigningArgs {
             return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
         }
         Err(Error::Conflict {
-            message: "--sign-p12 needs --sign-p12-password-env or --sign-p12-password-file".into(),
+            message: format!(
+                "--{prefix}p12 needs --{prefix}p12-password-env or --{prefix}p12-password-file"
+            ),
         })
     }
 }
@@ -167,14 +210,14 @@ impl SigningArgs {
 /// Prints one warning per MDM placeholder left in signed content.
 pub(crate) fn warn_placeholders<'a>(placeholders: impl IntoIterator<Item = &'a str>) {
     for placeholder in placeholders {
-        eprintln!(
-            "psso-profile: warning: the signed profile holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
-        );
+        super::warn(&format!(
+            "the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
+        ));
     }
 }
 
 /// Reads `--signing-time`: `now`, `none`, or an RFC 3339 time.
-fn parse_signing_time(value: &str) -> Result<SigningTime> {
+pub(crate) fn parse_signing_time(value: &str) -> Result<SigningTime> {
     match value {
         "now" => Ok(SigningTime::Now),
         "none" => Ok(SigningTime::Omit),
@@ -216,5 +259,6 @@ mod tests {
             parse_signing_time("yesterday").unwrap_err().to_string(),
             "invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
         );
+        assert!(parse_signing_time("1960-01-01T00:00:00Z").is_err());
     }
 }
