@@ -1,7 +1,7 @@
 //! `psso-profile validate`: the corpus of real-world mistakes and broken files,
 //! output formats, autofix, signed input, and thousands of mutated profiles.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use predicates::prelude::*;
@@ -543,32 +543,10 @@ fn sarif_log_for_code_scanning() {
     assert!(results.iter().any(|r| r["ruleId"] == "input.unreadable"));
 }
 
-fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
-    let (cert, key) = (dir.join("signer.pem"), dir.join("signer.key"));
-    let status = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Validate Test Signer",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    (cert, key)
+/// The RSA certificate and key of the shared test signer.
+fn signer() -> (PathBuf, PathBuf) {
+    let dir = crate::selfsigned::dir();
+    (dir.join("rsa.pem"), dir.join("rsa.key"))
 }
 
 #[test]
@@ -580,7 +558,7 @@ fn signed_profiles_are_verified_and_tampering_is_an_error() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = self_signed(dir.path());
+    let (cert, key) = signer();
     let signed = dir.path().join("signed.mobileconfig");
     bin()
         .args([
@@ -599,7 +577,7 @@ fn signed_profiles_are_verified_and_tampering_is_an_error() {
     validate(&[s])
         .code(0)
         .stdout(predicate::str::contains(format!(
-            "{s}: signed by CN=Validate Test Signer (valid signature)"
+            "{s}: signed by CN=psso-test-rsa (valid signature)"
         )));
     validate(&[s, "--ca", cert.to_str().unwrap()]).code(0);
 
@@ -615,8 +593,7 @@ fn signed_profiles_are_verified_and_tampering_is_an_error() {
         .stdout(predicate::str::contains("error[signature.invalid] (profile)\n  the signature is invalid: the message digest does not match the content"));
 
     // A CA that did not issue the signer.
-    let other = tempfile::tempdir().unwrap();
-    let (other_ca, _) = self_signed(other.path());
+    let other_ca = crate::selfsigned::dir().join("p256.pem");
     validate(&[s, "--ca", other_ca.to_str().unwrap()])
         .code(1)
         .stdout(predicate::str::contains("error[signature.invalid]"));
@@ -648,7 +625,7 @@ fn thousands_of_mutated_profiles_never_crash() {
         "openssl",
         "thousands_of_mutated_profiles_never_crash (signed seed)",
     ) {
-        let (cert, key) = self_signed(dir.path());
+        let (cert, key) = signer();
         let signed = dir.path().join("seed-signed");
         bin()
             .args([
