@@ -9,7 +9,7 @@ use clap::{ArgGroup, Args, ValueEnum};
 use crate::batch::{self, BatchOptions, Event, NamePattern, RowsFormat, RowsSource};
 use crate::codec::Format;
 use crate::rules::Severity;
-use crate::spec::{self, SpecFile};
+use crate::spec::SpecFile;
 use crate::{Error, Result};
 
 use super::report::eprint_findings;
@@ -81,18 +81,7 @@ pub(crate) struct BatchArgs {
 }
 
 pub(crate) fn run(args: BatchArgs) -> Result<u8> {
-    let mut file: Option<SpecFile> = match &args.template {
-        Some(name) => Some(spec::template(name)?.spec_file()?),
-        None => None,
-    };
-    if let Some(path) = &args.spec {
-        let read = SpecFile::read(path)?;
-        match &mut file {
-            Some(base) => base.overlay(read),
-            None => file = Some(read),
-        }
-    }
-    let Some(file) = file else {
+    let Some(file) = SpecFile::layered(args.template.as_deref(), args.spec.as_deref())? else {
         return Err(Error::Conflict {
             message: "give --spec FILE or --template NAME".into(),
         });

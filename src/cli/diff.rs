@@ -1,9 +1,10 @@
 //! `psso-profile diff`: compare two profiles by meaning.
 
+use super::OutputFormat as Format;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde::Serialize;
 
 use crate::codec::{self, Decoded};
@@ -35,16 +36,6 @@ JSON (--format json):
    \"reregistration\": [{\"path\", \"reason\"}]}
 
 Exit codes: 0 the same, 1 different, 2 an input is unreadable.";
-
-/// Output formats of `diff`.
-#[derive(Clone, Copy, Debug, Default, ValueEnum)]
-pub(crate) enum Format {
-    /// Lines for people.
-    #[default]
-    Human,
-    /// One JSON object.
-    Json,
-}
 
 /// Compare two profiles by meaning and name the changes that make users
 /// register Platform SSO again.

@@ -1,11 +1,12 @@
 //! `psso-profile events`: the nine Platform SSO registration notifications,
 //! and the reduction of an event log to compliance per device.
 
+use super::OutputFormat as Format;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
 use crate::codec::write_output;
 use crate::error::{Error, Result};
@@ -60,15 +61,6 @@ enum EventsCommand {
     /// compliance, or to its changes of compliance in time order
     #[command(after_help = REDUCE_EXAMPLES)]
     Reduce(ReduceArgs),
-}
-
-#[derive(Debug, Clone, Copy, Default, ValueEnum)]
-enum Format {
-    /// Text for people.
-    #[default]
-    Human,
-    /// JSON, in the shape documented in the README.
-    Json,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,9 @@
 //! `psso-profile explain`: what a rule or a key means.
 
+use super::OutputFormat as Format;
 use std::fmt::Write as _;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::catalog::apple::Scope;
 use crate::catalog::extension_data::Platforms;
@@ -29,16 +30,6 @@ that read it. JSON (--format json) is an object whose \"kind\" is \"overview\", 
 or \"extension-data\" (shapes in the README).
 
 Exit codes: 0 explained, 2 unknown rule or key (with the closest name).";
-
-/// Output formats of `explain`.
-#[derive(Clone, Copy, Debug, Default, ValueEnum)]
-pub(crate) enum Format {
-    /// Text for people.
-    #[default]
-    Human,
-    /// One JSON object.
-    Json,
-}
 
 /// Explain a rule or a key, or list Microsoft's required settings and every rule.
 #[derive(Debug, Args)]

@@ -246,17 +246,7 @@ impl GenerateArgs {
 /// The spec of a run: the template, then the spec file, then the options
 /// given on the command line, each overriding the one before.
 fn layered_spec(args: &GenerateArgs) -> Result<Spec> {
-    let mut file: Option<SpecFile> = match &args.template {
-        Some(name) => Some(spec::template(name)?.spec_file()?),
-        None => None,
-    };
-    if let Some(path) = &args.spec {
-        let read = SpecFile::read(path)?;
-        match &mut file {
-            Some(base) => base.overlay(read),
-            None => file = Some(read),
-        }
-    }
+    let file = SpecFile::layered(args.template.as_deref(), args.spec.as_deref())?;
     let mut spec = match file {
         Some(file) => file.to_spec()?,
         None => Spec::default(),

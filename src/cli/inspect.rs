@@ -1,9 +1,10 @@
 //! `psso-profile inspect`: what a profile does, at a glance.
 
+use super::OutputFormat as Format;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::error::{Error, Result};
 use crate::inspect::{self, Inspection, Options};
@@ -34,16 +35,6 @@ JSON (--format json): one object, documented in the README:
    \"lint\": {\"errors\", \"warnings\", \"notes\"}}
 
 Exit codes: 0 the profile was read (whatever its findings), 2 unreadable input.";
-
-/// Output formats of `inspect`.
-#[derive(Clone, Copy, Debug, Default, ValueEnum)]
-pub(crate) enum Format {
-    /// Text for people.
-    #[default]
-    Human,
-    /// One JSON object.
-    Json,
-}
 
 /// Show what a profile does: identity, payloads, SSO settings in plain words,
 /// the macOS versions its keys need, who signed it, and the linter's counts.

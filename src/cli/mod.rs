@@ -171,6 +171,17 @@ fn dispatch(command: Command) -> crate::Result<u8> {
     }
 }
 
+/// `--format` of the commands that print data: text for people, or one JSON
+/// document in the shape the README documents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Text for people.
+    #[default]
+    Human,
+    /// One JSON document.
+    Json,
+}
+
 /// Parses `--min-macos` for clap, with the accepted versions in the message.
 pub(crate) fn parse_macos(s: &str) -> Result<crate::model::MacOs, String> {
     s.parse::<crate::model::MacOs>().map_err(|e| match e {

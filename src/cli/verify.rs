@@ -1,9 +1,10 @@
 //! `psso-profile verify`: check a signed profile and say who signed it.
 
+use super::OutputFormat as Format;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde::Serialize;
 
 use crate::codec::{read_input, write_output};
@@ -44,15 +45,6 @@ JSON (--format json), one object:
 Problem kinds: digest-mismatch, bad-signature, missing-attribute, content-type-mismatch,
 unsupported-algorithm, signer-not-found, certificate-expired, certificate-not-yet-valid,
 not-valid-at-signing-time, untrusted-chain.";
-
-/// Output formats of `verify`.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub(crate) enum Format {
-    /// Lines for people.
-    Human,
-    /// One JSON object (shape in the help).
-    Json,
-}
 
 /// Verify a signed profile: digest, signature, signer certificate and chain.
 #[derive(Debug, Args)]

@@ -87,6 +87,28 @@ impl SpecFile {
         Ok(SpecFile { source, table })
     }
 
+    /// The settings of a run before its command-line options: the built-in
+    /// template `template`, then the spec file at `spec` over it; `None` when
+    /// neither is given.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`template`](super::template) and [`SpecFile::read`].
+    pub fn layered(template: Option<&str>, spec: Option<&Path>) -> Result<Option<SpecFile>> {
+        let mut file = match template {
+            Some(name) => Some(super::template(name)?.spec_file()?),
+            None => None,
+        };
+        if let Some(path) = spec {
+            let read = SpecFile::read(path)?;
+            match &mut file {
+                Some(base) => base.overlay(read),
+                None => file = Some(read),
+            }
+        }
+        Ok(file)
+    }
+
     /// Reads and parses the spec file at `path` (`-` for standard input).
     ///
     /// # Errors
