@@ -2,7 +2,6 @@
 //! printers. No domain logic lives here; every command calls the library.
 
 use std::process::ExitCode;
-
 use std::sync::OnceLock;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -32,7 +31,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code for usage errors, I/O errors and unreadable input.
 pub const EXIT_ERROR: u8 = 2;
 
-const EXIT_CODES_HELP: &str = "\
+const TOP_HELP: &str = "\
 Examples:
   psso-profile generate --auth UserSecureEnclaveKey -o psso.mobileconfig
   psso-profile inspect psso.mobileconfig
@@ -81,12 +80,12 @@ pub(crate) fn command() -> clap::Command {
 /// Generate, validate, sign and inspect the macOS configuration profile that
 /// turns on Microsoft Entra Platform SSO.
 #[derive(Debug, Parser)]
-#[command(name = "psso-profile", version, about, after_help = EXIT_CODES_HELP)]
+#[command(name = "psso-profile", version, about, after_help = TOP_HELP)]
 struct Cli {
     /// Print errors only: no warnings or notes on standard error
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Print more on stderr: `inspect` and `wrap` list every finding, notes included
+    /// Print more on stderr: `generate`, `inspect` and `wrap` list every finding, notes included
     #[arg(short, long, global = true)]
     verbose: bool,
     #[command(subcommand)]
@@ -104,9 +103,9 @@ enum Command {
     /// The Platform SSO registration notifications: list them, or reduce an
     /// event log to each device's compliance
     Events(events::EventsArgs),
-    /// Sign a profile (CMS / PKCS#7) with a certificate and its key.
+    /// Sign a profile (CMS / PKCS#7) with a certificate and its key
     Sign(sign::SignArgs),
-    /// Verify a signed profile and show who signed it.
+    /// Verify a signed profile and show who signed it
     Verify(verify::VerifyArgs),
     /// Show what a profile does: identity, payloads, SSO settings in plain words,
     /// macOS versions, signer, finding counts
