@@ -202,6 +202,10 @@ pub struct RequiredSetting {
     pub until: Option<MacOs>,
     /// The id of the rule that checks the row.
     pub rule: &'static str,
+    /// Whether every Platform SSO profile needs the setting (the MDM-vendor guide's
+    /// minimum), its rule checking the key's type and value; `false` for the rows
+    /// that apply to one method or that Microsoft recommends.
+    pub essential: bool,
     /// Microsoft's note on the row.
     pub note: &'static str,
 }
@@ -234,7 +238,9 @@ const SOVEREIGN_URLS: &[&str] = &[
     "https://login-us.microsoftonline.com",
 ];
 
-/// Microsoft's required Platform SSO settings, in the order of its table.
+/// Microsoft's required Platform SSO settings, in the order of its table: the
+/// MDM-vendor guide's minimum ([`RequiredSetting::essential`]) and Intune's rows for
+/// the FileVault policy, the registration token and the token-to-user mapping.
 pub static REQUIRED: &[RequiredSetting] = &[
     RequiredSetting {
         intune_name: "Extension Identifier",
@@ -243,6 +249,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V13,
         until: None,
         rule: "sso.extension-identifier",
+        essential: true,
         note: "works together with the team identifier",
     },
     RequiredSetting {
@@ -252,6 +259,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V13,
         until: None,
         rule: "sso.team-identifier",
+        essential: true,
         note: "Apple requires it on macOS",
     },
     RequiredSetting {
@@ -261,6 +269,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V13,
         until: None,
         rule: "sso.type",
+        essential: true,
         note: "the plug-in is a redirect extension",
     },
     RequiredSetting {
@@ -270,6 +279,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V13,
         until: None,
         rule: "sso.urls.commercial",
+        essential: true,
         note: "required for every tenant",
     },
     RequiredSetting {
@@ -279,6 +289,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V13,
         until: None,
         rule: "sso.urls.sovereign",
+        essential: true,
         note: "add the URLs of the sovereign clouds the tenant uses; the MDM-vendor guide lists all seven",
     },
     RequiredSetting {
@@ -288,6 +299,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V13,
         until: None,
         rule: "sso.screen-locked-behavior",
+        essential: true,
         note: "Apple's default when absent is `Cancel`",
     },
     RequiredSetting {
@@ -297,6 +309,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V13,
         until: Some(MacOs::V13),
         rule: "sso.auth-method.macos13",
+        essential: true,
         note: "macOS 13 reads only this key; a fleet with macOS 13 and 14+ sets both, with the same value",
     },
     RequiredSetting {
@@ -306,6 +319,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V14,
         until: None,
         rule: "sso.auth-method",
+        essential: true,
         note: "Microsoft recommends `UserSecureEnclaveKey`; `SmartCard` does not exist on macOS 13",
     },
     RequiredSetting {
@@ -315,7 +329,51 @@ pub static REQUIRED: &[RequiredSetting] = &[
         from: MacOs::V14,
         until: None,
         rule: "sso.use-shared-device-keys",
+        essential: true,
         note: "enabling it later forces every user to register again",
+    },
+    RequiredSetting {
+        intune_name: "Platform SSO > FileVault Policy",
+        key: "PlatformSSO.FileVaultPolicy",
+        expected: Expected::Contains(&["AttemptAuthentication"]),
+        from: MacOs::V15,
+        until: None,
+        rule: "psso.password-filevault-policy",
+        essential: false,
+        note: "with the `Password` method only (MicrosoftDocs/memdocs#4824)",
+    },
+    RequiredSetting {
+        intune_name: "Registration Token",
+        key: "RegistrationToken",
+        expected: Expected::String(DEVICE_REGISTRATION_PLACEHOLDER),
+        from: MacOs::V13,
+        until: None,
+        rule: "sso.registration-token.absent",
+        essential: false,
+        note: "Intune's value, substituted per device; needs an authentication method; not in the MDM-vendor minimum table",
+    },
+    RequiredSetting {
+        intune_name: "Token To User Mapping > Account Name",
+        key: "PlatformSSO.TokenToUserMapping.AccountName",
+        expected: Expected::OneOf(&[
+            "com.apple.PlatformSSO.AccountShortName",
+            "preferred_username",
+        ]),
+        from: MacOs::V14,
+        until: None,
+        rule: "psso.token-to-user-mapping",
+        essential: false,
+        note: "Microsoft's 2026 guide recommends `com.apple.PlatformSSO.AccountShortName` (the UPN prefix)",
+    },
+    RequiredSetting {
+        intune_name: "Token To User Mapping > Full Name",
+        key: "PlatformSSO.TokenToUserMapping.FullName",
+        expected: Expected::String("name"),
+        from: MacOs::V14,
+        until: None,
+        rule: "psso.token-to-user-mapping",
+        essential: false,
+        note: "the claim for the local account's full name",
     },
 ];
 

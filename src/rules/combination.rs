@@ -99,6 +99,16 @@ pub(super) static RULES: &[Rule] = &[
         check: password_filevault_policy,
     },
     Rule {
+        id: "psso.token-to-user-mapping",
+        severity: Severity::Info,
+        summary: "`PlatformSSO.TokenToUserMapping` maps the account name and the full name.",
+        rationale: "Microsoft's table maps `AccountName` to `com.apple.PlatformSSO.AccountShortName` (or `preferred_username`) and `FullName` to `name`; local accounts made at login take these claims.",
+        source: RuleSource::MicrosoftRequiredTable,
+        macos: "14+",
+        fix: "set <key>TokenToUserMapping</key><dict><key>AccountName</key><string>preferred_username</string><key>FullName</key><string>name</string></dict> inside PlatformSSO",
+        check: token_to_user_mapping,
+    },
+    Rule {
         id: "psso.create-user-method",
         severity: Severity::Warning,
         summary: "`EnableCreateUserAtLogin` comes with the `Password` or `SmartCard` method.",
@@ -348,6 +358,32 @@ fn setup_company_portal(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             sink.emit(
                 p.path("PlatformSSO.EnableRegistrationDuringSetup"),
                 "registers in Setup Assistant: Company Portal (5.2604 or later) must arrive as a required app before the user signs in, or Setup Assistant reports the SSO application missing",
+            );
+        }
+    }
+}
+
+fn token_to_user_mapping(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    const MESSAGE: &str =
+        "Microsoft's table maps the account name and full name from the token's claims";
+    for p in ctx.sso.iter().filter(|p| p.get("PlatformSSO").is_some()) {
+        let Some(mapping) = p
+            .platform("TokenToUserMapping")
+            .and_then(Value::as_dictionary)
+        else {
+            sink.emit(
+                p.path("PlatformSSO.TokenToUserMapping"),
+                format!("is not set; {MESSAGE}"),
+            );
+            continue;
+        };
+        for key in ["AccountName", "FullName"]
+            .into_iter()
+            .filter(|k| !mapping.contains_key(k))
+        {
+            sink.emit(
+                p.path(&format!("PlatformSSO.TokenToUserMapping.{key}")),
+                format!("is not set; {MESSAGE}"),
             );
         }
     }

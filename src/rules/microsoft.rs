@@ -176,7 +176,7 @@ pub(super) static RULES: &[Rule] = &[
 /// Whether the key at `path` of a Microsoft SSO payload is checked by a rule of
 /// Microsoft's table, so the generic schema rules leave its value alone.
 pub(super) fn owns(path: &str) -> bool {
-    REQUIRED.iter().any(|row| row.key == path)
+    REQUIRED.iter().any(|row| row.essential && row.key == path)
 }
 
 fn require_string(sink: &mut Sink<'_>, p: &SsoPayload<'_>, key: &str, expected: &str) {

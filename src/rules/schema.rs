@@ -353,7 +353,7 @@ fn ranges(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 /// Whether Microsoft's table requires the key, or a key inside it, for some Macs
 /// of any fleet (so a fleet from macOS 13 carries `PlatformSSO` on purpose).
 fn required_by_microsoft(path: &str) -> bool {
-    REQUIRED.iter().any(|row| {
+    REQUIRED.iter().filter(|row| row.essential).any(|row| {
         row.key == path
             || row
                 .key

@@ -1124,3 +1124,25 @@ fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
         "PayloadContent[0].PlatformSSO.EnableCreateUserAtLogin",
     );
 }
+
+#[test]
+fn token_to_user_mapping_is_a_note() {
+    let mut v = valid();
+    remove(&mut v, &format!("{SSO}.PlatformSSO.TokenToUserMapping"));
+    let f = only(
+        &check14(&v),
+        "psso.token-to-user-mapping",
+        "PayloadContent[0].PlatformSSO.TokenToUserMapping",
+    );
+    assert_eq!(f.severity, Severity::Info);
+    let mut v = valid();
+    remove(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.TokenToUserMapping.FullName"),
+    );
+    only(
+        &check14(&v),
+        "psso.token-to-user-mapping",
+        "PayloadContent[0].PlatformSSO.TokenToUserMapping.FullName",
+    );
+}

@@ -213,6 +213,7 @@ struct JsonRequired {
     from: u16,
     until: Option<u16>,
     rule: String,
+    essential: bool,
     note: String,
 }
 
@@ -314,9 +315,18 @@ fn explain_prints_the_required_table_and_the_rules() {
     let JsonExplanation::Overview { required, rules } = explain_json(&[]) else {
         panic!("not an overview")
     };
-    assert_eq!(required.len(), 9);
+    assert_eq!(required.len(), 13);
+    assert_eq!(required.iter().filter(|r| r.essential).count(), 9);
     assert_eq!(required[8].key, "PlatformSSO.UseSharedDeviceKeys");
     assert_eq!(required[8].from, 14);
+    assert_eq!(
+        (
+            required[9].key.as_str(),
+            required[9].from,
+            required[9].essential
+        ),
+        ("PlatformSSO.FileVaultPolicy", 15, false)
+    );
     assert!(required[6].until == Some(13) && !required[6].note.is_empty());
     assert!(!required[0].intune_name.is_empty() && required[0].expected.is_object());
     assert!(

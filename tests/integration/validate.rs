@@ -308,7 +308,7 @@ fn folders_several_files_and_stdin() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.ends_with("16 file(s): 22 error(s), 15 warning(s), 10 note(s), 6 unreadable\n"),
+        text.ends_with("16 file(s): 22 error(s), 15 warning(s), 14 note(s), 6 unreadable\n"),
         "{text}"
     );
     validate(&[
