@@ -57,6 +57,19 @@ pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if !force {
+        #[cfg(target_os = "linux")]
+        match write_unnamed(&dir, path, bytes) {
+            Some(Ok(())) => return Ok(()),
+            Some(Err(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::OutputExists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Some(Err(e)) => return Err(write_err(e)),
+            None => {} // no unnamed files here: a named temporary file below
+        }
+    }
     let (tmp, mut file) = create_temp(&dir, path).map_err(write_err)?;
     let result = file
         .write_all(bytes)
@@ -78,6 +91,55 @@ pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         return Err(write_err(source));
     }
     Ok(())
+}
+
+/// Writes `bytes` into an unnamed file in `dir` (`O_TMPFILE`) and gives it the
+/// name `path` only once complete (`linkat`, which never replaces a file): one
+/// file-system entry made, none renamed or removed. `None` where the file
+/// system or `/proc` cannot do it, for the caller to fall back.
+#[cfg(target_os = "linux")]
+fn write_unnamed(dir: &Path, path: &Path, bytes: &[u8]) -> Option<std::io::Result<()>> {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let c_dir = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `c_dir` is a NUL-terminated string that outlives the call.
+    let fd = unsafe {
+        libc::open(
+            c_dir.as_ptr(),
+            libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
+            0o666 as libc::c_uint,
+        )
+    };
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: `fd` was just opened and is owned by nothing else.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
+        return Some(Err(e));
+    }
+    let proc_path = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).ok()?;
+    // SAFETY: both paths are NUL-terminated strings that outlive the call, and
+    // `fd` stays open (in `file`) until after it.
+    let status = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            proc_path.as_ptr(),
+            libc::AT_FDCWD,
+            c_path.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if status == 0 {
+        return Some(Ok(()));
+    }
+    let error = std::io::Error::last_os_error();
+    match error.raw_os_error() {
+        Some(libc::ENOENT) if std::path::Path::new("/proc/self/fd").exists() => Some(Err(error)),
+        Some(libc::ENOENT | libc::EPERM | libc::EXDEV) => None,
+        _ => Some(Err(error)),
+    }
 }
 
 /// Renames `from` to `to` unless `to` exists (`AlreadyExists` then), so an
