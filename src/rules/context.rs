@@ -18,6 +18,8 @@ pub struct SsoPayload<'a> {
     pub index: usize,
     /// The payload dictionary.
     pub dict: &'a Dictionary,
+    /// Its `PlatformSSO` dictionary, which most rules read.
+    platform: Option<&'a Dictionary>,
 }
 
 impl<'a> SsoPayload<'a> {
@@ -32,13 +34,16 @@ impl<'a> SsoPayload<'a> {
 
     /// The value at a `.`-joined path of nested dictionaries.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
-        lookup(self.dict, key)
+        match key.strip_prefix("PlatformSSO.") {
+            Some(rest) => lookup(self.platform?, rest),
+            None => lookup(self.dict, key),
+        }
     }
 
     /// The value of `key` inside the payload's `PlatformSSO` dictionary (no
     /// path to build: the rules call this for every payload they check).
     pub fn platform(&self, key: &str) -> Option<&'a Value> {
-        self.dict.get("PlatformSSO")?.as_dictionary()?.get(key)
+        self.platform?.get(key)
     }
 
     /// The string at `key`, if it is one.
@@ -108,7 +113,11 @@ impl<'a> Context<'a> {
                     .iter()
                     .enumerate()
                     .filter_map(|(index, v)| {
-                        v.as_dictionary().map(|dict| SsoPayload { index, dict })
+                        v.as_dictionary().map(|dict| SsoPayload {
+                            index,
+                            dict,
+                            platform: dict.get("PlatformSSO").and_then(Value::as_dictionary),
+                        })
                     })
                     .collect()
             })
