@@ -33,7 +33,10 @@ Files are named by --name (default: the profile identifier), with `.mobileconfig
 appended unless the pattern ends with an extension; names stay inside --out-dir.
 All names are checked first: two rows that would write the same file (ignoring case,
 as a Mac does) stop the batch before anything is written. A bad row is reported with
-its line and the others are still written; the exit code is then 1.";
+its line and the others are still written.
+
+Exit codes: 0 every row written, 1 some rows failed (each reported with its line), 2 a
+bad option, unreadable rows or spec, or colliding names (nothing written then).";
 
 /// The encodings a batch writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

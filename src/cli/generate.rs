@@ -35,7 +35,11 @@ Settings come from, each overriding the one before: --template, then the --spec 
 (TOML; its keys are the long option names above, `extension-data` a table, lists
 arrays), then the options on this command line. Apple's spellings are accepted in
 any case. Signing (--sign-cert/--sign-key or --sign-p12) wraps the XML or binary
-output in a CMS signature, as `psso-profile sign` does.";
+output in a CMS signature, as `psso-profile sign` does. --mdm-command writes the MDM
+InstallProfile command carrying the profile instead.
+
+Exit codes: 0 written (warnings allowed), 2 a finding at error level, a bad option or an
+unreadable file; nothing is written then.";
 
 /// Generate a Platform SSO configuration profile.
 ///

@@ -27,7 +27,11 @@ The output is DER CMS SignedData with the profile inside, unchanged: RSA keys si
 PKCS#1 v1.5 and SHA-256, P-256 keys with ECDSA and SHA-256, P-384 keys with ECDSA and SHA-384.
 An expired signer certificate is a warning (an error with --strict). MDM placeholders such as
 {{DEVICEREGISTRATION}} or $FLEET_VAR_... left in the profile are reported: a server that
-substitutes them after signing breaks the signature.";
+substitutes them after signing breaks the signature. A profile with findings at error level
+(for --min-macos) is not signed unless --force.
+
+Exit codes: 0 signed, 2 refused (findings at error level, a key that does not match the
+certificate, a wrong PKCS#12 password, an unreadable file); nothing is written then.";
 
 /// Sign a profile (CMS / PKCS#7) with a certificate and its key.
 #[derive(Debug, Args)]

@@ -13,7 +13,9 @@ Examples:
 
 Each template is a spec file for one scenario Microsoft documents; its comments
 say which and where. Use it with `generate --template NAME` (spec files and
-options override it) or save it with `templates show` and edit it.";
+options override it) or save it with `templates show` and edit it.
+
+Exit codes: 0 printed, 2 an unknown template name.";
 
 /// The built-in scenario templates.
 #[derive(Debug, Args)]

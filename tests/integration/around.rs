@@ -13,6 +13,9 @@ use crate::support::{bin, have_tool};
 /// Every command and subcommand.
 const COMMANDS: &[&[&str]] = &[
     &["generate"],
+    &["validate"],
+    &["batch"],
+    &["templates"],
     &["events"],
     &["events", "list"],
     &["events", "reduce"],
@@ -86,6 +89,12 @@ fn every_command_answers_help_with_examples() {
         let out = bin().args(*command).arg("--help").assert().success();
         let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
         assert!(text.contains("Examples:"), "{command:?} has no examples");
+        if command.len() == 1 {
+            assert!(
+                text.contains("Exit codes"),
+                "{command:?} does not document its exit codes"
+            );
+        }
         assert!(
             text.contains("--quiet"),
             "{command:?} lacks the global flags"
