@@ -21,7 +21,8 @@ Examples:
 
 Reads XML, binary and CMS-signed profiles. Secrets (RegistrationToken, and any string whose
 key names a token, secret, password, passphrase or passcode) are shown as <redacted> unless
---show-secrets; an MDM placeholder such as {{DEVICEREGISTRATION}} is not a secret and is shown.
+--show-secrets, an MDM placeholder such as {{DEVICEREGISTRATION}} included (the summary says
+when the token is one).
 The fleet's oldest macOS (--min-macos) defaults to 13 when the profile carries the top-level
 AuthenticationMethod only macOS 13 reads, else 14. The signature is checked without a CA
 (`psso-profile verify --ca` checks the chain). With -v, every finding is listed on stderr.

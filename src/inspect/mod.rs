@@ -5,10 +5,9 @@
 //!
 //! Secrets are redacted ([`REDACTED`]) unless [`Options::show_secrets`]: the
 //! `RegistrationToken`, and any string or data whose key names a token, a
-//! secret, a password, a passphrase or a passcode. An MDM placeholder such as
-//! `{{DEVICEREGISTRATION}}` or `$FLEET_VAR_NAME` is not a secret (it is the slot
-//! the MDM fills per device) and is shown, since whether a profile holds the
-//! placeholder or a real token is exactly what its reader needs to know.
+//! secret, a password, a passphrase or a passcode. The value is never shown, an
+//! MDM placeholder such as `{{DEVICEREGISTRATION}}` included; the plain-words
+//! summary says whether the token is a placeholder the MDM fills per device.
 
 use std::path::Path;
 
@@ -153,8 +152,12 @@ pub struct SsoSettings {
     pub legacy_authentication_method: Option<String>,
     /// `PlatformSSO.UseSharedDeviceKeys` (absent: Apple's default, false).
     pub use_shared_device_keys: Option<bool>,
-    /// `RegistrationToken`: [`REDACTED`] unless it is an MDM placeholder or secrets are shown.
+    /// `RegistrationToken`: [`REDACTED`] unless secrets are shown.
     pub registration_token: Option<String>,
+    /// Whether the registration token is an MDM placeholder (for the summary; the
+    /// JSON leaves it out, so nothing of a redacted token shows there).
+    #[serde(skip)]
+    pub registration_token_is_placeholder: bool,
     /// `ScreenLockedBehavior` (absent: Apple's default, `Cancel`).
     pub screen_locked_behavior: Option<String>,
     /// `URLs`, each with its cloud.
@@ -326,7 +329,7 @@ pub fn is_placeholder(text: &str) -> bool {
 /// with secrets redacted as [`REDACTED`] unless `show`.
 pub fn shown(key: &str, value: &Value, show: bool) -> serde_json::Value {
     match value {
-        Value::String(s) if !show && is_secret_key(key) && !is_placeholder(s) => REDACTED.into(),
+        Value::String(_) if !show && is_secret_key(key) => REDACTED.into(),
         Value::Data(_) if !show && is_secret_key(key) => REDACTED.into(),
         Value::Dictionary(d) => serde_json::Value::Object(
             d.iter()
@@ -418,6 +421,9 @@ fn sso_settings(p: &SsoPayload<'_>, show: bool) -> SsoSettings {
         legacy_authentication_method: owned("AuthenticationMethod"),
         use_shared_device_keys: p.boolean("PlatformSSO.UseSharedDeviceKeys"),
         registration_token,
+        registration_token_is_placeholder: p
+            .string("RegistrationToken")
+            .is_some_and(is_placeholder),
         screen_locked_behavior: owned("ScreenLockedBehavior"),
         urls,
         account_display_name: owned("PlatformSSO.AccountDisplayName"),
@@ -485,6 +491,9 @@ fn plain_words(s: &SsoSettings, has_platform_sso: bool) -> Vec<String> {
     out.push(match s.registration_token.as_deref() {
         Some(t) if is_placeholder(t) => {
             format!("Registration token: the MDM placeholder {t}, replaced per device by the MDM.")
+        }
+        Some(REDACTED) if s.registration_token_is_placeholder => {
+            "Registration token: an MDM placeholder, replaced per device by the MDM (redacted; --show-secrets shows it).".into()
         }
         Some(REDACTED) => "Registration token: set (redacted; --show-secrets shows it).".into(),
         Some(t) => format!("Registration token: {t}."),

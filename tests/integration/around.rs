@@ -581,8 +581,8 @@ fn diff_redacts_secrets_and_flags_a_new_identifier() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(!text.contains("s3cr3t"), "{text}");
     assert!(
-        text.contains("\"{{DEVICEREGISTRATION}}\" -> \"<redacted>\""),
-        "{text}"
+        text.contains("RegistrationToken: \"<redacted>\" -> \"<redacted>\""),
+        "a changed token shows as a change, neither value: {text}"
     );
     assert!(
         text.contains("  PayloadIdentifier: a different profile identifier"),
@@ -863,7 +863,7 @@ fn inspect_json_parses_and_hides_the_registration_token() {
 }
 
 #[test]
-fn inspect_shows_placeholders_and_the_macos_13_key() {
+fn inspect_redacts_placeholders_too_and_shows_the_macos_13_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = generate(
         dir.path(),
@@ -878,6 +878,19 @@ fn inspect_shows_placeholders_and_the_macos_13_key() {
     let json = inspect_json(&path, &[]);
     assert_eq!(
         json.sso[0].registration_token.as_deref(),
+        Some("<redacted>")
+    );
+    assert!(
+        json.sso[0]
+            .plain
+            .iter()
+            .any(|p| p.starts_with("Registration token: an MDM placeholder, replaced per device")),
+        "{:?}",
+        json.sso[0].plain
+    );
+    let shown = inspect_json(&path, &["--show-secrets"]);
+    assert_eq!(
+        shown.sso[0].registration_token.as_deref(),
         Some("{{DEVICEREGISTRATION}}")
     );
     assert_eq!(
