@@ -2,13 +2,12 @@
 //! `completions`, `man`, help texts and the global flags, through the real binary.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use predicates::prelude::*;
 use serde::Deserialize;
 
 use crate::golden::assert_golden;
-use crate::support::{bin, have_tool};
+use crate::support::{JsonSigner, bin, have_tool};
 
 /// Every command and subcommand.
 const COMMANDS: &[&[&str]] = &[
@@ -39,31 +38,6 @@ fn generate(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
         .assert()
         .success();
     path
-}
-
-/// A self-signed RSA certificate and key made by `openssl` in `dir`.
-fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
-    let status = Command::new("openssl")
-        .current_dir(dir)
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "signer.key",
-            "-out",
-            "signer.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Contoso profile signing",
-        ])
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "{status:?}");
-    (dir.join("signer.pem"), dir.join("signer.key"))
 }
 
 fn sign(input: &Path, output: &Path, cert: &Path, key: &Path) {
@@ -717,16 +691,6 @@ struct JsonMacOs {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JsonSigner {
-    subject: String,
-    issuer: String,
-    serial: String,
-    not_before: String,
-    not_after: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct JsonSignature {
     valid: bool,
     signer: Option<JsonSigner>,
@@ -976,7 +940,8 @@ fn inspect_and_diff_read_signed_profiles() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = self_signed(dir.path());
+    let signer_dir = crate::selfsigned::dir();
+    let (cert, key) = (signer_dir.join("rsa.pem"), signer_dir.join("rsa.key"));
     let plain = generate(dir.path(), "p.mobileconfig", &[]);
     let signed = dir.path().join("p.signed.mobileconfig");
     sign(&plain, &signed, &cert, &key);
@@ -985,7 +950,7 @@ fn inspect_and_diff_read_signed_profiles() {
     let signature = json.signature.unwrap();
     assert!(signature.valid, "{:?}", signature.problems);
     let signer = signature.signer.unwrap();
-    assert_eq!(signer.subject, "CN=Contoso profile signing");
+    assert_eq!(signer.subject, "CN=psso-test-rsa");
     assert_eq!(signer.issuer, signer.subject);
     assert!(
         !signer.serial.is_empty() && !signer.not_before.is_empty() && !signer.not_after.is_empty()
@@ -1000,7 +965,7 @@ fn inspect_and_diff_read_signed_profiles() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "signature:    valid (chain not checked)\n  signer:   CN=Contoso profile signing",
+            "signature:    valid (chain not checked)\n  signer:   CN=psso-test-rsa",
         ));
     let out = bin()
         .arg("diff")

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use psso_profile::sign::{self, Signer, SigningTime, VerifyOptions};
 use serde::Deserialize;
 
-use crate::support::{bin, have_tool};
+use crate::support::{JsonSigner, bin, have_tool};
 
 const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -1058,16 +1058,6 @@ struct JsonReport {
     chain_checked: bool,
     chain: Vec<String>,
     problems: Vec<JsonProblem>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonSigner {
-    subject: String,
-    issuer: String,
-    serial: String,
-    not_before: String,
-    not_after: String,
 }
 
 #[derive(Debug, Deserialize)]

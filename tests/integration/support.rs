@@ -57,3 +57,14 @@ pub fn shared_reference(relative: &str, test: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// The signer of a signature in the JSON of `verify` and `inspect`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonSigner {
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: String,
+    pub not_after: String,
+}
