@@ -37,7 +37,6 @@
 
 pub mod batch;
 pub mod catalog;
-pub mod cli;
 pub mod codec;
 pub mod diff;
 pub mod error;

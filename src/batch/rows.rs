@@ -10,7 +10,8 @@ use crate::spec::Vars;
 use crate::{Error, Result};
 
 /// How a rows file is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum RowsFormat {
     /// CSV (RFC 4180) with a header line naming the columns.
     Csv,

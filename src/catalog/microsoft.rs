@@ -16,9 +16,8 @@ pub const SCREEN_LOCKED_BEHAVIOR: &str = "DoNotHandle";
 pub const DEVICE_REGISTRATION_PLACEHOLDER: &str = "{{DEVICEREGISTRATION}}";
 
 /// A Microsoft cloud whose sign-in URLs the profile lists.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum Cloud {
     /// The commercial (global) cloud: always required.

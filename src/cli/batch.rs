@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use clap::{ArgGroup, Args, ValueEnum};
 
-use crate::batch::{self, BatchOptions, Event, NamePattern, RowsFormat, RowsSource};
-use crate::codec::Format;
-use crate::rules::Severity;
-use crate::spec::SpecFile;
-use crate::{Error, Result};
+use psso_profile::batch::{self, BatchOptions, Event, NamePattern, RowsFormat, RowsSource};
+use psso_profile::codec::Format;
+use psso_profile::rules::Severity;
+use psso_profile::spec::SpecFile;
+use psso_profile::{Error, Result};
 
 use super::report::eprint_findings;
 use super::signing::{self, SigningArgs};

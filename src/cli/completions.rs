@@ -3,7 +3,7 @@
 use clap::Args;
 use clap_complete::Shell;
 
-use crate::error::{Error, Result};
+use psso_profile::error::{Error, Result};
 
 use super::EXIT_OK;
 

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use crate::codec::{self, Decoded};
-use crate::diff::{self, ChangeKind, Diff};
-use crate::error::{Error, Result};
+use psso_profile::codec::{self, Decoded};
+use psso_profile::diff::{self, ChangeKind, Diff};
+use psso_profile::error::{Error, Result};
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_FINDINGS, EXIT_OK, write_stdout};

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use crate::codec::write_output;
-use crate::error::{Error, Result};
-use crate::events::{EventKind, LineError, Timestamp, Track, TrackStatus, Transition};
+use psso_profile::codec::write_output;
+use psso_profile::error::{Error, Result};
+use psso_profile::events::{EventKind, LineError, Timestamp, Track, TrackStatus, Transition};
 
 use super::{EXIT_FINDINGS, EXIT_OK};
 
@@ -175,10 +175,10 @@ fn reduce(args: &ReduceArgs) -> Result<u8> {
         super::warn(&format!("{name} line {line}: {err}; line skipped"));
     };
     let out = if args.transitions {
-        let timeline = crate::events::read_timeline(reader, on_skip).map_err(read_err)?;
+        let timeline = psso_profile::events::read_timeline(reader, on_skip).map_err(read_err)?;
         transitions_output(&timeline.into_transitions(), args.format)?
     } else {
-        let tracker = crate::events::reduce(reader, on_skip).map_err(read_err)?;
+        let tracker = psso_profile::events::reduce(reader, on_skip).map_err(read_err)?;
         let rows: Vec<_> = tracker
             .sorted()
             .into_iter()

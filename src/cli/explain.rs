@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 
 use clap::Args;
 
-use crate::catalog::apple::Scope;
-use crate::catalog::extension_data::Platforms;
-use crate::catalog::microsoft::{Expected, RequiredSetting};
-use crate::error::Result;
-use crate::explain::{self, Explanation, KeyExplanation};
+use psso_profile::catalog::apple::Scope;
+use psso_profile::catalog::extension_data::Platforms;
+use psso_profile::catalog::microsoft::{Expected, RequiredSetting};
+use psso_profile::error::Result;
+use psso_profile::explain::{self, Explanation, KeyExplanation};
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_OK, write_stdout};
@@ -143,8 +143,10 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
         field(out, "channel:", "device channel only", color);
     }
     let source = match key.source {
-        crate::catalog::apple::Source::AppleSchema => "Apple's device-management schema",
-        crate::catalog::apple::Source::AppleDocumentation => "Apple's developer documentation",
+        psso_profile::catalog::apple::Source::AppleSchema => "Apple's device-management schema",
+        psso_profile::catalog::apple::Source::AppleDocumentation => {
+            "Apple's developer documentation"
+        }
     };
     field(out, "source:", source, color);
     for row in &k.microsoft {

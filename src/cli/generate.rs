@@ -5,14 +5,16 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::catalog::microsoft::Cloud;
-use crate::codec::{self, Format};
-use crate::mdm;
-use crate::model::{AuthMethod, AuthorizationMode, MacOs, PayloadScope, Policy, UnlockPolicy};
-use crate::rules::Severity;
-use crate::sign;
-use crate::spec::{self, Spec, SpecFile, UuidMode};
-use crate::{Error, Result};
+use psso_profile::catalog::microsoft::Cloud;
+use psso_profile::codec::{self, Format};
+use psso_profile::mdm;
+use psso_profile::model::{
+    AuthMethod, AuthorizationMode, MacOs, PayloadScope, Policy, UnlockPolicy,
+};
+use psso_profile::rules::Severity;
+use psso_profile::sign;
+use psso_profile::spec::{self, Spec, SpecFile, UuidMode};
+use psso_profile::{Error, Result};
 
 use super::report::eprint_findings;
 use super::signing::{self, SigningArgs};

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::{Error, Result};
-use crate::inspect::{self, Inspection, Options};
-use crate::model::MacOs;
+use psso_profile::error::{Error, Result};
+use psso_profile::inspect::{self, Inspection, Options};
+use psso_profile::model::MacOs;
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_OK, write_stdout};

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::codec::write_output;
-use crate::error::{Error, Result};
+use psso_profile::codec::write_output;
+use psso_profile::error::{Error, Result};
 
 use super::EXIT_OK;
 

@@ -152,7 +152,7 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn dispatch(command: Command) -> crate::Result<u8> {
+fn dispatch(command: Command) -> psso_profile::Result<u8> {
     match command {
         Command::Generate(args) => generate::run(args),
         Command::Validate(args) => validate::run(args),
@@ -182,31 +182,33 @@ pub(crate) enum OutputFormat {
 }
 
 /// Parses `--min-macos` for clap, with the accepted versions in the message.
-pub(crate) fn parse_macos(s: &str) -> Result<crate::model::MacOs, String> {
-    s.parse::<crate::model::MacOs>().map_err(|e| match e {
-        crate::Error::InvalidValue { expected, .. } => format!("expected {expected}"),
-        other => other.to_string(),
-    })
+pub(crate) fn parse_macos(s: &str) -> Result<psso_profile::model::MacOs, String> {
+    s.parse::<psso_profile::model::MacOs>()
+        .map_err(|e| match e {
+            psso_profile::Error::InvalidValue { expected, .. } => format!("expected {expected}"),
+            other => other.to_string(),
+        })
 }
 
 /// Writes `text` to standard output.
-pub(crate) fn write_stdout(text: &str) -> crate::Result<()> {
+pub(crate) fn write_stdout(text: &str) -> psso_profile::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|source| crate::Error::Write {
+        .map_err(|source| psso_profile::Error::Write {
             path: "-".into(),
             source,
         })
 }
 
 /// `value` as pretty JSON with a final newline.
-pub(crate) fn json<T: serde::Serialize>(value: &T) -> crate::Result<String> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|source| crate::Error::Encode {
-        format: "JSON",
-        source: Box::new(source),
-    })?;
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> psso_profile::Result<String> {
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|source| psso_profile::Error::Encode {
+            format: "JSON",
+            source: Box::new(source),
+        })?;
     text.push('\n');
     Ok(text)
 }

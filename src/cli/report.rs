@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::rules::{Finding, Report, Severity};
+use psso_profile::rules::{Finding, Report, Severity};
 
 /// Whether standard error should be colored: a terminal, and no `NO_COLOR`.
 pub(crate) fn stderr_color() -> bool {

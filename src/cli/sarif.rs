@@ -4,8 +4,8 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use crate::lint::line_of;
-use crate::rules::{RULES, Severity};
+use psso_profile::lint::line_of;
+use psso_profile::rules::{RULES, Severity};
 
 use super::validate::Outcome;
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{Error, Result};
+use psso_profile::{Error, Result};
 
 /// Reads a secret from `--NAME`, `--NAME-file` or `--NAME-env`, whichever was given.
 /// A file's trailing newline is dropped.
@@ -16,7 +16,7 @@ pub(crate) fn read(
         return Ok(Some(value.to_string()));
     }
     if let Some(file) = file {
-        let bytes = crate::codec::read_input(file)?;
+        let bytes = psso_profile::codec::read_input(file)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::InvalidValue {
             key: format!("{option}-file"),
             value: file.display().to_string(),

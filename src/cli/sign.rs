@@ -5,14 +5,14 @@ use std::time::SystemTime;
 
 use clap::{ArgGroup, Args};
 
-use crate::codec::{read_input, write_output};
-use crate::error::{Error, Result};
-use crate::model::{MacOs, Target};
-use crate::rules::Severity;
+use psso_profile::codec::{read_input, write_output};
+use psso_profile::error::{Error, Result};
+use psso_profile::model::{MacOs, Target};
+use psso_profile::rules::Severity;
 
 use super::report::eprint_findings;
 use super::signing::{SignerSource, parse_signing_time, warn_placeholders};
-use crate::sign::{self, Signer, SigningTime};
+use psso_profile::sign::{self, Signer, SigningTime};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -106,7 +106,7 @@ pub(crate) fn run(args: SignArgs) -> Result<u8> {
 /// Refuses what is not an unsigned profile, and a profile with findings at error
 /// level unless `--force`: a signature makes a broken profile harder to fix.
 fn check_before_signing(args: &SignArgs, content: &[u8]) -> Result<()> {
-    let decoded = crate::codec::parse(content, &args.input)?;
+    let decoded = psso_profile::codec::parse(content, &args.input)?;
     if decoded.signed.is_some() {
         return Err(Error::Conflict {
             message: format!(
@@ -115,7 +115,7 @@ fn check_before_signing(args: &SignArgs, content: &[u8]) -> Result<()> {
             ),
         });
     }
-    let report = crate::rules::check(&decoded.value, &Target::new(args.min_macos));
+    let report = psso_profile::rules::check(&decoded.value, &Target::new(args.min_macos));
     let count = report.count(Severity::Error);
     if count == 0 {
         return Ok(());

@@ -6,9 +6,9 @@ use std::time::SystemTime;
 
 use clap::{ArgGroup, Args};
 
-use crate::codec::read_input;
-use crate::sign::{self, Signer, SigningTime};
-use crate::{Error, Result};
+use psso_profile::codec::read_input;
+use psso_profile::sign::{self, Signer, SigningTime};
+use psso_profile::{Error, Result};
 
 /// Sign what is written: a certificate and key in PEM, or a PKCS#12 file.
 #[derive(Debug, Args)]

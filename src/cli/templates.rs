@@ -2,8 +2,8 @@
 
 use clap::{Args, Subcommand};
 
-use crate::Result;
-use crate::spec;
+use psso_profile::Result;
+use psso_profile::spec;
 
 const EXAMPLES: &str = "\
 Examples:

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::codec::{self, Format as Encoding, InputFormat};
-use crate::lint::{self, Applied, Linted};
-use crate::model::{MacOs, Target};
-use crate::rules::{Finding, Severity};
-use crate::sign::VerifyOptions;
-use crate::{Error, Result};
+use psso_profile::codec::{self, Format as Encoding, InputFormat};
+use psso_profile::lint::{self, Applied, Linted};
+use psso_profile::model::{MacOs, Target};
+use psso_profile::rules::{Finding, Severity};
+use psso_profile::sign::VerifyOptions;
+use psso_profile::{Error, Result};
 
 use super::report::{format_finding, stdout_color};
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, report_error, sarif};

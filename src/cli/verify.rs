@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use crate::codec::{read_input, write_output};
-use crate::error::{Error, Result};
-use crate::sign::{self, Severity, Verification, VerifyOptions};
+use psso_profile::codec::{read_input, write_output};
+use psso_profile::error::{Error, Result};
+use psso_profile::sign::{self, Severity, Verification, VerifyOptions};
 
 const EXAMPLES: &str = "\
 Examples:

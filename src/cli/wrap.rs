@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::codec::{self, read_input, write_output};
-use crate::error::Result;
-use crate::mdm;
+use psso_profile::codec::{self, read_input, write_output};
+use psso_profile::error::Result;
+use psso_profile::mdm;
 
 use super::EXIT_OK;
 
@@ -67,8 +67,9 @@ pub(crate) fn run(args: WrapArgs) -> Result<u8> {
     let bytes = read_input(&args.file)?;
     let decoded = mdm::read_profile(&bytes, &args.file)?;
     if super::ui().verbose {
-        let target = crate::model::Target::default();
-        let linted = crate::lint::lint(decoded, &target, &crate::sign::VerifyOptions::new());
+        let target = psso_profile::model::Target::default();
+        let linted =
+            psso_profile::lint::lint(decoded, &target, &psso_profile::sign::VerifyOptions::new());
         super::report::eprint_findings(&args.file.display().to_string(), &linted.report);
     }
     let uuid = args

@@ -22,7 +22,8 @@ use plist::{Dictionary, Value};
 use crate::error::{Error, Result};
 
 /// An output encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// An XML property list as Apple's tools write it, keys sorted.
     #[default]

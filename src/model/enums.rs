@@ -25,6 +25,7 @@ macro_rules! apple_enum {
             }
         }
 
+        #[cfg(feature = "cli")]
         impl clap::ValueEnum for $name {
             fn value_variants<'a>() -> &'a [Self] {
                 Self::ALL
@@ -58,6 +59,7 @@ macro_rules! apple_enum {
 }
 
 /// `UserSecureEnclaveKey` as `user-secure-enclave-key`, `OpenID` as `open-id`.
+#[cfg(any(feature = "cli", test))]
 pub(crate) fn kebab_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);

@@ -40,7 +40,8 @@ pub const DEFAULT_ACCOUNT_NAME_CLAIM: &str = "preferred_username";
 pub const DEFAULT_FULL_NAME_CLAIM: &str = "name";
 
 /// How `PayloadUUID`s are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum UuidMode {
     /// v5 UUIDs derived from the payload identifiers: the same input gives the same bytes.
@@ -54,11 +55,15 @@ impl std::str::FromStr for UuidMode {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        <Self as clap::ValueEnum>::from_str(s.trim(), true).map_err(|_| Error::InvalidValue {
-            key: "uuid".to_string(),
-            value: s.to_string(),
-            expected: "`derived` or `random`".to_string(),
-        })
+        match s.trim().to_ascii_lowercase().as_str() {
+            "derived" => Ok(UuidMode::Derived),
+            "random" => Ok(UuidMode::Random),
+            _ => Err(Error::InvalidValue {
+                key: "uuid".to_string(),
+                value: s.to_string(),
+                expected: "`derived` or `random`".to_string(),
+            }),
+        }
     }
 }
 
