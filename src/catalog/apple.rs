@@ -6,7 +6,7 @@
 //! A test cross-checks this table against Apple's YAML where the reference copy
 //! is present.
 
-use crate::model::MacOsVersion;
+use crate::model::MacOs;
 
 /// The type of a property-list value, as Apple's schema names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -133,9 +133,11 @@ pub struct AppleKey {
     /// Apple's default, as Apple writes it.
     pub default: Option<&'static str>,
     /// The macOS version that introduced the key.
-    pub introduced: MacOsVersion,
+    #[serde(serialize_with = "MacOs::serialize_full")]
+    pub introduced: MacOs,
     /// The macOS version that deprecated the key.
-    pub deprecated: Option<MacOsVersion>,
+    #[serde(serialize_with = "MacOs::serialize_full_opt")]
+    pub deprecated: Option<MacOs>,
     /// `false` where Apple supports the key on the device channel only.
     pub user_channel: bool,
     /// Where the facts come from.
@@ -171,8 +173,8 @@ const fn split_path(path: &'static str) -> (&'static str, &'static str) {
     ("", path)
 }
 
-const fn v(major: u16, minor: u16) -> MacOsVersion {
-    MacOsVersion::new(major, minor)
+const fn v(major: u16, minor: u16) -> MacOs {
+    MacOs::new(major, minor)
 }
 
 /// A key with the usual defaults: optional, no rangelist, user channel allowed,
@@ -181,7 +183,7 @@ const fn key(
     scope: Scope,
     path: &'static str,
     kind: Kind,
-    introduced: MacOsVersion,
+    introduced: MacOs,
     summary: &'static str,
 ) -> AppleKey {
     let (parent, name) = split_path(path);

@@ -2,7 +2,7 @@
 //! table of settings "the Microsoft Enterprise SSO plug-in requires" for Platform SSO
 //! (Intune's Platform SSO guide and the MDM-vendor integration guide).
 
-use crate::model::{MacOs, MacOsVersion};
+use crate::model::MacOs;
 
 /// `ExtensionIdentifier` of the Microsoft Enterprise SSO plug-in on macOS.
 pub const EXTENSION_IDENTIFIER: &str = "com.microsoft.CompanyPortalMac.ssoextension";
@@ -220,8 +220,8 @@ impl RequiredSetting {
     }
 
     /// The oldest macOS version the row applies to.
-    pub fn since(&self) -> MacOsVersion {
-        self.from.version()
+    pub fn since(&self) -> MacOs {
+        self.from
     }
 }
 

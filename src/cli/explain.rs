@@ -135,8 +135,8 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
         color,
     );
     let macos = match key.deprecated {
-        Some(d) => format!("{} to {} (deprecated in {d})", key.introduced, d),
-        None => format!("{}+", key.introduced),
+        Some(d) => format!("{:#} to {d:#} (deprecated in {d:#})", key.introduced),
+        None => format!("{:#}+", key.introduced),
     };
     field(out, "macOS:", &macos, color);
     if !key.user_channel {

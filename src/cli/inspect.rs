@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use psso_profile::error::{Error, Result};
+use psso_profile::error::Result;
 use psso_profile::inspect::{self, Inspection, Options};
 use psso_profile::model::MacOs;
 
@@ -51,15 +51,8 @@ pub(crate) struct InspectArgs {
     #[arg(long)]
     show_secrets: bool,
     /// The fleet's oldest macOS (13, 14, 15, 26), for the findings and the key versions
-    #[arg(long, value_name = "VERSION", value_parser = parse_macos)]
+    #[arg(long, value_name = "VERSION", value_parser = super::parse_macos)]
     min_macos: Option<MacOs>,
-}
-
-fn parse_macos(s: &str) -> Result<MacOs, String> {
-    s.parse::<MacOs>().map_err(|e| match e {
-        Error::InvalidValue { expected, .. } => format!("expected {expected}"),
-        other => other.to_string(),
-    })
 }
 
 pub(crate) fn run(args: InspectArgs) -> Result<u8> {
@@ -136,7 +129,7 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
     let m = &i.macos;
     let _ = writeln!(
         out,
-        "\n{} every key is read from macOS {}; checked for a fleet from macOS {}",
+        "\n{} every key is read from macOS {:#}; checked for a fleet from macOS {}",
         head("macOS:"),
         m.oldest,
         m.target
@@ -144,12 +137,12 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
     for k in &m.newer_than_target {
         let _ = writeln!(
             out,
-            "  {} needs macOS {}; older Macs ignore it",
+            "  {} needs macOS {:#}; older Macs ignore it",
             k.path, k.macos
         );
     }
     for k in &m.deprecated {
-        let _ = writeln!(out, "  {} is deprecated since macOS {}", k.path, k.macos);
+        let _ = writeln!(out, "  {} is deprecated since macOS {:#}", k.path, k.macos);
     }
     match &i.signature {
         None => {

@@ -183,11 +183,12 @@ pub(crate) enum OutputFormat {
 
 /// Parses `--min-macos` for clap, with the accepted versions in the message.
 pub(crate) fn parse_macos(s: &str) -> Result<psso_profile::model::MacOs, String> {
-    s.parse::<psso_profile::model::MacOs>()
-        .map_err(|e| match e {
-            psso_profile::Error::InvalidValue { expected, .. } => format!("expected {expected}"),
-            other => other.to_string(),
-        })
+    s.parse::<psso_profile::model::MacOs>().map_err(|_| {
+        format!(
+            "expected one of {}, or a minor version such as 15.4",
+            psso_profile::model::MacOs::releases_text()
+        )
+    })
 }
 
 /// Writes `text` to standard output.

@@ -19,7 +19,7 @@ use crate::catalog::extension_data;
 use crate::catalog::microsoft::{self, Cloud};
 use crate::codec::{Decoded, InputFormat, to_json_value};
 use crate::lint;
-use crate::model::{MacOs, MacOsVersion, Target};
+use crate::model::{MacOs, Target};
 use crate::rules::{Context, EXTENSIBLE_SSO, Severity, SsoPayload};
 use crate::sign::{SignerDetails, VerifyOptions};
 
@@ -53,7 +53,7 @@ pub struct Inspection {
     /// The Extensible SSO payloads, read as Platform SSO settings.
     pub sso: Vec<SsoSettings>,
     /// The macOS versions the keys need.
-    pub macos: MacOsRange,
+    pub macos: MacOsCoverage,
     /// The signature, when the profile is signed.
     pub signature: Option<SignatureSummary>,
     /// The number of findings of `validate`'s rules.
@@ -182,14 +182,16 @@ pub struct KeyVersion {
     /// The key path in the profile.
     pub path: String,
     /// The version.
-    pub macos: MacOsVersion,
+    #[serde(serialize_with = "MacOs::serialize_full")]
+    pub macos: MacOs,
 }
 
 /// The macOS versions the profile's keys need.
 #[derive(Debug, Clone, Serialize)]
-pub struct MacOsRange {
+pub struct MacOsCoverage {
     /// The oldest macOS that reads every key present.
-    pub oldest: MacOsVersion,
+    #[serde(serialize_with = "MacOs::serialize_full")]
+    pub oldest: MacOs,
     /// The fleet's oldest macOS the profile was checked for.
     pub target: MacOs,
     /// Keys that need a newer macOS than `target` (older Macs ignore them).
@@ -602,7 +604,7 @@ fn walk_keys(
     }
 }
 
-fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsRange {
+fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
     let mut keys = Vec::new();
     if let Some(root) = context.root {
         for (k, _) in root {
@@ -629,10 +631,10 @@ fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsRange {
         .iter()
         .map(|(_, k)| k.introduced)
         .max()
-        .unwrap_or(MacOsVersion::new(10, 7));
+        .unwrap_or(MacOs::new(10, 7));
     let newer_than_target = keys
         .iter()
-        .filter(|(_, k)| k.introduced > target.version())
+        .filter(|(_, k)| k.introduced > target)
         .map(|(path, k)| KeyVersion {
             path: path.clone(),
             macos: k.introduced,
@@ -647,7 +649,7 @@ fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsRange {
             })
         })
         .collect();
-    MacOsRange {
+    MacOsCoverage {
         oldest,
         target,
         newer_than_target,

@@ -19,4 +19,4 @@ pub use enums::{
 pub use ids::{Identifier, PayloadUuid, PayloadVersion};
 pub use profile::{Profile, ProfileType};
 pub use sso::{ExtensibleSso, ExtensibleSsoType, PlatformSso, TokenToUserMapping};
-pub use target::{MacOs, MacOsVersion, Target};
+pub use target::{MacOs, MacOsError, MacOsRange, Target};

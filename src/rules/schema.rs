@@ -363,7 +363,7 @@ fn required_by_microsoft(path: &str) -> bool {
 }
 
 fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let oldest = ctx.target.min_macos.version();
+    let oldest = ctx.target.min_macos;
     each_present(ctx, |d, key, _| {
         let parent_introduced = apple::lookup(key.scope, key.parent()).map(|p| p.introduced);
         if key.introduced <= oldest
@@ -375,7 +375,7 @@ fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         sink.emit(
             d.key_path(key.name()),
             format!(
-                "was introduced in macOS {}; Macs of the fleet on macOS {} ignore it",
+                "was introduced in macOS {:#}; Macs of the fleet on macOS {} ignore it",
                 key.introduced, ctx.target.min_macos
             ),
         );
@@ -383,7 +383,7 @@ fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let oldest = ctx.target.min_macos.version();
+    let oldest = ctx.target.min_macos;
     each_present(ctx, |d, key, _| {
         if let Some(since) = key.deprecated
             && since <= oldest
@@ -391,12 +391,12 @@ fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             let replacement = apple::sso_keys_named(key.name())
                 .find(|k| k.path != key.path && k.deprecated.is_none());
             let instead = replacement.map_or_else(String::new, |r| {
-                format!("; macOS {since} and later read `{}`", r.path)
+                format!("; macOS {since:#} and later read `{}`", r.path)
             });
             sink.emit(
                 d.key_path(key.name()),
                 format!(
-                    "is deprecated since macOS {since} and the fleet starts at macOS {}{instead}",
+                    "is deprecated since macOS {since:#} and the fleet starts at macOS {}{instead}",
                     ctx.target.min_macos
                 ),
             );

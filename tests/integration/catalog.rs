@@ -3,7 +3,7 @@
 //! CI; a user's clone skips with a message).
 
 use psso_profile::catalog::apple::{self, AppleKey, Scope, Source};
-use psso_profile::model::MacOsVersion;
+use psso_profile::model::MacOs;
 use serde_yaml::Value as Yaml;
 
 use crate::support::shared_reference;
@@ -91,8 +91,8 @@ fn flatten(
     }
 }
 
-fn version(v: MacOsVersion) -> String {
-    format!("{}.{}", v.major, v.minor)
+fn version(v: MacOs) -> String {
+    format!("{}.{}", v.major(), v.minor())
 }
 
 fn load(relative: &str, test: &str) -> Option<(Yaml, Vec<YamlKey>)> {

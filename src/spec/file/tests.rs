@@ -80,7 +80,7 @@ fn an_invalid_value_names_the_line_and_key() {
         .to_string();
     assert_eq!(
         err,
-        "`s.toml` line 1: `min-macos`: invalid value `12` for `min-macos`: expected one of 13, 14, 15, 26"
+        "`s.toml` line 1: `min-macos`: invalid value `12` for `min-macos`: expected one of 13, 14, 15, 26, or a minor version such as 15.4"
     );
     let err = SpecFile::parse("org = \"a ${tenant\"\n", "s.toml")
         .unwrap_err()
