@@ -29,7 +29,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The output file exists and overwriting was not allowed.
-    #[error("`{}` already exists; pass --force to overwrite it", path.display())]
+    #[error("`{}` already exists", path.display())]
     OutputExists {
         /// The file that exists.
         path: PathBuf,
@@ -90,20 +90,12 @@ pub enum Error {
         /// What would have been accepted.
         expected: String,
     },
-    /// A setting was given but cannot be combined with the others.
-    #[error("{message}")]
-    Conflict {
-        /// What conflicts with what.
-        message: String,
-    },
-    /// A generated profile broke rules at error level; nothing was written.
-    #[error("the profile has {count} error finding(s); nothing was written")]
-    Rejected {
-        /// The number of error findings.
-        count: usize,
-        /// The whole report, warnings included.
-        report: Box<crate::rules::Report>,
-    },
+    /// JSON output was to be signed; a signed profile holds a property list.
+    #[error("cannot sign JSON output: a signed profile holds an XML or binary property list")]
+    SignJson,
+    /// A batch was asked to write JSON; it writes profiles.
+    #[error("a batch writes profiles (XML or binary property lists), not JSON")]
+    BatchJson,
     /// A property list could not be encoded.
     #[error("cannot encode the profile as {format}")]
     Encode {
@@ -117,10 +109,10 @@ pub enum Error {
     #[error(transparent)]
     Sign(#[from] crate::sign::SignError),
     /// A signing input (certificate, key, PKCS#12 or CA file) could not be used.
-    #[error("cannot use {files}")]
+    #[error("cannot use {}", list_files(files))]
     SigningInput {
-        /// The files involved, each in backticks.
-        files: String,
+        /// The files involved.
+        files: Vec<PathBuf>,
         /// Why.
         #[source]
         source: crate::sign::SignError,
@@ -170,13 +162,39 @@ pub enum Error {
         message: String,
     },
     /// A `${name}` row variable names no column of the row.
-    #[error("no column `{column}` for `${{{column}}}` in `{key}`")]
+    #[error("no column `{column}` for `${{{column}}}` in {}", key.as_ref().map_or_else(|| "the file-name pattern".to_string(), |k| format!("`{k}`")))]
     MissingColumn {
         /// The variable's name.
         column: String,
-        /// The spec key (or option) that uses it.
-        key: String,
+        /// The spec key that uses it; `None` for a batch's file-name pattern.
+        key: Option<String>,
     },
+    /// A spec uses row variables, which only a batch fills.
+    #[error("`{source_name}` uses row variables ({}); only a batch fills them from rows (write `$${{` for a literal `${{`)", variables.iter().map(|v| format!("`${{{v}}}`")).collect::<Vec<_>>().join(", "))]
+    RowVariables {
+        /// The spec file, or `template NAME`.
+        source_name: String,
+        /// The variables, sorted.
+        variables: Vec<String>,
+    },
+    /// A batch's file-name pattern, or a name it made for a row, is not a file
+    /// name inside the output folder.
+    #[error("invalid file name `{name}`: {problem}")]
+    FileName {
+        /// The pattern, or the name made for a row.
+        name: String,
+        /// What is wrong.
+        problem: FileNameProblem,
+    },
+    /// A rows file's extension does not say whether it is CSV or JSON Lines.
+    #[error("`{}` is not a `.csv`, `.jsonl` or `.ndjson` file; its rows format must be given", path.display())]
+    RowsFormatUnknown {
+        /// The rows file.
+        path: PathBuf,
+    },
+    /// One row of a rows file cannot be read.
+    #[error("{0}")]
+    BadRow(RowProblem),
     /// One row of a batch could not be made into a profile.
     #[error("row at line {line}")]
     Row {
@@ -198,7 +216,7 @@ pub enum Error {
     },
     /// Two rows of a batch would write the same file; nothing was written.
     #[error(
-        "rows at lines {first} and {second} would both write `{name}`; nothing was written (make --name unique per row, such as `${{tenant}}`)"
+        "rows at lines {first} and {second} would both write `{name}`; nothing was written (make the file-name pattern unique per row, such as `${{tenant}}`)"
     )]
     NameCollision {
         /// The file name.
@@ -208,6 +226,89 @@ pub enum Error {
         /// The second row's line.
         second: u64,
     },
+}
+
+/// What is wrong with a batch's file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileNameProblem {
+    /// The pattern has a `${` without a name and a closing `}`.
+    Syntax,
+    /// The pattern names another folder (`/`, `\`) or is empty.
+    Separator,
+    /// The pattern is `..` or `.`.
+    Dots,
+    /// A row filled the pattern into something that is not a file name of the folder.
+    Filled,
+}
+
+impl std::fmt::Display for FileNameProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileNameProblem::Syntax => {
+                "expected a file name with `${column}` variables (write `$${` for a literal `${`)"
+            }
+            FileNameProblem::Separator => {
+                "expected a file name inside the output folder, without `/` or `\\` (such as `${tenant}`)"
+            }
+            FileNameProblem::Dots => "expected a file name inside the output folder, not `..`",
+            FileNameProblem::Filled => {
+                "expected a file name inside the output folder: not empty, no `/`, `\\` or `..`, at most 240 bytes"
+            }
+        })
+    }
+}
+
+/// Why a row of a rows file cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RowProblem {
+    /// A CSV row with another number of fields than the header.
+    FieldCount {
+        /// The row's fields.
+        found: u64,
+        /// The header's.
+        expected: u64,
+    },
+    /// The CSV reader refused the row.
+    Csv(String),
+    /// The row is not UTF-8 text.
+    NotUtf8,
+    /// A JSON Lines row is not a JSON object.
+    NotJsonObject(String),
+    /// A JSON Lines value is an array, an object or null.
+    NotScalar {
+        /// The key.
+        key: String,
+        /// What it holds: `an array`, `an object` or `null`.
+        found: &'static str,
+    },
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowProblem::FieldCount { found, expected } => {
+                write!(f, "{found} field(s), expected {expected} as in the header")
+            }
+            RowProblem::Csv(detail) => f.write_str(detail),
+            RowProblem::NotUtf8 => f.write_str("not UTF-8 text"),
+            RowProblem::NotJsonObject(detail) => write!(f, "not a JSON object: {detail}"),
+            RowProblem::NotScalar { key, found } => write!(
+                f,
+                "`{key}` holds {found}; a row's values are strings, numbers or booleans"
+            ),
+        }
+    }
+}
+
+fn list_files(files: &[PathBuf]) -> String {
+    let names: Vec<String> = files.iter().map(|f| format!("`{}`", f.display())).collect();
+    match names.as_slice() {
+        [] => "the signing files".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 fn position_suffix(position: Option<&crate::codec::Position>) -> String {

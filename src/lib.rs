@@ -46,7 +46,9 @@ pub mod inspect;
 pub mod lint;
 pub mod mdm;
 pub mod model;
+pub mod output;
 pub mod rules;
+pub mod settings;
 pub mod sign;
 pub mod spec;
 

@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 pub use rows::{Row, RowReader, RowsFormat, RowsSource};
 
 use crate::codec::{self, Format, XmlOptions};
+use crate::error::FileNameProblem;
+use crate::rules::Report;
 use crate::sign::{self, Signer, SigningTime};
 use crate::spec::{self, RowSpec, Vars};
 use crate::{Error, Result};
@@ -53,28 +55,24 @@ pub struct NamePattern {
 }
 
 impl NamePattern {
-    /// A `--name` pattern such as `${tenant}` or `${tenant}-psso.mobileconfig`.
+    /// A file-name pattern such as `${tenant}` or `${tenant}-psso.mobileconfig`.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for an empty pattern, a malformed `${`, or a
+    /// [`Error::FileName`] for an empty pattern, a malformed `${`, or a
     /// `/`, `\` or `..` outside the variables (files stay inside the folder).
     pub fn new(pattern: &str) -> Result<NamePattern> {
-        let invalid = |expected: &str| Error::InvalidValue {
-            key: "--name".to_string(),
-            value: pattern.to_string(),
-            expected: expected.to_string(),
+        let invalid = |problem| Error::FileName {
+            name: pattern.to_string(),
+            problem,
         };
-        let literal = spec::substitute(pattern, &Blank).map_err(|_| {
-            invalid("a file name with `${column}` variables (write `$${` for a literal `${`)")
-        })?;
+        let literal =
+            spec::substitute(pattern, &Blank).map_err(|_| invalid(FileNameProblem::Syntax))?;
         if literal.contains(['/', '\\', '\0']) || pattern.trim().is_empty() {
-            return Err(invalid(
-                "a file name inside --out-dir, without `/` or `\\` (such as `${tenant}`)",
-            ));
+            return Err(invalid(FileNameProblem::Separator));
         }
         if literal == ".." || literal.starts_with("../") || literal == "." {
-            return Err(invalid("a file name inside --out-dir, not `..`"));
+            return Err(invalid(FileNameProblem::Dots));
         }
         let tail = pattern.rsplit('}').next().unwrap_or(pattern);
         let append_extension = !tail.rsplit_once('.').is_some_and(|(_, ext)| {
@@ -98,18 +96,14 @@ impl NamePattern {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingColumn`], or [`Error::InvalidValue`] when the filled
+    /// [`Error::MissingColumn`], or [`Error::FileName`] when the filled
     /// name would leave the folder (`/`, `\`, `..`) or is empty.
     pub fn render(&self, row: &dyn Vars) -> Result<String> {
         let name = spec::substitute(&self.pattern, row).map_err(|e| match e {
-            spec::VarError::Missing(column) => Error::MissingColumn {
-                column,
-                key: "--name".to_string(),
-            },
-            spec::VarError::Syntax(text) => Error::InvalidValue {
-                key: "--name".to_string(),
-                value: text,
-                expected: "a well-formed `${column}`".to_string(),
+            spec::VarError::Missing(column) => Error::MissingColumn { column, key: None },
+            spec::VarError::Syntax(text) => Error::FileName {
+                name: text,
+                problem: FileNameProblem::Syntax,
             },
         })?;
         if name.is_empty()
@@ -118,10 +112,9 @@ impl NamePattern {
             || name.contains(['/', '\\', '\0'])
             || name.len() > 240
         {
-            return Err(Error::InvalidValue {
-                key: "--name".to_string(),
-                value: name.into_owned(),
-                expected: "a file name inside --out-dir: not empty, no `/`, `\\` or `..`, at most 240 bytes".to_string(),
+            return Err(Error::FileName {
+                name: name.into_owned(),
+                problem: FileNameProblem::Filled,
             });
         }
         Ok(if self.append_extension {
@@ -160,6 +153,13 @@ pub enum Event<'a> {
     Failed {
         /// Why.
         error: &'a Error,
+    },
+    /// A row's profile broke rules at error level; nothing was written for it.
+    Refused {
+        /// The row's line.
+        line: u64,
+        /// The findings, warnings included.
+        report: &'a Report,
     },
 }
 
@@ -219,9 +219,7 @@ pub fn run(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Summary> {
     if options.format == Format::Json {
-        return Err(Error::Conflict {
-            message: "a batch writes profiles: pass --format xml or --format binary".to_string(),
-        });
+        return Err(Error::BatchJson);
     }
     let start = Instant::now();
     let count = check_names(options, rows)?;
@@ -296,7 +294,14 @@ pub fn run(
         });
         for outcome in out_rx.into_iter().flatten() {
             match outcome {
-                Ok(done) => {
+                Ok(Made::Refused { line, report }) => {
+                    summary.failed += 1;
+                    on_event(Event::Refused {
+                        line,
+                        report: &report,
+                    });
+                }
+                Ok(Made::Written(done)) => {
                     summary.written += 1;
                     summary.signed_placeholders.extend(done.placeholders);
                     on_event(Event::Written {
@@ -347,7 +352,13 @@ fn check_names(options: &BatchOptions, rows: &RowsSource) -> Result<u64> {
     Ok(count)
 }
 
-type Outcome = Result<Done>;
+type Outcome = Result<Made>;
+
+/// What became of a row that could be read.
+enum Made {
+    Written(Done),
+    Refused { line: u64, report: Report },
+}
 
 struct Done {
     line: u64,
@@ -369,11 +380,17 @@ impl<'a> Worker<'a> {
         }
     }
 
-    fn make(&mut self, row: &Row) -> Result<Done> {
+    fn make(&mut self, row: &Row) -> Result<Made> {
         let options = self.options;
         let name = options.name.render(row)?;
         let spec = options.spec.render(row)?;
         let generated = spec.generate()?;
+        if generated.is_refused() {
+            return Ok(Made::Refused {
+                line: row.line,
+                report: generated.report,
+            });
+        }
         self.buffer.clear();
         let bytes: &[u8] = match options.format {
             Format::Xml => {
@@ -403,11 +420,11 @@ impl<'a> Worker<'a> {
             }
             None => codec::write_output(&path, bytes, options.force)?,
         }
-        Ok(Done {
+        Ok(Made::Written(Done {
             line: row.line,
             path,
             placeholders,
-        })
+        }))
     }
 }
 

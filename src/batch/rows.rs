@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::error::RowProblem;
 use crate::spec::Vars;
 use crate::{Error, Result};
 
@@ -192,11 +193,8 @@ impl RowsSource {
 fn format_for(path: &Path, format: Option<RowsFormat>) -> Result<RowsFormat> {
     format
         .or_else(|| RowsFormat::from_extension(path))
-        .ok_or_else(|| Error::InvalidValue {
-            key: "--rows".to_string(),
-            value: path.display().to_string(),
-            expected: "a `.csv`, `.jsonl` or `.ndjson` file, or --rows-format csv|jsonl"
-                .to_string(),
+        .ok_or_else(|| Error::RowsFormatUnknown {
+            path: path.to_path_buf(),
         })
 }
 
@@ -252,9 +250,12 @@ impl Iterator for RowReader {
                             expected_len, len, ..
                         } => Some(Err(row_error(
                             line,
-                            format!("{len} field(s), expected {expected_len} as in the header"),
+                            RowProblem::FieldCount {
+                                found: len,
+                                expected: expected_len,
+                            },
                         ))),
-                        _ => Some(Err(row_error(line, message))),
+                        _ => Some(Err(row_error(line, RowProblem::Csv(message)))),
                     }
                 }
             },
@@ -273,7 +274,7 @@ impl Iterator for RowReader {
                             // Not UTF-8: this line is bad, the next ones may be fine.
                             let mut skip = Vec::new();
                             let _ = reader.read_until(b'\n', &mut skip);
-                            return Some(Err(row_error(*line, "not UTF-8 text".into())));
+                            return Some(Err(row_error(*line, RowProblem::NotUtf8)));
                         }
                         return Some(Err(Error::Read {
                             path: self.label.clone(),
@@ -292,16 +293,16 @@ impl Iterator for RowReader {
     }
 }
 
-fn row_error(line: u64, message: String) -> Error {
+fn row_error(line: u64, problem: RowProblem) -> Error {
     Error::Row {
         line,
-        source: Box::new(Error::Conflict { message }),
+        source: Box::new(Error::BadRow(problem)),
     }
 }
 
 fn json_row(line: u64, text: &str) -> Result<Row> {
     let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-        .map_err(|e| row_error(line, format!("not a JSON object: {e}")))?;
+        .map_err(|e| row_error(line, RowProblem::NotJsonObject(e.to_string())))?;
     let mut columns = Vec::with_capacity(object.len());
     let mut values = Vec::with_capacity(object.len());
     for (key, value) in object {
@@ -310,17 +311,12 @@ fn json_row(line: u64, text: &str) -> Result<Row> {
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::Bool(b) => b.to_string(),
             other => {
-                return Err(row_error(
-                    line,
-                    format!(
-                        "`{key}` holds {}; a row's values are strings, numbers or booleans",
-                        match other {
-                            serde_json::Value::Null => "null",
-                            serde_json::Value::Array(_) => "an array",
-                            _ => "an object",
-                        }
-                    ),
-                ));
+                let found = match other {
+                    serde_json::Value::Null => "null",
+                    serde_json::Value::Array(_) => "an array",
+                    _ => "an object",
+                };
+                return Err(row_error(line, RowProblem::NotScalar { key, found }));
             }
         };
         columns.push(key);
@@ -399,7 +395,7 @@ mod tests {
             RowsSource::file(Path::new("rows.txt"), None)
                 .unwrap_err()
                 .to_string(),
-            "invalid value `rows.txt` for `--rows`: expected a `.csv`, `.jsonl` or `.ndjson` file, or --rows-format csv|jsonl"
+            "`rows.txt` is not a `.csv`, `.jsonl` or `.ndjson` file; its rows format must be given"
         );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.csv");

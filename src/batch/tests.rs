@@ -39,20 +39,21 @@ fn names_stay_inside_the_folder() {
     }
     assert_eq!(
         NamePattern::new("sub/${tenant}").unwrap_err().to_string(),
-        "invalid value `sub/${tenant}` for `--name`: expected a file name inside --out-dir, without `/` or `\\` (such as `${tenant}`)"
+        "invalid file name `sub/${tenant}`: expected a file name inside the output folder, without `/` or `\\` (such as `${tenant}`)"
     );
     let pattern = NamePattern::new("${tenant}").unwrap();
     for value in ["..", "a/b", "a\\b", ""] {
         let err = pattern.render(&row(&[("tenant", value)])).unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with(&format!("invalid value `{value}` for `--name`")),
+            err.to_string().starts_with(&format!(
+                "invalid file name `{value}`: expected a file name inside the output folder"
+            )),
             "{err}"
         );
     }
     assert_eq!(
         pattern.render(&row(&[])).unwrap_err().to_string(),
-        "no column `tenant` for `${tenant}` in `--name`"
+        "no column `tenant` for `${tenant}` in the file-name pattern"
     );
 }
 

@@ -4,17 +4,18 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use clap::{ArgGroup, Args, ValueEnum};
+use clap::{ArgGroup, Args};
 
+use super::error::{CliError, Result};
 use psso_profile::batch::{self, BatchOptions, Event, NamePattern, RowsFormat, RowsSource};
 use psso_profile::codec::Format;
 use psso_profile::rules::Severity;
 use psso_profile::spec::SpecFile;
-use psso_profile::{Error, Result};
 
+use super::error::describe;
 use super::report::eprint_findings;
 use super::signing::{self, SigningArgs};
-use super::{EXIT_FINDINGS, EXIT_OK, report_error};
+use super::{EXIT_FINDINGS, EXIT_OK};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -37,15 +38,6 @@ its line and the others are still written.
 
 Exit codes: 0 every row written, 1 some rows failed (each reported with its line), 2 a
 bad option, unreadable rows or spec, or colliding names (nothing written then).";
-
-/// The encodings a batch writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum BatchFormat {
-    /// Apple-style XML property list
-    Xml,
-    /// Binary property list
-    Binary,
-}
 
 /// Make one profile per row of a CSV or JSON Lines file.
 #[derive(Debug, Args)]
@@ -70,9 +62,9 @@ pub(crate) struct BatchArgs {
     /// File-name pattern with `${column}` variables [default: the profile identifier]
     #[arg(long, value_name = "PATTERN")]
     name: Option<String>,
-    /// Output encoding
-    #[arg(long, value_name = "FORMAT", default_value = "xml")]
-    format: BatchFormat,
+    /// Output encoding: xml or binary
+    #[arg(long, value_name = "FORMAT", default_value = "xml", value_parser = profile_format)]
+    format: Format,
     /// Overwrite existing files
     #[arg(long)]
     force: bool,
@@ -83,11 +75,20 @@ pub(crate) struct BatchArgs {
     signing: SigningArgs,
 }
 
+/// `--format`: the encodings of a profile a Mac installs.
+fn profile_format(s: &str) -> Result<Format, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "xml" => Ok(Format::Xml),
+        "binary" => Ok(Format::Binary),
+        _ => Err("expected `xml` or `binary`".to_string()),
+    }
+}
+
 pub(crate) fn run(args: BatchArgs) -> Result<u8> {
     let Some(file) = SpecFile::layered(args.template.as_deref(), args.spec.as_deref())? else {
-        return Err(Error::Conflict {
-            message: "give --spec FILE or --template NAME".into(),
-        });
+        return Err(CliError::Usage(
+            "give --spec FILE or --template NAME".into(),
+        ));
     };
     let row_spec = file.row_spec()?;
     let name = match &args.name {
@@ -95,8 +96,10 @@ pub(crate) fn run(args: BatchArgs) -> Result<u8> {
         None => NamePattern::from_identifier(&row_spec),
     };
     let rows = if args.rows.as_os_str() == "-" {
-        let format = args.rows_format.ok_or_else(|| Error::Conflict {
-            message: "reading rows from standard input needs --rows-format csv or jsonl".into(),
+        let format = args.rows_format.ok_or_else(|| {
+            CliError::Usage(
+                "reading rows from standard input needs --rows-format csv or jsonl".into(),
+            )
         })?;
         RowsSource::spool(&mut std::io::stdin().lock(), format)?
     } else {
@@ -111,10 +114,7 @@ pub(crate) fn run(args: BatchArgs) -> Result<u8> {
         spec: row_spec,
         name,
         out_dir: args.out_dir.clone(),
-        format: match args.format {
-            BatchFormat::Xml => Format::Xml,
-            BatchFormat::Binary => Format::Binary,
-        },
+        format: args.format,
         force: args.force,
         jobs,
         signing: signing.map(|s| (s.signer, s.time)),
@@ -126,14 +126,18 @@ pub(crate) fn run(args: BatchArgs) -> Result<u8> {
         Event::Written { .. } => progress.advance(false),
         Event::Failed { error } => {
             progress.clear();
-            if let Error::Row { line, source } = error
-                && let Error::Rejected { report, .. } = source.as_ref()
-            {
-                let mut shown = report.as_ref().clone();
-                shown.findings.retain(|f| f.severity >= Severity::Warning);
-                eprint_findings(&format!("{label}:{line}"), &shown);
-            }
-            report_error(error);
+            eprintln!("psso-profile: error: {}", describe(error));
+            progress.advance(true);
+        }
+        Event::Refused { line, report } => {
+            progress.clear();
+            let mut shown = report.clone();
+            shown.findings.retain(|f| f.severity >= Severity::Warning);
+            eprint_findings(&format!("{label}:{line}"), &shown);
+            eprintln!(
+                "psso-profile: error: row at line {line}: the profile has {} error finding(s); nothing was written",
+                report.count(Severity::Error)
+            );
             progress.advance(true);
         }
     })?;

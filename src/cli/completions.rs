@@ -3,7 +3,8 @@
 use clap::Args;
 use clap_complete::Shell;
 
-use psso_profile::error::{Error, Result};
+use super::error::Result;
+use psso_profile::Error;
 
 use super::EXIT_OK;
 

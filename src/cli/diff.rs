@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
+use super::error::{CliError, Result};
 use psso_profile::codec::{self, Decoded};
 use psso_profile::diff::{self, ChangeKind, Diff};
-use psso_profile::error::{Error, Result};
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_FINDINGS, EXIT_OK, write_stdout};
@@ -71,9 +71,9 @@ struct JsonOutput<'a> {
 
 pub(crate) fn run(args: DiffArgs) -> Result<u8> {
     if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
-        return Err(Error::Conflict {
-            message: "only one of the two profiles can be read from standard input (`-`)".into(),
-        });
+        return Err(CliError::Usage(
+            "only one of the two profiles can be read from standard input (`-`)".into(),
+        ));
     }
     let old = codec::read_file(&args.old)?;
     let new = codec::read_file(&args.new)?;

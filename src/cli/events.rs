@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
+use super::error::Result;
+use psso_profile::Error;
 use psso_profile::codec::write_output;
-use psso_profile::error::{Error, Result};
 use psso_profile::events::{EventKind, LineError, Timestamp, Track, TrackStatus, Transition};
 
 use super::{EXIT_FINDINGS, EXIT_OK};

@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 
 use clap::Args;
 
+use super::error::Result;
 use psso_profile::catalog::apple::Scope;
 use psso_profile::catalog::extension_data::Platforms;
 use psso_profile::catalog::microsoft::{Expected, RequiredSetting};
-use psso_profile::error::Result;
 use psso_profile::explain::{self, Explanation, KeyExplanation};
 
 use super::report::{paint, stdout_color};

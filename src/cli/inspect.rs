@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use psso_profile::error::Result;
+use super::error::Result;
 use psso_profile::inspect::{self, Inspection, Options};
 use psso_profile::model::MacOs;
 
@@ -51,7 +51,7 @@ pub(crate) struct InspectArgs {
     #[arg(long)]
     show_secrets: bool,
     /// The fleet's oldest macOS (13, 14, 15, 26), for the findings and the key versions
-    #[arg(long, value_name = "VERSION", value_parser = super::parse_macos)]
+    #[arg(long, value_name = "VERSION", value_parser = psso_profile::model::parse_macos_arg)]
     min_macos: Option<MacOs>,
 }
 

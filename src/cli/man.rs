@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::error::{CliError, Result};
+use psso_profile::Error;
 use psso_profile::codec::write_output;
-use psso_profile::error::{Error, Result};
 
 use super::EXIT_OK;
 
@@ -59,8 +60,8 @@ pub(crate) fn run(args: ManArgs) -> Result<u8> {
         return Ok(EXIT_OK);
     };
     if !dir.is_dir() {
-        return Err(Error::InvalidValue {
-            key: "--output".into(),
+        return Err(CliError::Option {
+            option: "--output".into(),
             value: dir.display().to_string(),
             expected: "an existing folder".into(),
         });

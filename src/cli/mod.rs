@@ -6,9 +6,12 @@ use std::sync::OnceLock;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+use error::{CliError, Result};
+
 mod batch;
 mod completions;
 mod diff;
+mod error;
 mod events;
 mod explain;
 mod generate;
@@ -130,14 +133,7 @@ enum Command {
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return ExitCode::from(if err.use_stderr() {
-                EXIT_ERROR
-            } else {
-                EXIT_OK
-            });
-        }
+        Err(err) => return ExitCode::from(usage_error(&err)),
     };
     let _ = UI.set(Ui {
         quiet: cli.quiet,
@@ -145,14 +141,39 @@ pub fn run() -> ExitCode {
     });
     match dispatch(cli.command) {
         Ok(code) => ExitCode::from(code),
+        // A reader that stopped reading (`| head`) is not an error.
+        Err(err) if err.is_broken_pipe() => ExitCode::from(EXIT_OK),
         Err(err) => {
-            report_error(&err);
+            error::report(&err);
             ExitCode::from(EXIT_ERROR)
         }
     }
 }
 
-fn dispatch(command: Command) -> psso_profile::Result<u8> {
+/// Prints what clap refused (or the help it was asked for) and gives the exit
+/// code. A value refused by the library's own parsing is told as the library
+/// tells it.
+fn usage_error(err: &clap::Error) -> u8 {
+    let library = std::error::Error::source(err)
+        .and_then(|source| source.downcast_ref::<psso_profile::Error>());
+    match library {
+        Some(source) => eprintln!("psso-profile: error: {}", error::describe(source)),
+        None => {
+            if let Err(e) = err.print()
+                && e.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return EXIT_OK;
+            }
+        }
+    }
+    if err.use_stderr() {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}
+
+fn dispatch(command: Command) -> Result<u8> {
     match command {
         Command::Generate(args) => generate::run(args),
         Command::Validate(args) => validate::run(args),
@@ -181,30 +202,25 @@ pub(crate) enum OutputFormat {
     Json,
 }
 
-/// Parses `--min-macos` for clap, with the accepted versions in the message.
-pub(crate) fn parse_macos(s: &str) -> Result<psso_profile::model::MacOs, String> {
-    s.parse::<psso_profile::model::MacOs>().map_err(|_| {
-        format!(
-            "expected one of {}, or a minor version such as 15.4",
-            psso_profile::model::MacOs::releases_text()
-        )
-    })
-}
-
 /// Writes `text` to standard output.
-pub(crate) fn write_stdout(text: &str) -> psso_profile::Result<()> {
+pub(crate) fn write_stdout(text: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|source| psso_profile::Error::Write {
-            path: "-".into(),
-            source,
-        })
+        .map_err(stdout_error)
+}
+
+/// A failed write to standard output.
+pub(crate) fn stdout_error(source: std::io::Error) -> CliError {
+    CliError::Lib(psso_profile::Error::Write {
+        path: "-".into(),
+        source,
+    })
 }
 
 /// `value` as pretty JSON with a final newline.
-pub(crate) fn json<T: serde::Serialize>(value: &T) -> psso_profile::Result<String> {
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String> {
     let mut text =
         serde_json::to_string_pretty(value).map_err(|source| psso_profile::Error::Encode {
             format: "JSON",
@@ -212,16 +228,4 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> psso_profile::Result<Strin
         })?;
     text.push('\n');
     Ok(text)
-}
-
-/// Prints an error and its whole `source()` chain on one line of stderr.
-pub(crate) fn report_error(err: &dyn std::error::Error) {
-    let mut line = format!("psso-profile: error: {err}");
-    let mut source = err.source();
-    while let Some(cause) = source {
-        line.push_str(": ");
-        line.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    eprintln!("{line}");
 }

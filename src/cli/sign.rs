@@ -5,14 +5,15 @@ use std::time::SystemTime;
 
 use clap::{ArgGroup, Args};
 
+use psso_profile::Error;
 use psso_profile::codec::{read_input, write_output};
-use psso_profile::error::{Error, Result};
 use psso_profile::model::{MacOs, Target};
 use psso_profile::rules::Severity;
+use psso_profile::sign::{self, Signer, SigningTime};
 
+use super::error::{CliError, Result};
 use super::report::eprint_findings;
 use super::signing::{SignerSource, parse_signing_time, warn_placeholders};
-use psso_profile::sign::{self, Signer, SigningTime};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -48,7 +49,7 @@ pub(crate) struct SignArgs {
     #[arg(long)]
     force: bool,
     /// Oldest macOS of the fleet, for the check made before signing.
-    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = super::parse_macos)]
+    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = psso_profile::model::parse_macos_arg)]
     min_macos: MacOs,
     /// The signer certificate (PEM); further certificates in it are the chain.
     #[arg(long, value_name = "PEM", requires = "key")]
@@ -85,7 +86,7 @@ pub(crate) fn run(args: SignArgs) -> Result<u8> {
     let now = SystemTime::now();
     if let Err(err) = signer.check_validity(now) {
         if args.strict {
-            return Err(Error::SigningInput { files, source: err });
+            return Err(Error::SigningInput { files, source: err }.into());
         }
         super::warn(&format!("{err}; pass --strict to refuse"));
     }
@@ -108,12 +109,10 @@ pub(crate) fn run(args: SignArgs) -> Result<u8> {
 fn check_before_signing(args: &SignArgs, content: &[u8]) -> Result<()> {
     let decoded = psso_profile::codec::parse(content, &args.input)?;
     if decoded.signed.is_some() {
-        return Err(Error::Conflict {
-            message: format!(
-                "`{}` is already signed; sign the unsigned profile",
-                args.input.display()
-            ),
-        });
+        return Err(CliError::Usage(format!(
+            "`{}` is already signed; sign the unsigned profile",
+            args.input.display()
+        )));
     }
     let report = psso_profile::rules::check(&decoded.value, &Target::new(args.min_macos));
     let count = report.count(Severity::Error);
@@ -137,13 +136,12 @@ fn check_before_signing(args: &SignArgs, content: &[u8]) -> Result<()> {
     eprintln!(
         "psso-profile: error: refusing to sign a profile that fails validation; fix it (`psso-profile validate --fix`) or pass --force"
     );
-    Err(Error::Rejected {
-        count,
-        report: Box::new(report),
+    Err(CliError::Refused {
+        message: format!("the profile has {count} error finding(s); nothing was written"),
     })
 }
 
-fn load_signer(args: &SignArgs) -> Result<(Signer, String)> {
+fn load_signer(args: &SignArgs) -> Result<(Signer, Vec<PathBuf>)> {
     SignerSource {
         prefix: "",
         cert: args.cert.as_deref(),

@@ -6,9 +6,10 @@ use std::time::SystemTime;
 
 use clap::{ArgGroup, Args};
 
+use super::error::{CliError, Result};
+use psso_profile::Error;
 use psso_profile::codec::read_input;
-use psso_profile::sign::{self, Signer, SigningTime};
-use psso_profile::{Error, Result};
+use psso_profile::sign::{Signer, SigningTime};
 
 /// Sign what is written: a certificate and key in PEM, or a PKCS#12 file.
 #[derive(Debug, Args)]
@@ -135,10 +136,10 @@ pub(crate) struct SignerSource<'a> {
 
 impl SignerSource<'_> {
     /// Loads the signer, and names the files it came from (for messages).
-    pub(crate) fn load(&self) -> Result<(Signer, String)> {
+    pub(crate) fn load(&self) -> Result<(Signer, Vec<PathBuf>)> {
         let prefix = self.prefix;
         if let Some(p12) = self.p12 {
-            let files = format!("`{}`", p12.display());
+            let files = vec![p12.to_path_buf()];
             let password = self.read_password()?;
             let der = read_input(p12)?;
             let signer =
@@ -149,26 +150,19 @@ impl SignerSource<'_> {
             return Ok((signer, files));
         }
         let (Some(cert), Some(key)) = (self.cert, self.key) else {
-            return Err(Error::Conflict {
-                message: format!("give either --{prefix}cert and --{prefix}key, or --{prefix}p12"),
-            });
+            return Err(CliError::Usage(format!(
+                "give either --{prefix}cert and --{prefix}key, or --{prefix}p12"
+            )));
         };
         let cert_pem = read_input(cert)?;
         let key_pem = read_input(key)?;
-        let (chain_pem, files) = match self.chain {
-            Some(chain) => (
-                Some(read_input(chain)?),
-                format!(
-                    "`{}`, `{}` and `{}`",
-                    cert.display(),
-                    key.display(),
-                    chain.display()
-                ),
-            ),
-            None => (
-                None,
-                format!("`{}` and `{}`", cert.display(), key.display()),
-            ),
+        let mut files = vec![cert.to_path_buf(), key.to_path_buf()];
+        let chain_pem = match self.chain {
+            Some(chain) => {
+                files.push(chain.to_path_buf());
+                Some(read_input(chain)?)
+            }
+            None => None,
         };
         let signer =
             Signer::from_pem(&cert_pem, &key_pem, chain_pem.as_deref()).map_err(|source| {
@@ -183,27 +177,25 @@ impl SignerSource<'_> {
     fn read_password(&self) -> Result<String> {
         let prefix = self.prefix;
         if let Some(var) = self.p12_password_env {
-            return std::env::var(var).map_err(|_| Error::InvalidValue {
-                key: format!("--{prefix}p12-password-env"),
+            return std::env::var(var).map_err(|_| CliError::Option {
+                option: format!("--{prefix}p12-password-env"),
                 value: var.to_string(),
                 expected: "the name of a set environment variable holding the password".into(),
             });
         }
         if let Some(path) = self.p12_password_file {
             let bytes = read_input(path)?;
-            let text = String::from_utf8(bytes).map_err(|_| Error::InvalidValue {
-                key: format!("--{prefix}p12-password-file"),
+            let text = String::from_utf8(bytes).map_err(|_| CliError::Option {
+                option: format!("--{prefix}p12-password-file"),
                 value: path.display().to_string(),
                 expected: "a file holding the password as UTF-8 text".into(),
             })?;
             let line = text.strip_suffix('\n').unwrap_or(&text);
             return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
         }
-        Err(Error::Conflict {
-            message: format!(
-                "--{prefix}p12 needs --{prefix}p12-password-env or --{prefix}p12-password-file"
-            ),
-        })
+        Err(CliError::Usage(format!(
+            "--{prefix}p12 needs --{prefix}p12-password-env or --{prefix}p12-password-file"
+        )))
     }
 }
 
@@ -225,21 +217,13 @@ pub(crate) fn parse_signing_time(value: &str) -> Result<SigningTime> {
             .ok()
             .filter(|t| t.unix_timestamp() >= 0)
             .map(|t| SigningTime::At(t.into()))
-            .ok_or_else(|| Error::InvalidValue {
-                key: "--signing-time".into(),
+            .ok_or_else(|| CliError::Option {
+                option: "--signing-time".into(),
                 value: value.into(),
                 expected:
                     "an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
                         .into(),
             }),
-    }
-}
-
-/// Signs `content` when a signer is given, otherwise returns it as it is.
-pub(crate) fn maybe_sign(content: Vec<u8>, signing: Option<&Signing>) -> Result<Vec<u8>> {
-    match signing {
-        Some(s) => Ok(sign::sign(&content, &s.signer, s.time)?),
-        None => Ok(content),
     }
 }
 
@@ -256,7 +240,7 @@ mod tests {
             SigningTime::At(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_769_860_800))
         );
         assert_eq!(
-            parse_signing_time("yesterday").unwrap_err().to_string(),
+            parse_signing_time("yesterday").unwrap_err().message(),
             "invalid value `yesterday` for `--signing-time`: expected an RFC 3339 time from 1970 on, such as 2026-01-31T12:00:00Z, `now` or `none`"
         );
         assert!(parse_signing_time("1960-01-01T00:00:00Z").is_err());

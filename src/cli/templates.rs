@@ -2,8 +2,11 @@
 
 use clap::{Args, Subcommand};
 
-use psso_profile::Result;
+use std::fmt::Write as _;
+
 use psso_profile::spec;
+
+use super::error::Result;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -44,11 +47,13 @@ pub(crate) fn run(args: TemplatesArgs) -> Result<u8> {
                 .map(|t| t.name.len())
                 .max()
                 .unwrap_or(0);
+            let mut text = String::new();
             for template in spec::templates() {
-                println!("{:width$}  {}", template.name, template.summary());
+                let _ = writeln!(text, "{:width$}  {}", template.name, template.summary());
             }
+            super::write_stdout(&text)?;
         }
-        Action::Show { name } => print!("{}", spec::template(&name)?.text),
+        Action::Show { name } => super::write_stdout(spec::template(&name)?.text)?,
     }
     Ok(super::EXIT_OK)
 }

@@ -7,15 +7,17 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use psso_profile::codec::{self, Format as Encoding, InputFormat};
+use super::error::{CliError, Result};
+use psso_profile::Error;
+use psso_profile::codec::{self, InputFormat};
 use psso_profile::lint::{self, Applied, Linted};
 use psso_profile::model::{MacOs, Target};
 use psso_profile::rules::{Finding, Severity};
 use psso_profile::sign::VerifyOptions;
-use psso_profile::{Error, Result};
 
+use super::error::describe;
 use super::report::{format_finding, stdout_color};
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, report_error, sarif};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, sarif};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -51,7 +53,7 @@ pub(crate) struct ValidateArgs {
     #[arg(required = true, value_name = "FILE")]
     inputs: Vec<PathBuf>,
     /// Oldest macOS of the fleet
-    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = super::parse_macos)]
+    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = psso_profile::model::parse_macos_arg)]
     min_macos: MacOs,
     /// Output format
     #[arg(long, value_name = "FORMAT", default_value = "human")]
@@ -146,28 +148,26 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
         verify
             .add_roots_pem(&pem)
             .map_err(|source| Error::SigningInput {
-                files: format!("`{}`", ca.display()),
+                files: vec![ca.clone()],
                 source,
             })?;
     }
     let inputs = codec::expand_inputs(&args.inputs)?;
     if args.output.is_some() && inputs.len() != 1 {
-        return Err(Error::Conflict {
-            message: format!(
-                "--fix -o writes one profile, but {} inputs were given; use --in-place for several",
-                inputs.len()
-            ),
-        });
+        return Err(CliError::Usage(format!(
+            "--fix -o writes one profile, but {} inputs were given; use --in-place for several",
+            inputs.len()
+        )));
     }
     if args.in_place && inputs.iter().any(|p| p.as_os_str() == "-") {
-        return Err(Error::Conflict {
-            message: "--in-place cannot rewrite standard input; use -o".to_string(),
-        });
+        return Err(CliError::Usage(
+            "--in-place cannot rewrite standard input; use -o".to_string(),
+        ));
     }
     if args.fix && args.output.is_none() && !args.in_place {
-        return Err(Error::Conflict {
-            message: "--fix needs -o FILE or --in-place".to_string(),
-        });
+        return Err(CliError::Usage(
+            "--fix needs -o FILE or --in-place".to_string(),
+        ));
     }
     let mut outcomes = Vec::with_capacity(inputs.len());
     for input in &inputs {
@@ -209,10 +209,7 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
         }
         ReportFormat::Sarif => sarif::write(&mut out, &outcomes),
     };
-    printed.map_err(|source| Error::Write {
-        path: PathBuf::from("-"),
-        source,
-    })?;
+    printed.map_err(super::stdout_error)?;
     let fails = outcomes.iter().any(|o| {
         o.linted
             .as_ref()
@@ -258,62 +255,32 @@ fn check_one(
     let (bytes, decoded) = match read {
         Ok(read) => read,
         Err(err) => {
-            report_error(&err);
-            outcome.error = Some(error_chain(&err));
+            let message = describe(&err);
+            eprintln!("psso-profile: error: {message}");
+            outcome.error = Some(message);
             return Ok(outcome);
         }
     };
-    let mut linted = lint::lint(decoded, target, verify);
-    if args.fix {
-        outcome.fixes = apply_fix(input, &mut linted, target, verify, args)?;
-    } else {
+    let linted = lint::lint(decoded, target, verify);
+    if !args.fix {
         outcome.source = Some(bytes);
+        outcome.linted = Some(linted);
+        return Ok(outcome);
     }
-    outcome.linted = Some(linted);
-    Ok(outcome)
-}
-
-/// Repairs the profile, writes it, and re-checks what was written.
-fn apply_fix(
-    input: &Path,
-    linted: &mut Linted,
-    target: &Target,
-    verify: &VerifyOptions,
-    args: &ValidateArgs,
-) -> Result<Vec<Applied>> {
-    let mut value = linted.decoded.value.clone();
-    let fixes = lint::fix(&mut value, target);
-    let encoding = match linted.decoded.content_format {
-        InputFormat::Binary => Encoding::Binary,
-        _ => Encoding::Xml,
-    };
-    let bytes = codec::write(&value, encoding)?;
-    let (destination, force) = match &args.output {
+    let (destination, overwrite) = match &args.output {
         Some(out) => (out.as_path(), args.force),
         None => (input, true),
     };
-    if linted.decoded.signed.is_some() {
+    let fixed = lint::fix_to(&linted, target, verify, destination, overwrite)?;
+    if fixed.dropped_signature {
         super::warn(&format!(
             "`{}` was signed; the repaired profile is written unsigned and must be signed again",
             display(input)
         ));
     }
-    codec::write_output(destination, &bytes, force)?;
-    let mut decoded = codec::parse(&bytes, destination)?;
-    decoded.format = decoded.content_format;
-    *linted = lint::lint(decoded, target, verify);
-    Ok(fixes)
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    outcome.fixes = fixed.fixes;
+    outcome.linted = Some(fixed.linted);
+    Ok(outcome)
 }
 
 fn summarize(outcomes: &[Outcome]) -> Summary {

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
+use super::error::Result;
+use psso_profile::Error;
 use psso_profile::codec::{read_input, write_output};
-use psso_profile::error::{Error, Result};
 use psso_profile::sign::{self, Severity, Verification, VerifyOptions};
 
 const EXAMPLES: &str = "\
@@ -89,7 +90,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<u8> {
         options
             .add_roots_pem(&pem)
             .map_err(|source| Error::SigningInput {
-                files: format!("`{}`", ca.display()),
+                files: vec![ca.clone()],
                 source,
             })?;
     }

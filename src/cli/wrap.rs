@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use psso_profile::codec::{self, read_input, write_output};
-use psso_profile::error::Result;
+use super::error::Result;
+use psso_profile::codec::{self, Format, read_input, write_output};
 use psso_profile::mdm;
 
 use super::EXIT_OK;
@@ -28,16 +28,6 @@ configuration profile (XML, binary or signed); `psso-profile validate` checks th
 
 Exit codes: 0 written, 2 unreadable input, not a profile, or the output exists.";
 
-/// Output formats of `wrap`.
-#[derive(Clone, Copy, Debug, Default, ValueEnum)]
-pub(crate) enum Format {
-    /// An XML property list.
-    #[default]
-    Xml,
-    /// JSON, the payload in base64.
-    Json,
-}
-
 /// Wrap a profile in the MDM `InstallProfile` command that delivers it.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
@@ -47,8 +37,8 @@ pub(crate) struct WrapArgs {
     /// Output file (`-` for stdout); written atomically
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: PathBuf,
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
+    /// Output format: an XML or binary property list, or JSON with the payload in base64
+    #[arg(long, value_name = "FORMAT", default_value = "xml")]
     format: Format,
     /// The CommandUUID (default: derived from the profile's bytes)
     #[arg(long, value_name = "UUID", value_parser = parse_uuid)]
@@ -76,10 +66,7 @@ pub(crate) fn run(args: WrapArgs) -> Result<u8> {
         .command_uuid
         .unwrap_or_else(|| mdm::derived_command_uuid(&bytes));
     let command = mdm::install_profile_command(&bytes, uuid);
-    let out = match args.format {
-        Format::Xml => codec::write(&command, codec::Format::Xml)?,
-        Format::Json => codec::write(&command, codec::Format::Json)?,
-    };
+    let out = codec::write(&command, args.format)?;
     write_output(&args.output, &out, args.force)?;
     Ok(EXIT_OK)
 }

@@ -213,10 +213,7 @@ mod tests {
         let err = write_output(&path, b"two", false).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!(
-                "`{}` already exists; pass --force to overwrite it",
-                path.display()
-            )
+            format!("`{}` already exists", path.display())
         );
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
         write_output(&path, b"three", true).unwrap();

@@ -30,7 +30,9 @@ pub enum Format {
     Xml,
     /// A binary property list (`bplist00`), keys sorted.
     Binary,
-    /// JSON, for scripts (see [`to_json`] for the mapping); not a profile a Mac installs.
+    /// JSON, for scripts; not a profile a Mac installs.
+    ///
+    /// [`to_json`] gives the mapping.
     Json,
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 pub use fix::{Applied, fix};
 pub use locate::line_of;
 
-use crate::codec::{self, Decoded};
+use crate::codec::{self, Decoded, Format, InputFormat};
 use crate::model::Target;
 use crate::rules::{self, Report};
 use crate::sign::{self, Verification, VerifyOptions};
@@ -44,4 +44,49 @@ pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted
 /// Reads a file (`-` for standard input) and [`lint`]s it.
 pub fn lint_file(path: &Path, target: &Target, verify: &VerifyOptions) -> crate::Result<Linted> {
     Ok(lint(codec::read_file(path)?, target, verify))
+}
+
+/// What [`fix_to`] did: the repairs, and the written profile checked again.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    /// The repairs made, in order.
+    pub fixes: Vec<Applied>,
+    /// The profile as written, linted again: what remains to be fixed by hand.
+    pub linted: Linted,
+    /// Whether the input was signed: the repaired profile is written unsigned and
+    /// must be signed again.
+    pub dropped_signature: bool,
+}
+
+/// Repairs a linted profile, writes it to `destination` (`-` for standard output)
+/// in the encoding it came in (a signed profile's content encoding, unsigned), and
+/// lints what was written.
+///
+/// # Errors
+///
+/// [`crate::Error::Encode`] when the repaired tree cannot be encoded, the errors of
+/// [`codec::write_output`] (`overwrite` allows replacing an existing file), and those
+/// of [`codec::parse`] should the written bytes not read back.
+pub fn fix_to(
+    linted: &Linted,
+    target: &Target,
+    verify: &VerifyOptions,
+    destination: &Path,
+    overwrite: bool,
+) -> crate::Result<Fixed> {
+    let mut value = linted.decoded.value.clone();
+    let fixes = fix(&mut value, target);
+    let encoding = match linted.decoded.content_format {
+        InputFormat::Binary => Format::Binary,
+        _ => Format::Xml,
+    };
+    let bytes = codec::write(&value, encoding)?;
+    codec::write_output(destination, &bytes, overwrite)?;
+    let mut decoded = codec::parse(&bytes, destination)?;
+    decoded.format = decoded.content_format;
+    Ok(Fixed {
+        fixes,
+        linted: lint(decoded, target, verify),
+        dropped_signature: linted.decoded.signed.is_some(),
+    })
 }

@@ -11,6 +11,10 @@ macro_rules! apple_enum {
             /// Every value, in Apple's order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Apple's spelling of every value, in Apple's order: the catalog's
+            /// allowed values.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($variant)),+];
+
             /// Apple's spelling of the value.
             pub const fn as_str(self) -> &'static str {
                 match self {
@@ -22,6 +26,12 @@ macro_rules! apple_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl crate::settings::Unset for $name {
+            fn is_unset(&self) -> bool {
+                false
             }
         }
 

@@ -12,11 +12,14 @@ mod profile;
 mod sso;
 mod target;
 
+pub use crate::settings::PlatformSso;
 pub use enums::{
     AuthMethod, AuthorizationMode, LegacyAuthMethod, NewUserAuthMethod, PayloadScope, Policy,
     ScreenLockedBehavior, SsoType, TargetDeviceType, UnlockPolicy,
 };
 pub use ids::{Identifier, PayloadUuid, PayloadVersion};
 pub use profile::{Profile, ProfileType};
-pub use sso::{ExtensibleSso, ExtensibleSsoType, PlatformSso, TokenToUserMapping};
+pub use sso::{ExtensibleSso, ExtensibleSsoType, TokenToUserMapping};
+#[cfg(feature = "cli")]
+pub use target::parse_macos_arg;
 pub use target::{MacOs, MacOsError, MacOsRange, Target};

@@ -141,6 +141,17 @@ impl std::str::FromStr for MacOs {
     }
 }
 
+/// Parses `--min-macos` for clap: the message lists the versions a target takes.
+#[cfg(feature = "cli")]
+pub fn parse_macos_arg(s: &str) -> Result<MacOs, String> {
+    s.parse::<MacOs>().map_err(|_| {
+        format!(
+            "expected one of {}, or a minor version such as 15.4",
+            MacOs::releases_text()
+        )
+    })
+}
+
 impl From<MacOsError> for crate::Error {
     fn from(e: MacOsError) -> Self {
         crate::Error::InvalidValue {

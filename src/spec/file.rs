@@ -161,21 +161,14 @@ impl SpecFile {
     ///
     /// # Errors
     ///
-    /// [`Error::Conflict`] when the spec uses row variables (only `batch` fills
+    /// [`Error::RowVariables`] when the spec uses row variables (only a batch fills
     /// them), [`Error::SpecValue`] for a value its key does not accept.
     pub fn to_spec(&self) -> Result<Spec> {
         let variables = self.variables();
         if !variables.is_empty() {
-            return Err(Error::Conflict {
-                message: format!(
-                    "`{}` uses row variables ({}); `psso-profile batch` fills them from rows (write `$${{` for a literal `${{`)",
-                    self.source,
-                    variables
-                        .iter()
-                        .map(|v| format!("`${{{v}}}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+            return Err(Error::RowVariables {
+                source_name: self.source.clone(),
+                variables: variables.into_iter().collect(),
             });
         }
         self.row_spec()?.render(&())
@@ -233,7 +226,7 @@ impl RowSpec {
             let filled = fill(value, row).map_err(|e| match e {
                 VarError::Missing(column) => Error::MissingColumn {
                     column,
-                    key: key.clone(),
+                    key: Some(key.clone()),
                 },
                 VarError::Syntax(text) => Error::SpecValue {
                     key: key.clone(),
@@ -303,7 +296,7 @@ fn fill(value: &toml::Value, row: &dyn Vars) -> Result<toml::Value, VarError> {
     })
 }
 
-/// The keys a spec file accepts: the field names serde knows for [`Spec`].
+/// The keys a spec file accepts: the field names serde knows for [`Spec`], in order.
 pub fn keys() -> &'static [&'static str] {
     use std::sync::OnceLock;
     static KEYS: OnceLock<&'static [&'static str]> = OnceLock::new();

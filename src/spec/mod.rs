@@ -11,19 +11,20 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::extension_data;
 use crate::catalog::microsoft::{self, Cloud};
 use crate::model::{
-    AuthMethod, AuthorizationMode, ExtensibleSso, ExtensibleSsoType, Identifier, MacOs,
-    PayloadScope, PayloadUuid, PayloadVersion, PlatformSso, Policy, Profile, ProfileType,
-    ScreenLockedBehavior, SsoType, Target, TargetDeviceType, TokenToUserMapping, UnlockPolicy,
+    AuthMethod, ExtensibleSso, ExtensibleSsoType, Identifier, MacOs, PayloadScope, PayloadUuid,
+    PayloadVersion, Policy, Profile, ProfileType, ScreenLockedBehavior, SsoType, Target,
+    TargetDeviceType, TokenToUserMapping,
 };
 use crate::rules::{self, Report};
 use crate::{Error, Result};
 
 mod file;
-mod lenient;
+pub(crate) mod lenient;
 mod templates;
 mod vars;
 
-pub use file::{RowSpec, SpecFile};
+pub use crate::settings::Spec;
+pub use file::{RowSpec, SpecFile, keys};
 pub use templates::{Template, template, templates};
 pub use vars::{VarError, Vars, substitute};
 
@@ -89,97 +90,116 @@ impl std::fmt::Display for ExtensionValue {
     }
 }
 
-/// The settings of one generated profile. `None` means the default.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Spec {
-    /// The authentication method (default `UserSecureEnclaveKey`, Microsoft's recommendation).
-    #[serde(default, deserialize_with = "lenient::opt_from_str")]
-    pub auth: Option<AuthMethod>,
-    /// The oldest macOS of the fleet (default 14).
-    #[serde(default, deserialize_with = "lenient::opt_from_str")]
-    pub min_macos: Option<MacOs>,
-    /// `PayloadOrganization`.
-    pub org: Option<String>,
-    /// The profile's `PayloadIdentifier`; the SSO payload's is `<identifier>.sso`.
-    pub identifier: Option<String>,
-    /// The profile's `PayloadDisplayName`.
-    pub display_name: Option<String>,
-    /// The profile's `PayloadDescription`.
-    pub description: Option<String>,
-    /// `RegistrationToken`, such as `{{DEVICEREGISTRATION}}` (kept literally).
-    pub registration_token: Option<String>,
-    /// `PlatformSSO.AccountDisplayName`.
-    pub account_display_name: Option<String>,
-    /// `PlatformSSO.TokenToUserMapping.AccountName` (default `preferred_username`).
-    pub account_name_claim: Option<String>,
-    /// `PlatformSSO.TokenToUserMapping.FullName` (default `name`).
-    pub full_name_claim: Option<String>,
-    /// The Microsoft clouds whose sign-in URLs the profile lists (default: all;
-    /// the commercial URLs are always listed).
-    #[serde(default, deserialize_with = "lenient::opt_list_from_str")]
-    pub clouds: Option<Vec<Cloud>>,
-    /// `PayloadScope` (default `System`: shared device keys need the device channel).
-    #[serde(default, deserialize_with = "lenient::opt_from_str")]
-    pub scope: Option<PayloadScope>,
-    /// How UUIDs are chosen (default derived).
-    #[serde(default, deserialize_with = "lenient::opt_from_str")]
-    pub uuid: Option<UuidMode>,
-    /// `PayloadRemovalDisallowed`.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
-    pub removal_disallowed: Option<bool>,
-    /// `ExtensionData` for the SSO plug-in, typed by its catalog.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extension_data: BTreeMap<String, ExtensionValue>,
-    /// `PlatformSSO.EnableCreateUserAtLogin`.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
-    pub enable_create_user_at_login: Option<bool>,
-    /// `PlatformSSO.EnableAuthorization`.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
-    pub enable_authorization: Option<bool>,
-    /// `PlatformSSO.NewUserAuthorizationMode`.
-    #[serde(default, deserialize_with = "lenient::opt_from_str")]
-    pub new_user_authorization_mode: Option<AuthorizationMode>,
-    /// `PlatformSSO.UserAuthorizationMode`.
-    #[serde(default, deserialize_with = "lenient::opt_from_str")]
-    pub user_authorization_mode: Option<AuthorizationMode>,
-    /// `PlatformSSO.AdministratorGroups`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub administrator_groups: Vec<String>,
-    /// `PlatformSSO.AdditionalGroups`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub additional_groups: Vec<String>,
-    /// `PlatformSSO.AuthorizationGroups`: authorization right to group.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub authorization_groups: BTreeMap<String, String>,
-    /// `PlatformSSO.LoginFrequency` in seconds.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
-    pub login_frequency: Option<i64>,
-    /// `PlatformSSO.FileVaultPolicy` (default `AttemptAuthentication` with
-    /// `Password` on macOS 15+, as Microsoft's table says).
-    #[serde(default, deserialize_with = "lenient::opt_list_from_str")]
-    pub filevault_policy: Option<Vec<Policy>>,
-    /// `PlatformSSO.LoginPolicy`.
-    #[serde(default, deserialize_with = "lenient::opt_list_from_str")]
-    pub login_policy: Option<Vec<Policy>>,
-    /// `PlatformSSO.UnlockPolicy`.
-    #[serde(default, deserialize_with = "lenient::opt_list_from_str")]
-    pub unlock_policy: Option<Vec<UnlockPolicy>>,
-    /// `PlatformSSO.OfflineGracePeriod`.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
-    pub offline_grace_period: Option<i64>,
-    /// `PlatformSSO.AuthenticationGracePeriod`.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
-    pub authentication_grace_period: Option<i64>,
-    /// `PlatformSSO.NonPlatformSSOAccounts`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub non_psso_accounts: Vec<String>,
-    /// `PlatformSSO.EnableRegistrationDuringSetup` (macOS 26+).
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
-    pub enable_registration_during_setup: Option<bool>,
-    /// `PlatformSSO.EnableCreateFirstUserDuringSetup` (macOS 26+).
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
-    pub enable_create_first_user_during_setup: Option<bool>,
+/// One `ExtensionData` entry: `KEY=VALUE` on the command line (typed by the
+/// plug-in's catalog), or `KEY:TYPE=VALUE` for a key the catalog does not know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtensionEntry {
+    /// The key.
+    pub key: String,
+    /// The value as given; typed by the catalog when the profile is built.
+    pub value: ExtensionValue,
+}
+
+impl std::str::FromStr for ExtensionEntry {
+    type Err = Error;
+
+    /// Parses `KEY=VALUE` or `KEY:TYPE=VALUE` (TYPE is `string`, `integer` or
+    /// `boolean`); a known key's value is checked at once.
+    fn from_str(arg: &str) -> Result<Self> {
+        let (key, value) = parse_extension_data(arg)?;
+        Ok(ExtensionEntry { key, value })
+    }
+}
+
+impl crate::settings::Keyed for ExtensionEntry {
+    fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// One `PlatformSSO.AuthorizationGroups` entry: an authorization right and the
+/// group that holds it, `RIGHT=GROUP` on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationGroup {
+    /// The authorization right, such as `system.preferences`.
+    pub right: String,
+    /// The group.
+    pub group: String,
+}
+
+impl std::str::FromStr for AuthorizationGroup {
+    type Err = Error;
+
+    fn from_str(arg: &str) -> Result<Self> {
+        arg.split_once('=')
+            .filter(|(right, group)| !right.is_empty() && !group.is_empty())
+            .map(|(right, group)| AuthorizationGroup {
+                right: right.to_string(),
+                group: group.to_string(),
+            })
+            .ok_or_else(|| Error::InvalidValue {
+                key: "authorization-group".to_string(),
+                value: arg.to_string(),
+                expected: "`RIGHT=GROUP`, such as `system.preferences=mac-admins`".to_string(),
+            })
+    }
+}
+
+impl crate::settings::Keyed for AuthorizationGroup {
+    fn key(&self) -> &str {
+        &self.right
+    }
+}
+
+/// The dictionary settings as spec files write them: a table of key to value.
+pub(crate) mod entries {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{AuthorizationGroup, ExtensionEntry, ExtensionValue};
+
+    /// An entry that a table's key and value make.
+    pub(crate) trait Entry: Sized {
+        type Value: Serialize + for<'de> Deserialize<'de>;
+        fn new(key: String, value: Self::Value) -> Self;
+        fn parts(&self) -> (&str, &Self::Value);
+    }
+
+    impl Entry for ExtensionEntry {
+        type Value = ExtensionValue;
+        fn new(key: String, value: ExtensionValue) -> Self {
+            ExtensionEntry { key, value }
+        }
+        fn parts(&self) -> (&str, &ExtensionValue) {
+            (&self.key, &self.value)
+        }
+    }
+
+    impl Entry for AuthorizationGroup {
+        type Value = String;
+        fn new(right: String, group: String) -> Self {
+            AuthorizationGroup { right, group }
+        }
+        fn parts(&self) -> (&str, &String) {
+            (&self.right, &self.group)
+        }
+    }
+
+    pub(crate) fn serialize<E: Entry, S: Serializer>(
+        entries: &[E],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(entries.iter().map(Entry::parts))
+    }
+
+    /// Entries sorted by key, as a table holds them.
+    pub(crate) fn deserialize<'de, E: Entry, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<E>, D::Error> {
+        let table = BTreeMap::<String, E::Value>::deserialize(deserializer)?;
+        Ok(table.into_iter().map(|(k, v)| E::new(k, v)).collect())
+    }
 }
 
 /// A generated profile and what the rules said of it.
@@ -187,40 +207,21 @@ pub struct Spec {
 pub struct Generated {
     /// The profile tree.
     pub value: plist::Value,
-    /// The findings (warnings and info only; errors refuse the profile).
+    /// The findings; an error among them refuses the profile.
     pub report: Report,
     /// The fleet it was checked for.
     pub target: Target,
 }
 
-impl Spec {
-    /// Lays `other` over `self`: each setting `other` gives replaces this one.
-    /// `extension-data` and `authorization-groups` merge key by key (the keys
-    /// of `other` win); a list `other` gives (non-empty) replaces this one.
-    /// This is how a template, a spec file and the command line combine.
-    pub fn overlay(&mut self, other: Spec) {
-        // Destructuring makes a new field a compile error here until it is placed.
-        macro_rules! overlay {
-            (options: $($o:ident),+; lists: $($l:ident),+; maps: $($m:ident),+) => {
-                let Spec { $($o,)+ $($l,)+ $($m,)+ } = other;
-                $(if $o.is_some() { self.$o = $o; })+
-                $(if !$l.is_empty() { self.$l = $l; })+
-                $(self.$m.extend($m);)+
-            };
-        }
-        overlay!(
-            options: auth, min_macos, org, identifier, display_name, description,
-                registration_token, account_display_name, account_name_claim, full_name_claim,
-                clouds, scope, uuid, removal_disallowed, enable_create_user_at_login,
-                enable_authorization, new_user_authorization_mode, user_authorization_mode,
-                login_frequency, filevault_policy, login_policy, unlock_policy,
-                offline_grace_period, authentication_grace_period,
-                enable_registration_during_setup, enable_create_first_user_during_setup;
-            lists: administrator_groups, additional_groups, non_psso_accounts;
-            maps: extension_data, authorization_groups
-        );
+impl Generated {
+    /// Whether the rules refused the profile (a finding at error level): such a
+    /// profile does not work as Microsoft and Apple require and is not written.
+    pub fn is_refused(&self) -> bool {
+        self.report.has_errors()
     }
+}
 
+impl Spec {
     /// The fleet this spec is for.
     pub fn target(&self) -> Target {
         Target::new(self.min_macos.unwrap_or_default())
@@ -240,47 +241,34 @@ impl Spec {
             UuidMode::Derived => PayloadUuid::derived(id),
             UuidMode::Random => PayloadUuid::random(),
         };
-        let filevault_policy = match &self.filevault_policy {
-            Some(policy) => policy.clone(),
-            None if auth == AuthMethod::Password && target.min_macos >= MacOs::V15 => {
-                vec![Policy::AttemptAuthentication]
-            }
-            None => Vec::new(),
-        };
-        let platform_sso = PlatformSso {
-            authentication_method: Some(auth),
-            use_shared_device_keys: Some(true),
-            account_display_name: self.account_display_name.clone(),
-            login_frequency: self.login_frequency,
-            enable_create_user_at_login: self.enable_create_user_at_login,
-            enable_authorization: self.enable_authorization,
-            token_to_user_mapping: Some(TokenToUserMapping {
-                account_name: Some(
-                    self.account_name_claim
-                        .clone()
-                        .unwrap_or_else(|| DEFAULT_ACCOUNT_NAME_CLAIM.to_string()),
-                ),
-                full_name: Some(
-                    self.full_name_claim
-                        .clone()
-                        .unwrap_or_else(|| DEFAULT_FULL_NAME_CLAIM.to_string()),
-                ),
-            }),
-            new_user_authorization_mode: self.new_user_authorization_mode,
-            user_authorization_mode: self.user_authorization_mode,
-            administrator_groups: self.administrator_groups.clone(),
-            additional_groups: self.additional_groups.clone(),
-            authorization_groups: self.authorization_groups.clone(),
-            file_vault_policy: filevault_policy,
-            login_policy: self.login_policy.clone().unwrap_or_default(),
-            unlock_policy: self.unlock_policy.clone().unwrap_or_default(),
-            offline_grace_period: self.offline_grace_period,
-            authentication_grace_period: self.authentication_grace_period,
-            non_platform_sso_accounts: self.non_psso_accounts.clone(),
-            enable_registration_during_setup: self.enable_registration_during_setup,
-            enable_create_first_user_during_setup: self.enable_create_first_user_during_setup,
-            ..PlatformSso::default()
-        };
+        let mut platform_sso = self.platform_sso();
+        if platform_sso.filevault_policy.is_none()
+            && auth == AuthMethod::Password
+            && target.min_macos >= MacOs::V15
+        {
+            // Microsoft's table: FileVault policy `AttemptAuthentication` with
+            // `Password` on macOS 15+.
+            platform_sso.filevault_policy = Some(vec![Policy::AttemptAuthentication]);
+        }
+        platform_sso.authentication_method = Some(auth);
+        platform_sso.use_shared_device_keys = Some(true);
+        platform_sso.token_to_user_mapping = Some(TokenToUserMapping {
+            account_name: Some(
+                self.account_name_claim
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_ACCOUNT_NAME_CLAIM.to_string()),
+            ),
+            full_name: Some(
+                self.full_name_claim
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_FULL_NAME_CLAIM.to_string()),
+            ),
+        });
+        platform_sso.authorization_groups = self
+            .authorization_groups
+            .iter()
+            .map(|g| (g.right.clone(), g.group.clone()))
+            .collect();
         let sso = ExtensibleSso {
             payload_uuid: uuid(&sso_identifier),
             payload_identifier: sso_identifier,
@@ -334,19 +322,17 @@ impl Spec {
         })
     }
 
-    /// Builds the profile tree and checks it; error findings refuse it with
-    /// [`Error::Rejected`], so nothing wrong is ever written.
+    /// Builds the profile tree and checks it. A profile with error findings is
+    /// refused ([`Generated::is_refused`]): `generate` and `batch` never write one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for an identifier or an `ExtensionData` value the
+    /// profile cannot hold, [`Error::Encode`] when the model cannot be encoded.
     pub fn generate(&self) -> Result<Generated> {
         let value = self.to_profile()?.to_value()?;
         let target = self.target();
         let report = rules::check(&value, &target);
-        let errors = report.count(rules::Severity::Error);
-        if errors > 0 {
-            return Err(Error::Rejected {
-                count: errors,
-                report: Box::new(report),
-            });
-        }
         Ok(Generated {
             value,
             report,
@@ -368,8 +354,11 @@ impl Spec {
             return Ok(None);
         }
         let mut dict = plist::Dictionary::new();
-        for (key, value) in &self.extension_data {
-            dict.insert(key.clone(), typed_extension_value(key, value)?);
+        for entry in &self.extension_data {
+            dict.insert(
+                entry.key.clone(),
+                typed_extension_value(&entry.key, &entry.value)?,
+            );
         }
         Ok(Some(dict))
     }

@@ -35,7 +35,11 @@ fn parses_the_option_names_and_apple_spellings_in_any_case() {
     );
     assert_eq!(spec.enable_authorization, Some(true));
     assert_eq!(
-        spec.extension_data["browser_sso_interaction_enabled"],
+        spec.extension_data
+            .iter()
+            .find(|e| e.key == "browser_sso_interaction_enabled")
+            .unwrap()
+            .value,
         ExtensionValue::Integer(1)
     );
     let upper = SpecFile::parse("auth = \"Password\"", "s")
@@ -93,7 +97,7 @@ fn an_invalid_value_names_the_line_and_key() {
 
 #[test]
 fn keys_are_the_spec_fields() {
-    assert_eq!(keys().len(), 31);
+    assert_eq!(keys().len(), 33);
     assert!(keys().contains(&"extension-data"));
     assert!(keys().contains(&"enable-create-first-user-during-setup"));
 }
@@ -117,7 +121,11 @@ fn later_layers_override_earlier_ones() {
     assert_eq!(spec.org.as_deref(), Some("Spec"));
     assert_eq!(spec.extension_data.len(), 2);
     assert_eq!(
-        spec.extension_data["browser_sso_interaction_enabled"],
+        spec.extension_data
+            .iter()
+            .find(|e| e.key == "browser_sso_interaction_enabled")
+            .unwrap()
+            .value,
         ExtensionValue::Integer(0)
     );
     spec.overlay(Spec {
@@ -165,7 +173,11 @@ fn row_variables_fill_any_string_and_keep_mdm_placeholders() {
         Some("$SERIALNUMBER $FLEET_VAR_X ${literal}")
     );
     assert_eq!(
-        spec.extension_data["AppPrefixAllowList"],
+        spec.extension_data
+            .iter()
+            .find(|e| e.key == "AppPrefixAllowList")
+            .unwrap()
+            .value,
         ExtensionValue::String("com.microsoft.,com.fabrikam.".into())
     );
 
@@ -204,7 +216,7 @@ fn a_spec_with_variables_needs_rows() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`spec.toml` uses row variables (`${org}`); `psso-profile batch` fills them from rows (write `$${` for a literal `${`)"
+        "`spec.toml` uses row variables (`${org}`); only a batch fills them from rows (write `$${` for a literal `${`)"
     );
     let escaped = SpecFile::parse("org = \"$${org}\"\n", "spec.toml").unwrap();
     assert_eq!(escaped.to_spec().unwrap().org.as_deref(), Some("${org}"));

@@ -1,0 +1,99 @@
+//! What a generated profile becomes on the way out: encoded, optionally signed, and
+//! optionally wrapped in the MDM `InstallProfile` command that delivers it.
+//!
+//! `generate` and the library's callers go through [`Output::render`], so the
+//! combinations (JSON cannot be signed; a command carries the signed bytes) are
+//! decided in one place.
+
+use crate::codec::{self, Format};
+use crate::error::{Error, Result};
+use crate::mdm;
+use crate::sign::{self, Signer, SigningTime};
+
+/// How to write a profile out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Output<'a> {
+    /// The profile's encoding.
+    pub format: Format,
+    /// Sign the profile (an XML or binary property list) with this signer.
+    pub signing: Option<(&'a Signer, SigningTime)>,
+    /// Wrap the profile (signed when signing) in an `InstallProfile` command,
+    /// encoded in this format.
+    pub command: Option<Format>,
+}
+
+/// The bytes [`Output::render`] made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// What to write.
+    pub bytes: Vec<u8>,
+    /// MDM placeholders (`{{...}}`, `$FLEET_VAR_...`) left in signed content: a
+    /// server that substitutes them after signing breaks the signature.
+    pub signed_placeholders: Vec<String>,
+}
+
+impl Output<'_> {
+    /// Encodes, signs and wraps `profile` as asked.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SignJson`] when signing JSON, and the errors of
+    /// [`codec::write`] and [`sign::sign`].
+    pub fn render(&self, profile: &plist::Value) -> Result<Rendered> {
+        if self.signing.is_some() && self.format == Format::Json {
+            return Err(Error::SignJson);
+        }
+        let mut bytes = codec::write(profile, self.format)?;
+        let mut signed_placeholders = Vec::new();
+        if let Some((signer, time)) = self.signing {
+            signed_placeholders = sign::placeholders(&bytes);
+            bytes = sign::sign(&bytes, signer, time)?;
+        }
+        if let Some(format) = self.command {
+            let command = mdm::install_profile_command(&bytes, mdm::derived_command_uuid(&bytes));
+            bytes = codec::write(&command, format)?;
+        }
+        Ok(Rendered {
+            bytes,
+            signed_placeholders,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_carries_the_profile_bytes_in_either_encoding() {
+        let value = crate::spec::Spec::default().generate().unwrap().value;
+        let plain = Output::default().render(&value).unwrap();
+        assert_eq!(plain.bytes, codec::write(&value, Format::Xml).unwrap());
+        for (profile, command) in [(Format::Xml, Format::Xml), (Format::Binary, Format::Json)] {
+            let rendered = Output {
+                format: profile,
+                command: Some(command),
+                ..Output::default()
+            }
+            .render(&value)
+            .unwrap();
+            let read = match command {
+                Format::Json => None,
+                _ => Some(codec::parse(&rendered.bytes, "c.plist".as_ref()).unwrap()),
+            };
+            if let Some(read) = read {
+                let payload = read.value.as_dictionary().unwrap()["Command"]
+                    .as_dictionary()
+                    .unwrap()["Payload"]
+                    .as_data()
+                    .unwrap()
+                    .to_vec();
+                assert_eq!(payload, codec::write(&value, profile).unwrap());
+            } else {
+                let json: serde_json::Value = serde_json::from_slice(&rendered.bytes).unwrap();
+                assert_eq!(json["Command"]["RequestType"], "InstallProfile");
+            }
+            assert!(rendered.signed_placeholders.is_empty());
+        }
+    }
+}
