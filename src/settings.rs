@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::apple::{self, AppleKey, Scope};
 use crate::catalog::microsoft::Cloud;
 use crate::model::{
-    AuthMethod, AuthorizationMode, MacOs, MacOsRange, NewUserAuthMethod, PayloadScope, Policy,
-    TokenToUserMapping, UnlockPolicy,
+    AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod, PayloadScope,
+    Policy, TokenToUserMapping, UnlockPolicy,
 };
 use crate::spec::{AuthorizationGroup, ExtensionEntry, UuidMode, entries, lenient};
 
@@ -505,6 +505,40 @@ settings! {
         arg(value_name = "METHOD", value_delimiter = ',', ignore_case = true),
         serde(default, deserialize_with = "lenient::opt_list_from_str")
         => platform_sso "NewUserAuthenticationMethods";
+    /// PlatformSSO.SynchronizeProfilePicture: the account picture from the identity provider
+    /// (macOS 26+)
+    synchronize_profile_picture: Option<bool>,
+        arg(value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true"),
+        serde(default, deserialize_with = "lenient::opt_bool")
+        => platform_sso "SynchronizeProfilePicture";
+    /// PlatformSSO.TemporarySessionQuickLogin: quicker Authenticated Guest Mode sessions
+    /// (macOS 26+)
+    temporary_session_quick_login: Option<bool>,
+        arg(value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true"),
+        serde(default, deserialize_with = "lenient::opt_bool")
+        => platform_sso "TemporarySessionQuickLogin";
+    /// PlatformSSO.AllowAccessKeyExpressMode: access keys without authentication before use
+    /// (macOS 26+)
+    allow_access_key_express_mode: Option<bool>,
+        arg(value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true"),
+        serde(default, deserialize_with = "lenient::opt_bool")
+        => platform_sso "AllowAccessKeyExpressMode";
+    /// PlatformSSO.AccessKeyReaderGroupIdentifier, in base64: the access key's reader group
+    /// (macOS 26+)
+    access_key_reader_group_identifier: Option<Base64Data>,
+        arg(value_name = "BASE64"),
+        serde(default, deserialize_with = "lenient::opt_from_str")
+        => platform_sso "AccessKeyReaderGroupIdentifier";
+    /// PlatformSSO.AccessKeyTerminalIdentityUUID: the PayloadUUID of the access key's
+    /// terminal identity payload (macOS 26+)
+    access_key_terminal_identity_uuid: Option<String>,
+        arg(value_name = "UUID")
+        => platform_sso "AccessKeyTerminalIdentityUUID";
+    /// PlatformSSO.AccessKeyReaderIssuerCertificateUUID: the PayloadUUID of the certificate
+    /// payload that issued the terminal identity (macOS 26.2+)
+    access_key_reader_issuer_certificate_uuid: Option<String>,
+        arg(value_name = "UUID")
+        => platform_sso "AccessKeyReaderIssuerCertificateUUID";
 }
 
 #[cfg(test)]
@@ -518,6 +552,24 @@ mod tests {
                 Place::None => {}
                 _ => assert!(s.apple_key().is_some(), "{}: {:?}", s.key(), s.place),
             }
+        }
+    }
+
+    /// Adding a `PlatformSSO` key to the Apple catalog without a setting here fails
+    /// this test: `generate` takes every key Apple defines.
+    #[test]
+    fn every_platform_sso_key_of_the_catalog_is_a_setting() {
+        const BUILT_BY_THE_GENERATOR: &[&str] = &[
+            "PlatformSSO.AuthenticationMethod",
+            "PlatformSSO.UseSharedDeviceKeys",
+            "PlatformSSO.TokenToUserMapping",
+        ];
+        for key in apple::children(Scope::ExtensibleSso, "PlatformSSO") {
+            assert!(
+                BUILT_BY_THE_GENERATOR.contains(&key.path) || setting_for_key(key.path).is_some(),
+                "`{}` has no setting in src/settings.rs",
+                key.path
+            );
         }
     }
 

@@ -6,7 +6,10 @@
 //! A test cross-checks this table against Apple's YAML where the reference copy
 //! is present.
 
-use crate::model::MacOs;
+use crate::model::{
+    AuthMethod, AuthorizationMode, LegacyAuthMethod, MacOs, NewUserAuthMethod, PayloadScope,
+    Policy, ScreenLockedBehavior, SsoType, UnlockPolicy,
+};
 
 /// The type of a property-list value, as Apple's schema names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -240,20 +243,11 @@ const fn documented(k: AppleKey) -> AppleKey {
 use Kind::{Array, Boolean, Data, Date, Dictionary, Integer, Real, String as Str};
 use Scope::{ExtensibleSso as Sso, Payload, Profile};
 
-const POLICIES: &[&str] = &[
-    "AttemptAuthentication",
-    "RequireAuthentication",
-    "AllowOfflineGracePeriod",
-    "AllowAuthenticationGracePeriod",
-];
-const UNLOCK_POLICIES: &[&str] = &[
-    "AttemptAuthentication",
-    "RequireAuthentication",
-    "AllowOfflineGracePeriod",
-    "AllowAuthenticationGracePeriod",
-    "AllowTouchIDOrWatchForUnlock",
-];
-const AUTHORIZATION_MODES: &[&str] = &["Standard", "Admin", "Groups"];
+// The rangelists the model has enums for take their values from the enum, so a
+// value is added in one place.
+const POLICIES: &[&str] = Policy::NAMES;
+const UNLOCK_POLICIES: &[&str] = UnlockPolicy::NAMES;
+const AUTHORIZATION_MODES: &[&str] = AuthorizationMode::NAMES;
 
 /// Every key Apple defines for a Platform SSO profile.
 pub static KEYS: &[AppleKey] = &[
@@ -368,7 +362,7 @@ pub static KEYS: &[AppleKey] = &[
             v(10, 8),
             "Whether the profile installs for the system (device channel) or a user.",
         ),
-        &["System", "User"],
+        PayloadScope::NAMES,
     ),
     key(
         Profile,
@@ -490,7 +484,7 @@ pub static KEYS: &[AppleKey] = &[
             v(10, 15),
             "The type of SSO: `Redirect` (URLs) or `Credential` (hosts).",
         ),
-        &["Credential", "Redirect"],
+        SsoType::NAMES,
     )),
     key(
         Sso,
@@ -538,7 +532,7 @@ pub static KEYS: &[AppleKey] = &[
                 v(12, 0),
                 "Whether requests are cancelled (`Cancel`) or continue without SSO (`DoNotHandle`) while the screen is locked.",
             ),
-            &["Cancel", "DoNotHandle"],
+            ScreenLockedBehavior::NAMES,
         ),
         "Cancel",
     ),
@@ -562,7 +556,7 @@ pub static KEYS: &[AppleKey] = &[
                 v(13, 0),
                 "The Platform SSO authentication method on macOS 13; deprecated in macOS 14 for `PlatformSSO.AuthenticationMethod`.",
             ),
-            &["Password", "UserSecureEnclaveKey"],
+            LegacyAuthMethod::NAMES,
         )
     },
     key(
@@ -587,7 +581,7 @@ pub static KEYS: &[AppleKey] = &[
             v(14, 0),
             "The Platform SSO authentication method.",
         ),
-        &["Password", "UserSecureEnclaveKey", "SmartCard"],
+        AuthMethod::NAMES,
     ),
     AppleKey {
         user_channel: false,
@@ -817,7 +811,7 @@ pub static KEYS: &[AppleKey] = &[
             ),
             Str,
         ),
-        &["Password", "SmartCard", "AccessKey", "OpenID"],
+        NewUserAuthMethod::NAMES,
     )),
     documented(key(
         Sso,

@@ -146,3 +146,47 @@ mod tests {
         );
     }
 }
+
+/// A `<data>` value given as base64 text (spec files, the command line), written
+/// to the profile as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Base64Data(pub plist::Data);
+
+impl std::str::FromStr for Base64Data {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Self> {
+        let text: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        plist::Data::from_xml_format(&text)
+            .ok()
+            .filter(|data| !AsRef::<[u8]>::as_ref(data).is_empty())
+            .map(Base64Data)
+            .ok_or_else(|| crate::Error::InvalidValue {
+                key: "base64 data".to_string(),
+                value: s.to_string(),
+                expected: "base64 text of at least one byte".to_string(),
+            })
+    }
+}
+
+impl crate::settings::Unset for Base64Data {
+    fn is_unset(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod data_tests {
+    use super::*;
+
+    #[test]
+    fn base64_data_reads_text_and_refuses_garbage() {
+        let data: Base64Data = "AQID BA==".parse().unwrap();
+        assert_eq!(AsRef::<[u8]>::as_ref(&data.0), [1, 2, 3, 4]);
+        assert!("!!".parse::<Base64Data>().is_err());
+        assert!("".parse::<Base64Data>().is_err());
+        let value = plist::to_value(&data).unwrap();
+        assert_eq!(value.as_data(), Some(&[1u8, 2, 3, 4][..]));
+    }
+}

@@ -17,7 +17,7 @@ pub use enums::{
     AuthMethod, AuthorizationMode, LegacyAuthMethod, NewUserAuthMethod, PayloadScope, Policy,
     ScreenLockedBehavior, SsoType, TargetDeviceType, UnlockPolicy,
 };
-pub use ids::{Identifier, PayloadUuid, PayloadVersion};
+pub use ids::{Base64Data, Identifier, PayloadUuid, PayloadVersion};
 pub use profile::{Profile, ProfileType};
 pub use sso::{ExtensibleSso, ExtensibleSsoType, TokenToUserMapping};
 #[cfg(feature = "cli")]

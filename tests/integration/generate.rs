@@ -408,3 +408,43 @@ fn mdm_command_with_a_signed_profile() {
         "the payload is the signed profile"
     );
 }
+
+#[test]
+fn every_platform_sso_key_is_a_setting_on_the_command_line_and_in_spec_files() {
+    let args = [
+        "--min-macos",
+        "26",
+        "--synchronize-profile-picture",
+        "--temporary-session-quick-login=false",
+        "--allow-access-key-express-mode",
+        "--access-key-reader-group-identifier",
+        "AQID",
+        "--access-key-terminal-identity-uuid",
+        "0D5B2C84-8E0B-4B0B-9A44-3B2A8E7D1F20",
+        "--new-user-authentication-methods",
+        "password,smart-card",
+    ];
+    let text = String::from_utf8(stdout_of(&args)).unwrap();
+    for needle in [
+        "<key>SynchronizeProfilePicture</key>\n\t\t\t\t<true/>",
+        "<key>TemporarySessionQuickLogin</key>\n\t\t\t\t<false/>",
+        "<key>AllowAccessKeyExpressMode</key>\n\t\t\t\t<true/>",
+        "<key>AccessKeyReaderGroupIdentifier</key>\n\t\t\t\t<data>\n\t\t\t\tAQID\n\t\t\t\t</data>",
+        "<key>AccessKeyTerminalIdentityUUID</key>\n\t\t\t\t<string>0D5B2C84-8E0B-4B0B-9A44-3B2A8E7D1F20</string>",
+        "<key>NewUserAuthenticationMethods</key>\n\t\t\t\t<array>\n\t\t\t\t\t<string>Password</string>\n\t\t\t\t\t<string>SmartCard</string>",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("s.toml");
+    std::fs::write(
+        &spec,
+        "min-macos = 26\nsynchronize-profile-picture = true\naccess-key-reader-group-identifier = \"AQID\"\n",
+    )
+    .unwrap();
+    let from_file = String::from_utf8(stdout_of(&["--spec", spec.to_str().unwrap()])).unwrap();
+    assert!(from_file.contains("<key>SynchronizeProfilePicture</key>\n\t\t\t\t<true/>"));
+    generate(&["--access-key-reader-group-identifier", "!!"])
+        .code(2)
+        .stderr("psso-profile: error: invalid value `!!` for `base64 data`: expected base64 text of at least one byte\n");
+}

@@ -97,7 +97,7 @@ fn an_invalid_value_names_the_line_and_key() {
 
 #[test]
 fn keys_are_the_spec_fields() {
-    assert_eq!(keys().len(), 33);
+    assert_eq!(keys().len(), crate::settings::SETTINGS.len());
     assert!(keys().contains(&"extension-data"));
     assert!(keys().contains(&"enable-create-first-user-during-setup"));
 }
