@@ -58,6 +58,11 @@ pub struct Setting {
 }
 
 impl Setting {
+    /// The field name of [`Spec`] (`registration_token`).
+    pub fn field_name(&self) -> &'static str {
+        self.field
+    }
+
     /// The spec-file key: the field name in kebab-case (`registration-token`).
     pub fn key(&self) -> String {
         self.field.replace('_', "-")

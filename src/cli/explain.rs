@@ -21,13 +21,16 @@ Examples:
   psso-profile explain PlatformSSO.UseSharedDeviceKeys
   psso-profile explain ScreenLockedBehavior --format json
   psso-profile explain browser_sso_interaction_enabled
+  psso-profile explain --login-frequency
 
 Without an argument: Microsoft's required settings and every rule. With a rule id: what it
 checks, why, the source, the macOS versions, the fix. With a key (an Apple key path such as
 PlatformSSO.UseSharedDeviceKeys, a bare name such as UseSharedDeviceKeys, or an ExtensionData
-key): what it is, its type, allowed values, default, macOS versions, source, and the rules
-that read it. JSON (--format json) is an object whose \"kind\" is \"overview\", \"rule\", \"key\"
-or \"extension-data\" (shapes in the README).
+key): what it is, its type, allowed values, default, macOS versions, source, the rules that
+read it, and the `generate` option that sets it. With a setting of `generate` (a spec-file
+key such as login-frequency, or its option --login-frequency): its help, default, and the key
+it writes. JSON (--format json) is an object whose \"kind\" is \"overview\", \"rule\",
+\"key\", \"setting\" or \"extension-data\" (shapes in the README).
 
 Exit codes: 0 explained, 2 unknown rule or key (with the closest name).";
 
@@ -35,8 +38,9 @@ Exit codes: 0 explained, 2 unknown rule or key (with the closest name).";
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct ExplainArgs {
-    /// A rule id (`sso.type`), an Apple key path or name, or an ExtensionData key
-    #[arg(value_name = "RULE|KEY")]
+    /// A rule id (`sso.type`), an Apple key path or name, an ExtensionData key, or a setting
+    /// of `generate` (`login-frequency`, `--auth`)
+    #[arg(value_name = "RULE|KEY", allow_hyphen_values = true)]
     topic: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
@@ -158,6 +162,14 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
         format!("{}, and the schema.* rules", k.rules.join(", "))
     };
     field(out, "rules:", &rules, color);
+    if let Some(setting) = k.setting {
+        field(
+            out,
+            "generate:",
+            &format!("--{} (spec key `{}`)", setting.option(), setting.key()),
+            color,
+        );
+    }
 }
 
 /// The human form of an explanation.
@@ -229,6 +241,34 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
                 if i > 0 {
                     out.push('\n');
                 }
+                key(&mut out, k, color);
+            }
+        }
+        Explanation::Setting {
+            setting,
+            key: written,
+        } => {
+            let _ = writeln!(
+                out,
+                "{} (a setting of `psso-profile generate` and of spec files)",
+                paint(&format!("--{}", setting.option()), "1", color)
+            );
+            field(&mut out, "what:", &setting.help(), color);
+            field(&mut out, "spec key:", &setting.key(), color);
+            field(
+                &mut out,
+                "default:",
+                setting.default().unwrap_or("(none)"),
+                color,
+            );
+            let writes = match setting.key_path() {
+                Some(path) => path,
+                None => "no key of its own; it decides how the others are written".to_string(),
+            };
+            field(&mut out, "writes:", &writes, color);
+            field(&mut out, "macOS:", &setting.macos().to_string(), color);
+            if let Some(k) = written {
+                out.push('\n');
                 key(&mut out, k, color);
             }
         }

@@ -8,6 +8,7 @@ use crate::catalog::extension_data::{self, ExtensionDataKey};
 use crate::catalog::microsoft::{self, RequiredSetting};
 use crate::error::{Error, Result};
 use crate::rules::{RULES, Rule, Severity};
+use crate::settings::{self, Setting};
 
 /// A rule in the overview list.
 #[derive(Debug, Clone, Serialize)]
@@ -43,6 +44,13 @@ pub enum Explanation {
         /// The matching keys (a bare name can match in several dictionaries).
         keys: Vec<KeyExplanation>,
     },
+    /// A setting of `generate` (a spec-file key or a long option), and the key it writes.
+    Setting {
+        /// The setting.
+        setting: &'static Setting,
+        /// The Apple key it writes, when it writes one.
+        key: Option<KeyExplanation>,
+    },
     /// An `ExtensionData` key of the SSO plug-in.
     ExtensionData {
         /// The key.
@@ -62,6 +70,8 @@ pub struct KeyExplanation {
     pub microsoft: Vec<&'static RequiredSetting>,
     /// The rules that read it (besides the `schema.*` rules, which read every key).
     pub rules: Vec<&'static str>,
+    /// The setting of `generate` that writes it, if one does.
+    pub setting: Option<&'static Setting>,
 }
 
 /// Explains `topic`: nothing (the overview), a rule id, an Apple key path
@@ -112,6 +122,15 @@ pub fn explain(topic: Option<&str>) -> Result<Explanation> {
                 keys: keys.into_iter().map(key_explanation).collect(),
             });
         }
+        if let Some(setting) = settings::SETTINGS.iter().find(|s| {
+            let option = format!("--{}", s.option());
+            eq(&s.key(), query) || eq(&option, query)
+        }) {
+            return Ok(Explanation::Setting {
+                setting,
+                key: setting.apple_key().map(key_explanation),
+            });
+        }
         let name = query.strip_prefix("ExtensionData.").unwrap_or(query);
         if let Some(key) = extension_data::KEYS.iter().find(|k| eq(k.key, name)) {
             return Ok(Explanation::ExtensionData {
@@ -143,10 +162,15 @@ fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
     if key.deprecated.is_some() && !rules.contains(&"schema.deprecated-key") {
         rules.push("schema.deprecated-key");
     }
+    let setting = match key.scope {
+        Scope::Profile | Scope::ExtensibleSso => settings::setting_for_key(key.path),
+        Scope::Payload => None,
+    };
     KeyExplanation {
         key: *key,
         microsoft: required,
         rules,
+        setting,
     }
 }
 
@@ -161,12 +185,14 @@ fn mentions(text: &str, word: &str) -> bool {
 }
 
 /// Every name `explain` answers to.
-fn candidates() -> impl Iterator<Item = &'static str> {
+fn candidates() -> impl Iterator<Item = String> {
     RULES
         .iter()
         .map(|r| r.id)
         .chain(apple::KEYS.iter().flat_map(|k| [k.path, k.name()]))
         .chain(extension_data::KEYS.iter().map(|k| k.key))
+        .map(str::to_string)
+        .chain(settings::SETTINGS.iter().map(Setting::key))
 }
 
 /// The closest name to `query`: the shortest name it begins, or the name
@@ -176,16 +202,16 @@ fn suggest(query: &str) -> Option<String> {
     if lower.len() >= 4
         && let Some(prefixed) = candidates()
             .filter(|c| c.to_ascii_lowercase().starts_with(&lower))
-            .min_by_key(|c| c.len())
+            .min_by_key(String::len)
     {
-        return Some(prefixed.to_string());
+        return Some(prefixed);
     }
     let limit = (query.chars().count() / 3).max(2);
     candidates()
         .map(|c| (distance(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.to_string())
+        .map(|(_, c)| c)
 }
 
 /// Levenshtein distance over characters.
@@ -238,6 +264,33 @@ mod tests {
         assert!(matches!(
             explain(Some("ExtensionData.browser_sso_interaction_enabled")).unwrap(),
             Explanation::ExtensionData { .. }
+        ));
+    }
+
+    #[test]
+    fn settings_explain_the_key_they_write_and_keys_name_their_setting() {
+        for query in ["login-frequency", "--login-frequency"] {
+            let Explanation::Setting { setting, key } = explain(Some(query)).unwrap() else {
+                panic!("{query}")
+            };
+            assert_eq!(setting.key(), "login-frequency");
+            assert_eq!(key.unwrap().key.path, "PlatformSSO.LoginFrequency");
+        }
+        let Explanation::Setting { key, .. } = explain(Some("--administrator-group")).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(key.unwrap().key.path, "PlatformSSO.AdministratorGroups");
+        let Explanation::Key { keys } = explain(Some("LoginFrequency")).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            keys[0].setting.map(Setting::key).as_deref(),
+            Some("login-frequency")
+        );
+        assert!(matches!(
+            explain(Some("min-macos")).unwrap(),
+            Explanation::Setting { key: None, .. }
         ));
     }
 

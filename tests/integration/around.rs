@@ -238,6 +238,18 @@ struct JsonKey {
     summary: String,
     microsoft: Vec<JsonRequired>,
     rules: Vec<String>,
+    setting: Option<JsonSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonSetting {
+    key: String,
+    option: String,
+    help: String,
+    default: Option<String>,
+    place: serde_json::Value,
+    macos: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,6 +277,10 @@ enum JsonExplanation {
     },
     Key {
         keys: Vec<JsonKey>,
+    },
+    Setting {
+        setting: JsonSetting,
+        key: Option<JsonKey>,
     },
     ExtensionData {
         key: JsonExtensionKey,
@@ -318,6 +334,51 @@ fn explain_prints_the_required_table_and_the_rules() {
             .any(|r| r.id == "sso.type" && r.severity == "error")
     );
     assert!(rules.iter().all(|r| !r.summary.is_empty()));
+}
+
+#[test]
+fn explain_a_setting_and_the_setting_of_a_key() {
+    let JsonExplanation::Setting { setting, key } = explain_json(&["--auth"]) else {
+        panic!("not a setting")
+    };
+    assert_eq!(
+        (setting.key.as_str(), setting.option.as_str()),
+        ("auth", "--auth")
+    );
+    assert_eq!(setting.default.as_deref(), Some("UserSecureEnclaveKey"));
+    assert_eq!(setting.macos, "14+");
+    assert!(setting.help.starts_with("Authentication method"));
+    assert_eq!(
+        setting.place,
+        serde_json::json!({"scope": "payload", "key": "PlatformSSO.AuthenticationMethod"})
+    );
+    assert_eq!(key.unwrap().path, "PlatformSSO.AuthenticationMethod");
+    let JsonExplanation::Setting { setting, key } = explain_json(&["min-macos"]) else {
+        panic!("not a setting")
+    };
+    assert_eq!(setting.place, serde_json::json!({"scope": "none"}));
+    assert!(key.is_none());
+    let JsonExplanation::Key { keys } = explain_json(&["PlatformSSO.NonPlatformSSOAccounts"])
+    else {
+        panic!("not a key")
+    };
+    assert_eq!(
+        keys[0].setting.as_ref().map(|s| s.option.as_str()),
+        Some("--non-psso-account")
+    );
+    let text = bin()
+        .args(["explain", "--non-psso-account"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.starts_with("--non-psso-account (a setting of `psso-profile generate` and of spec files)\n  what:      PlatformSSO.NonPlatformSSOAccounts: local accounts exempt from the policies (repeatable)\n  spec key:  non-psso-accounts\n"),
+        "{text}"
+    );
+    assert!(text.contains("  generate:  --non-psso-account (spec key `non-psso-accounts`)\n"));
 }
 
 #[test]
