@@ -280,7 +280,7 @@ enum JsonExplanation {
     },
     Setting {
         setting: JsonSetting,
-        key: Option<JsonKey>,
+        key: Option<Box<JsonKey>>,
     },
     ExtensionData {
         key: JsonExtensionKey,
