@@ -77,6 +77,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         ..Spec::default()
     };
     let generated = spec.generate()?;
+    if generated.is_refused() {
+        return Err(format!("the profile breaks rules: {:?}", generated.report).into());
+    }
     let xml = codec::write(&generated.value, Format::Xml)?;
 
     // 2. Sign (`SigningTime::At` pins the time, so the output can be reproduced).

@@ -23,7 +23,8 @@
 //!     registration_token: Some("{{DEVICEREGISTRATION}}".into()),
 //!     ..Spec::default()
 //! };
-//! let generated = spec.generate()?; // refuses a profile with error findings
+//! let generated = spec.generate()?;
+//! assert!(!generated.is_refused()); // error findings refuse a profile: never write one
 //! let xml = codec::write(&generated.value, Format::Xml)?;
 //! assert!(xml.starts_with(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist"));
 //!
