@@ -12,6 +12,7 @@ mod golden;
 mod readme;
 mod selfsigned;
 mod sign;
+mod sign_chain;
 mod spec_files;
 mod support;
 mod validate;
