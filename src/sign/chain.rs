@@ -21,9 +21,10 @@ use super::verify::{ProblemKind, Severity};
 /// included: longer chains are not walked ([`ProblemKind::ChainTooLong`]).
 pub(crate) const MAX_CHAIN: usize = 10;
 
-/// The most certificates of one subject name tried as the issuer of a
-/// certificate: a file of thousands of look-alike CA certificates costs at
-/// most this many signature checks per link.
+/// The most certificates of the issuer's name tried as the issuer of a
+/// certificate, the given CA certificates first: a file of thousands of
+/// look-alike CA certificates costs at most this many signature checks per
+/// link.
 const MAX_CANDIDATES: usize = 16;
 
 /// A problem found on the chain: what [`super::Verification`] records.
@@ -142,18 +143,16 @@ pub(crate) fn build<'a>(
             ));
         }
         let issuer_name = current.tbs_certificate().issuer();
-        let named = |set: &'a [Certificate]| {
-            set.iter()
-                .filter(move |c| c.tbs_certificate().subject() == issuer_name)
-                .take(MAX_CANDIDATES)
-        };
+        let candidates = roots
+            .iter()
+            .map(|c| (c, true))
+            .chain(pool.iter().map(|c| (c, false)))
+            .filter(|(c, _)| c.tbs_certificate().subject() == issuer_name)
+            .take(MAX_CANDIDATES);
         let mut short_key = None;
         let mut looped = false;
         let mut found = None;
-        for (candidate, is_root) in named(roots)
-            .map(|c| (c, true))
-            .chain(named(pool).map(|c| (c, false)))
-        {
+        for (candidate, is_root) in candidates {
             if candidate == current {
                 continue;
             }
@@ -203,7 +202,7 @@ fn no_issuer(
     }
     let message = if looped {
         format!(
-            "the chain from `{name}` loops back to a certificate already in it without reaching a given CA certificate"
+            "the chain loops: `{name}` was issued by `{issuer_name}`, already in the chain, and no given CA certificate is reached"
         )
     } else if roots
         .iter()
