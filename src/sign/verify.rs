@@ -45,7 +45,8 @@ impl VerifyOptions {
     }
 
     /// With `strict`, a certificate that was valid at the signing time and has
-    /// expired since is an error rather than a warning.
+    /// expired since, or a signing time before a certificate's validity began,
+    /// is an error rather than a warning.
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
