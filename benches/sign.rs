@@ -41,6 +41,64 @@ fn signer(dir: &std::path::Path, key: &[&str], name: &str) -> Signer {
     Signer::from_pem(&read(&cert_file), &read(&key_file), None).unwrap()
 }
 
+/// An RSA-2048 root CA and an RSA-2048 leaf it issued; returns the leaf's
+/// signer and the root's PEM.
+fn chained_signer(dir: &std::path::Path) -> (Signer, Vec<u8>) {
+    let run = |args: &[&str]| {
+        let ok = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "openssl {args:?} failed");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-nodes",
+        "-days",
+        "1",
+        "-newkey",
+        "rsa:2048",
+        "-subj",
+        "/CN=Bench Root",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+        "-keyout",
+        "root.key",
+        "-out",
+        "root.pem",
+    ]);
+    run(&[
+        "req",
+        "-x509",
+        "-nodes",
+        "-days",
+        "1",
+        "-newkey",
+        "rsa:2048",
+        "-subj",
+        "/CN=Bench Leaf",
+        "-CA",
+        "root.pem",
+        "-CAkey",
+        "root.key",
+        "-addext",
+        "basicConstraints=CA:FALSE",
+        "-addext",
+        "keyUsage=critical,digitalSignature",
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.pem",
+    ]);
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+    let signer = Signer::from_pem(&read("leaf.pem"), &read("leaf.key"), None).unwrap();
+    (signer, read("root.pem"))
+}
+
 fn rate(label: &str, seconds: f64, mut f: impl FnMut()) {
     for _ in 0..50 {
         f();
@@ -86,4 +144,18 @@ fn main() {
         let opened = sign::open(black_box(&signed)).unwrap();
         black_box(sign::verify(&opened, &VerifyOptions::new()));
     });
+    let (leaf, root) = chained_signer(dir.path());
+    let mut options = VerifyOptions::new();
+    options.add_roots_pem(&root).unwrap();
+    let signed = sign::sign(&content, &leaf, SigningTime::Now).unwrap();
+    rate(
+        "open + verify RSA-2048 to a CA (profiles/s)",
+        seconds,
+        || {
+            let opened = sign::open(black_box(&signed)).unwrap();
+            let report = sign::verify(&opened, &options);
+            assert!(report.is_valid());
+            black_box(report);
+        },
+    );
 }

@@ -19,10 +19,15 @@ Examples:
   psso-profile verify psso.signed.mobileconfig --ca ca.pem --content psso.mobileconfig
 
 Checks the message digest against the content, the signature over the signed attributes,
-the signer certificate (found by issuer and serial number), its validity at the signing
-time and now (expired: a warning, an error with --strict), and with --ca the chain to one
-of the given CA certificates. DER and BER (indefinite lengths, as `openssl cms -stream` and
-Apple's tools write) are read. Without --ca the chain is not checked.
+the signer certificate (found by issuer and serial number), weak algorithms (SHA-1, RSA
+under 2048 bits: warnings), and with --ca the chain to one of the given CA certificates as
+`openssl cms -verify` does: issuers are CAs (basicConstraints cA, keyCertSign) within their
+path length, the signer's key usage allows digitalSignature or nonRepudiation, extended key
+usages include emailProtection. A certificate expired at the signing time (now without one)
+or not valid yet now is an error; one that expired after the signing time, or a signing time
+before a certificate's validity, is a warning, an error with --strict. DER and
+BER (indefinite lengths, as `openssl cms -stream` and Apple's tools write) are read.
+Without --ca the chain is not checked.
 
 Exit codes: 0 valid, 1 invalid (the reason is printed), 2 unreadable (not CMS, truncated).
 
@@ -45,7 +50,9 @@ JSON (--format json), one object:
   }
 Problem kinds: digest-mismatch, bad-signature, missing-attribute, content-type-mismatch,
 unsupported-algorithm, signer-not-found, certificate-expired, certificate-not-yet-valid,
-not-valid-at-signing-time, untrusted-chain.";
+not-valid-at-signing-time, untrusted-chain, chain-too-long, not-a-ca, path-length-exceeded,
+issuer-key-usage, signer-key-usage, extended-key-usage, invalid-extension, weak-digest,
+weak-key.";
 
 /// Verify a signed profile: digest, signature, signer certificate and chain.
 #[derive(Debug, Args)]
@@ -59,7 +66,8 @@ pub(crate) struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// An expired certificate makes the signature invalid.
+    /// A certificate that expired after the signing time, or a signing time before a
+    /// certificate's validity, makes the signature invalid.
     #[arg(long)]
     strict: bool,
     /// Write the signed content (the profile) here when the signature is valid.
@@ -194,7 +202,7 @@ fn human(file: &str, valid: bool, report: &Verification) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        lines.push(format!("{severity}: {}", problem.message));
+        lines.push(format!("{severity}[{}]: {}", problem.kind, problem.message));
     }
     let mut text = lines.join("\n");
     text.push('\n');

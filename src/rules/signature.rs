@@ -4,7 +4,7 @@
 use plist::Value;
 
 use super::{Context, Rule, RuleSource, Severity, Sink};
-use crate::sign::Severity as ProblemSeverity;
+use crate::sign::{Problem, ProblemKind, Severity as ProblemSeverity};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -28,6 +28,26 @@ pub(super) static RULES: &[Rule] = &[
         check: warnings,
     },
     Rule {
+        id: "signature.certificate-policy",
+        severity: Severity::Error,
+        summary: "The certificates from the signer to the given CA may sign profiles: issuers are CAs within their path length and may sign certificates; the signer's key usage and extended key usage allow S/MIME signing.",
+        rationale: "A chain through a certificate that is not a CA lets anyone with an end-entity certificate forge signers; OpenSSL and macOS refuse such chains.",
+        source: RuleSource::DocumentedPitfall,
+        macos: "all",
+        fix: "sign with a certificate issued for signing (digitalSignature, emailProtection) by a CA certificate (basicConstraints cA:TRUE, keyCertSign)",
+        check: certificate_policy,
+    },
+    Rule {
+        id: "signature.weak-algorithm",
+        severity: Severity::Warning,
+        summary: "A signed profile's signature and chain use neither SHA-1 nor RSA keys under 2048 bits.",
+        rationale: "SHA-1 collisions can be computed and short RSA keys factored; the signature verifies, but proves less.",
+        source: RuleSource::DocumentedPitfall,
+        macos: "all",
+        fix: "sign again with SHA-256 and an RSA key of 2048 bits or more, or an ECDSA key (`psso-profile sign` does)",
+        check: weak_algorithm,
+    },
+    Rule {
         id: "signature.placeholders",
         severity: Severity::Warning,
         summary: "A signed profile holds no MDM placeholders such as `{{DEVICEREGISTRATION}}`.",
@@ -39,17 +59,52 @@ pub(super) static RULES: &[Rule] = &[
     },
 ];
 
+/// Whether a problem is a certificate of the chain unfit for signing.
+fn is_policy(problem: &Problem) -> bool {
+    matches!(
+        problem.kind,
+        ProblemKind::NotACa
+            | ProblemKind::PathLengthExceeded
+            | ProblemKind::IssuerKeyUsage
+            | ProblemKind::SignerKeyUsage
+            | ProblemKind::ExtendedKeyUsage
+            | ProblemKind::InvalidExtension
+    ) && problem.severity == ProblemSeverity::Error
+}
+
+/// Whether a problem is a weak algorithm that still verified.
+fn is_weak(problem: &Problem) -> bool {
+    matches!(problem.kind, ProblemKind::WeakDigest | ProblemKind::WeakKey)
+        && problem.severity == ProblemSeverity::Warning
+}
+
 fn invalid(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for problem in ctx.signature.iter().flat_map(|v| &v.problems) {
-        if problem.severity == ProblemSeverity::Error {
+        if problem.severity == ProblemSeverity::Error && !is_policy(problem) {
             sink.emit("", format!("the signature is invalid: {}", problem.message));
+        }
+    }
+}
+
+fn certificate_policy(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for problem in ctx.signature.iter().flat_map(|v| &v.problems) {
+        if is_policy(problem) {
+            sink.emit("", format!("the signature is invalid: {}", problem.message));
+        }
+    }
+}
+
+fn weak_algorithm(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for problem in ctx.signature.iter().flat_map(|v| &v.problems) {
+        if is_weak(problem) {
+            sink.emit("", format!("the signature is weak: {}", problem.message));
         }
     }
 }
 
 fn warnings(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for problem in ctx.signature.iter().flat_map(|v| &v.problems) {
-        if problem.severity == ProblemSeverity::Warning {
+        if problem.severity == ProblemSeverity::Warning && !is_weak(problem) {
             sink.emit(
                 "",
                 format!("the signature has a problem: {}", problem.message),

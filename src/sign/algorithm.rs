@@ -136,14 +136,25 @@ pub(crate) fn digest_name(oid: &ObjectIdentifier) -> String {
 }
 
 /// The aws-lc-rs verification algorithm for a key (read from its
-/// `SubjectPublicKeyInfo`), a signature family and a digest.
+/// `SubjectPublicKeyInfo`), a signature family and a digest. RSA keys of
+/// 1024 to 2047 bits (`rsa_bits`) are verified with the backend's legacy
+/// parameters, which have no SHA-384 variant; shorter ones not at all.
 pub(crate) fn verification_algorithm(
     key_algorithm: &ObjectIdentifier,
     curve: Option<&ObjectIdentifier>,
+    rsa_bits: Option<usize>,
     family: Family,
     digest: Digest,
 ) -> Option<&'static dyn signature::VerificationAlgorithm> {
     match (family, *key_algorithm) {
+        (Family::Rsa, RSA_ENCRYPTION) if rsa_bits.is_some_and(|bits| bits < 2048) => {
+            Some(match digest {
+                Digest::Sha1 => &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+                Digest::Sha256 => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+                Digest::Sha384 => return None,
+                Digest::Sha512 => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+            })
+        }
         (Family::Rsa, RSA_ENCRYPTION) => Some(match digest {
             Digest::Sha1 => &signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
             Digest::Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
@@ -161,5 +172,29 @@ pub(crate) fn verification_algorithm(
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// The smallest RSA modulus verified at all, and the smallest not reported
+/// as weak.
+pub(crate) const RSA_MIN_VERIFIED_BITS: usize = 1024;
+pub(crate) const RSA_MIN_STRONG_BITS: usize = 2048;
+
+pub(crate) const ID_KP_EMAIL_PROTECTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
+pub(crate) const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.5.29.37.0");
+
+/// A human name for an extended key usage.
+pub(crate) fn key_purpose_name(oid: &ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.3.6.1.5.5.7.3.1" => "serverAuth".into(),
+        "1.3.6.1.5.5.7.3.2" => "clientAuth".into(),
+        "1.3.6.1.5.5.7.3.3" => "codeSigning".into(),
+        "1.3.6.1.5.5.7.3.4" => "emailProtection".into(),
+        "1.3.6.1.5.5.7.3.8" => "timeStamping".into(),
+        "1.3.6.1.5.5.7.3.9" => "OCSPSigning".into(),
+        "2.5.29.37.0" => "anyExtendedKeyUsage".into(),
+        other => other.to_string(),
     }
 }

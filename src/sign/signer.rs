@@ -8,8 +8,8 @@ use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
 use x509_cert::Certificate;
 
-use super::SignError;
 use super::algorithm::{ID_EC_PUBLIC_KEY, RSA_ENCRYPTION, SECP256R1, SECP384R1};
+use super::{SignError, pem};
 
 /// The kind of key a [`Signer`] signs with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,7 +246,7 @@ struct RsaPublicKey<'a> {
 }
 
 /// The size in bits of an RSA public key's modulus.
-fn rsa_modulus_bits(public_key: &[u8]) -> Option<usize> {
+pub(crate) fn rsa_modulus_bits(public_key: &[u8]) -> Option<usize> {
     let key = RsaPublicKey::from_der(public_key).ok()?;
     let _ = key.public_exponent;
     let modulus = key.modulus.as_bytes();
@@ -283,45 +283,18 @@ fn mismatch_or_unreadable(key_der: &[u8], subject: &str) -> SignError {
     }
 }
 
-/// The PEM blocks of a text, as `(label, whole block)`.
-fn pem_blocks(pem: &[u8]) -> Vec<(String, &[u8])> {
-    let mut blocks = Vec::new();
-    let mut rest = pem;
-    const BEGIN: &[u8] = b"-----BEGIN ";
-    while let Some(start) = find(rest, BEGIN) {
-        let block = &rest[start..];
-        let Some(label_end) = find(&block[BEGIN.len()..], b"-----") else {
-            break;
-        };
-        let label =
-            String::from_utf8_lossy(&block[BEGIN.len()..BEGIN.len() + label_end]).into_owned();
-        let end_marker = format!("-----END {label}-----");
-        let Some(end) = find(block, end_marker.as_bytes()) else {
-            break;
-        };
-        let len = end + end_marker.len();
-        blocks.push((label, &block[..len]));
-        rest = &block[len..];
-    }
-    blocks
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
 fn private_key_block(pem: &[u8]) -> Result<(String, Vec<u8>), SignError> {
-    let (label, block) = pem_blocks(pem)
+    let (label, block) = pem::blocks(pem)
         .into_iter()
         .find(|(label, _)| label.ends_with("PRIVATE KEY"))
         .ok_or(SignError::NoPem {
             what: "private key",
             label: "PRIVATE KEY",
         })?;
-    if find(block, b"Proc-Type: 4,ENCRYPTED").is_some() {
+    if pem::find(block, b"Proc-Type: 4,ENCRYPTED").is_some() {
         return Err(SignError::EncryptedKey);
     }
-    let (_, der) = der::pem::decode_vec(block).map_err(|source| SignError::Pem {
+    let der = pem::decode(block).map_err(|source| SignError::Pem {
         what: "private key",
         source: source.into(),
     })?;
@@ -333,11 +306,11 @@ pub(crate) fn parse_pem_certificates(
     pem: &[u8],
     what: &'static str,
 ) -> Result<Vec<Certificate>, SignError> {
-    let certs = pem_blocks(pem)
+    let certs = pem::blocks(pem)
         .into_iter()
         .filter(|(label, _)| label == "CERTIFICATE")
         .map(|(_, block)| {
-            let (_, der) = der::pem::decode_vec(block).map_err(|source| SignError::Pem {
+            let der = pem::decode(block).map_err(|source| SignError::Pem {
                 what: "certificate",
                 source: source.into(),
             })?;
@@ -385,7 +358,7 @@ mod tests {
         let (label, der) = private_key_block(pem).unwrap();
         assert_eq!(label, "EC PRIVATE KEY");
         assert_eq!(der, [0x30, 0x00]);
-        assert_eq!(pem_blocks(b"-----BEGIN X-----\nno end").len(), 0);
+        assert_eq!(pem::blocks(b"-----BEGIN X-----\nno end").len(), 0);
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Checking a CMS signed profile: message digest, signature, signer
-//! certificate, validity, and the chain to given CA certificates.
+//! certificate, validity, and the chain to given CA certificates (see
+//! [`super::chain`] and the policy in the [module documentation](super)).
 
 use std::time::SystemTime;
 
-use aws_lc_rs::signature::UnparsedPublicKey;
 use cms::signed_data::{SignerIdentifier, SignerInfo};
 use der::Encode;
 use der::asn1::{ObjectIdentifier, OctetString};
@@ -14,8 +14,10 @@ use x509_cert::time::Time;
 
 use super::SignError;
 use super::algorithm::{
-    self, Digest, ID_CONTENT_TYPE, ID_MESSAGE_DIGEST, ID_SIGNING_TIME, digest_name, signature_name,
+    self, Digest, ID_CONTENT_TYPE, ID_MESSAGE_DIGEST, ID_SIGNING_TIME, RSA_MIN_STRONG_BITS,
+    RSA_MIN_VERIFIED_BITS, digest_name, signature_name,
 };
+use super::chain::{self, Check};
 use super::open::SignedProfile;
 use super::signer::parse_pem_certificates;
 
@@ -42,7 +44,9 @@ impl VerifyOptions {
         Ok(count)
     }
 
-    /// With `strict`, an expired certificate is an error rather than a warning.
+    /// With `strict`, a certificate that was valid at the signing time and has
+    /// expired since, or a signing time before a certificate's validity began,
+    /// is an error rather than a warning.
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
@@ -82,14 +86,75 @@ pub enum ProblemKind {
     UnsupportedAlgorithm,
     /// The signer certificate is not in the file nor among the CAs.
     SignerNotFound,
-    /// A certificate has expired.
+    /// A certificate has expired: an error when it had expired at the signing
+    /// time (or now, without one), a warning (an error with `strict`) when it
+    /// expired after the signing time.
     CertificateExpired,
-    /// A certificate is not yet valid.
+    /// A certificate is not yet valid now.
     CertificateNotYetValid,
-    /// The signing time lies outside the signer certificate's validity.
+    /// The signing time lies before the start of a certificate's validity,
+    /// and the certificate is valid now: a warning (an error with `strict`).
     NotValidAtSigningTime,
     /// No chain leads from the signer to one of the given CAs.
     UntrustedChain,
+    /// The chain is longer than [`verify`] walks (10 certificates).
+    ChainTooLong,
+    /// A certificate that issued another one is not a CA certificate: its
+    /// basic constraints say `cA: false`, or it has none (a version 1
+    /// certificate is a CA only when it is itself a given CA certificate).
+    NotACa,
+    /// A CA certificate's path length constraint is exceeded.
+    PathLengthExceeded,
+    /// A CA certificate's key usage does not allow signing certificates
+    /// (`keyCertSign`).
+    IssuerKeyUsage,
+    /// The signer certificate's key usage allows neither `digitalSignature`
+    /// nor `nonRepudiation`.
+    SignerKeyUsage,
+    /// A certificate of the chain has an extended key usage without
+    /// `emailProtection` (the S/MIME purpose OpenSSL checks).
+    ExtendedKeyUsage,
+    /// A certificate extension the checks read is malformed or repeated.
+    InvalidExtension,
+    /// SHA-1 in the signature or in a certificate of the chain: still
+    /// verified, and a warning.
+    WeakDigest,
+    /// An RSA key under 2048 bits: a warning, and still verified, from 1024
+    /// bits; under 1024 bits an error, and not verified.
+    WeakKey,
+}
+
+impl ProblemKind {
+    /// The kind's stable id, as in JSON (`not-a-ca`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::DigestMismatch => "digest-mismatch",
+            Self::BadSignature => "bad-signature",
+            Self::MissingAttribute => "missing-attribute",
+            Self::ContentTypeMismatch => "content-type-mismatch",
+            Self::UnsupportedAlgorithm => "unsupported-algorithm",
+            Self::SignerNotFound => "signer-not-found",
+            Self::CertificateExpired => "certificate-expired",
+            Self::CertificateNotYetValid => "certificate-not-yet-valid",
+            Self::NotValidAtSigningTime => "not-valid-at-signing-time",
+            Self::UntrustedChain => "untrusted-chain",
+            Self::ChainTooLong => "chain-too-long",
+            Self::NotACa => "not-a-ca",
+            Self::PathLengthExceeded => "path-length-exceeded",
+            Self::IssuerKeyUsage => "issuer-key-usage",
+            Self::SignerKeyUsage => "signer-key-usage",
+            Self::ExtendedKeyUsage => "extended-key-usage",
+            Self::InvalidExtension => "invalid-extension",
+            Self::WeakDigest => "weak-digest",
+            Self::WeakKey => "weak-key",
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
 }
 
 /// One thing wrong with a signature.
@@ -161,13 +226,20 @@ impl Verification {
             message,
         });
     }
+
+    fn found(&mut self, found: Vec<chain::Found>) {
+        for (kind, severity, message) in found {
+            self.problem(kind, severity, message);
+        }
+    }
 }
 
 /// Verifies a signed profile: for each signer, the message digest against the
 /// content, the signature over the signed attributes (re-encoded as a SET, RFC
 /// 5652 §5.4), the signer certificate (found by issuer and serial number, or
-/// subject key identifier), its validity at the signing time and now, and,
-/// when CA certificates are given, the chain to one of them.
+/// subject key identifier), its validity at the signing time and now, weak
+/// algorithms, and, when CA certificates are given, the chain to one of them
+/// with the path checks of the [module documentation](super).
 ///
 /// Problems are returned in [`Verification::problems`]; the details describe
 /// the first signer.
@@ -334,28 +406,48 @@ fn check_signer(
         return;
     };
 
-    // The signature.
+    // Weak digests: in the digest algorithm or in the signature algorithm.
     let signature_digest = algorithm::signature_algorithm(&info.signature_algorithm.oid)
         .and_then(|(family, d)| d.or(digest).map(|d| (family, d)));
+    if digest == Some(Digest::Sha1) || matches!(signature_digest, Some((_, Digest::Sha1))) {
+        report.problem(
+            K::WeakDigest,
+            Warning,
+            format!(
+                "the signature uses SHA-1 ({} digest, {} signature): SHA-1 collisions can be computed, so a look-alike profile can be made to match; the signature was still verified",
+                digest_name(&info.digest_alg.oid),
+                signature_name(&info.signature_algorithm.oid)
+            ),
+        );
+    }
+
+    // The signature.
+    let subject = cert.tbs_certificate().subject().to_string();
     match (signature_digest, message) {
         (Some((family, digest)), Some(message)) => {
-            match check_signature(cert, family, digest, &message, info.signature.as_bytes()) {
-                Some(true) => {}
-                Some(false) => report.problem(
+            match chain::check_signature(cert, family, digest, &message, info.signature.as_bytes())
+            {
+                Check::Valid => {}
+                Check::Invalid => report.problem(
                     K::BadSignature,
                     Error,
                     format!(
-                        "the signature does not verify with the key of `{}`: the signed attributes or the signature were changed, or another key signed",
-                        cert.tbs_certificate().subject()
+                        "the signature does not verify with the key of `{subject}`: the signed attributes or the signature were changed, or another key signed"
                     ),
                 ),
-                None => report.problem(
+                Check::Unsupported => report.problem(
                     K::UnsupportedAlgorithm,
                     Error,
                     format!(
-                        "the signature algorithm `{}` with the key of `{}` is not supported",
+                        "the signature algorithm `{}` with the key of `{subject}` is not supported",
                         signature_name(&info.signature_algorithm.oid),
-                        cert.tbs_certificate().subject()
+                    ),
+                ),
+                Check::KeyTooShort(bits) => report.problem(
+                    K::WeakKey,
+                    Error,
+                    format!(
+                        "the signer certificate `{subject}` has a {bits}-bit RSA key: keys under {RSA_MIN_VERIFIED_BITS} bits can be factored, so the signature is not verified"
                     ),
                 ),
             }
@@ -369,72 +461,100 @@ fn check_signer(
             ),
         ),
     }
-
-    // Validity at signing time and now.
-    let validity = cert.tbs_certificate().validity();
-    let subject = cert.tbs_certificate().subject().to_string();
-    if let Some(time) = signing_time {
-        let at = time.to_system_time();
-        if at < validity.not_before.to_system_time() || at > validity.not_after.to_system_time() {
-            report.problem(
-                K::NotValidAtSigningTime,
-                expiry_severity,
-                format!(
-                    "the signing time {} lies outside the validity of `{subject}` ({} to {})",
-                    time.to_date_time(),
-                    validity.not_before.to_date_time(),
-                    validity.not_after.to_date_time()
-                ),
-            );
-        }
+    if let Some(bits) = chain::rsa_bits(cert)
+        .filter(|&bits| (RSA_MIN_VERIFIED_BITS..RSA_MIN_STRONG_BITS).contains(&bits))
+    {
+        report.problem(
+            K::WeakKey,
+            Warning,
+            format!(
+                "the signer certificate `{subject}` has a {bits}-bit RSA key: under {RSA_MIN_STRONG_BITS} bits it can be factored by a determined attacker; the signature was still verified"
+            ),
+        );
     }
-    check_validity_now(cert, now, expiry_severity, report);
 
-    // The chain to a given CA.
+    // The chain to a given CA, and the checks on its certificates.
+    let signing_time = signing_time.map(|t| (t.to_system_time(), t.to_date_time().to_string()));
+    let mut path = vec![cert];
     if !options.roots.is_empty() {
-        match build_chain(cert, embedded, &options.roots) {
+        match chain::build(cert, embedded, &options.roots) {
             Ok(chain) => {
-                for link in &chain[1..] {
-                    check_validity_now(link, now, expiry_severity, report);
-                }
+                let mut found = Vec::new();
+                chain::check_path(&chain, &mut found);
+                report.found(found);
                 if first {
                     report.chain = chain
                         .iter()
                         .map(|c| c.tbs_certificate().subject().to_string())
                         .collect();
                 }
+                path = chain;
             }
-            Err(message) => report.problem(K::UntrustedChain, Error, message),
+            Err((kind, severity, message)) => report.problem(kind, severity, message),
         }
+    }
+
+    // Validity of the signer and, with CA certificates, of the whole chain.
+    for link in path {
+        check_validity(link, now, signing_time.as_ref(), expiry_severity, report);
     }
 }
 
-fn check_validity_now(
+/// A certificate that had expired at the signing time (now, without one) or
+/// that is not valid yet now is an error. One that expired after the signing
+/// time, or that was not valid yet at the signing time but is now (a signing
+/// time pinned in the past, a wrong clock), is an `expiry_severity` problem.
+fn check_validity(
     cert: &Certificate,
     now: SystemTime,
+    signing_time: Option<&(SystemTime, String)>,
     expiry_severity: Severity,
     report: &mut Verification,
 ) {
     let validity = cert.tbs_certificate().validity();
     let subject = cert.tbs_certificate().subject();
-    if now > validity.not_after.to_system_time() {
+    let (not_before, not_after) = (
+        validity.not_before.to_system_time(),
+        validity.not_after.to_system_time(),
+    );
+    let (from, to) = (
+        validity.not_before.to_date_time(),
+        validity.not_after.to_date_time(),
+    );
+    let at = signing_time.map_or(now, |(at, _)| *at);
+    if at > not_after {
+        let when = match signing_time {
+            Some((_, text)) => format!(", before the signing time {text}"),
+            None => " (the signature has no signing time: checked now)".to_string(),
+        };
         report.problem(
             ProblemKind::CertificateExpired,
-            expiry_severity,
-            format!(
-                "the certificate `{subject}` expired on {}",
-                validity.not_after.to_date_time()
-            ),
+            Severity::Error,
+            format!("the certificate `{subject}` expired on {to}{when}"),
         );
-    } else if now < validity.not_before.to_system_time() {
+    } else if now < not_before {
         report.problem(
             ProblemKind::CertificateNotYetValid,
             Severity::Error,
-            format!(
-                "the certificate `{subject}` is not valid before {}",
-                validity.not_before.to_date_time()
-            ),
+            format!("the certificate `{subject}` is not valid before {from}"),
         );
+    } else if let Some((at, text)) = signing_time {
+        if *at < not_before {
+            report.problem(
+                ProblemKind::NotValidAtSigningTime,
+                expiry_severity,
+                format!(
+                    "the signing time {text} lies outside the validity of `{subject}` ({from} to {to})"
+                ),
+            );
+        }
+        if now > not_after {
+            report.problem(
+                ProblemKind::CertificateExpired,
+                expiry_severity,
+                format!("the certificate `{subject}` expired on {to}, after the signing time"),
+            );
+        }
     }
 }
 
@@ -448,101 +568,6 @@ fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
             matches!(tbs.get_extension::<SubjectKeyIdentifier>(), Ok(Some((_, own))) if own == *ski)
         }
     }
-}
-
-/// Verifies `signature` over `message` with the public key of `cert`.
-/// `None` when the key and algorithm are not supported.
-fn check_signature(
-    cert: &Certificate,
-    family: algorithm::Family,
-    digest: Digest,
-    message: &[u8],
-    signature: &[u8],
-) -> Option<bool> {
-    let spki = cert.tbs_certificate().subject_public_key_info();
-    let curve = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
-    let algorithm =
-        algorithm::verification_algorithm(&spki.algorithm.oid, curve.as_ref(), family, digest)?;
-    let key = spki.subject_public_key.as_bytes()?;
-    Some(
-        UnparsedPublicKey::new(algorithm, key)
-            .verify(message, signature)
-            .is_ok(),
-    )
-}
-
-/// Whether `issuer`'s key verifies the signature of `cert`.
-fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
-    let Some((family, Some(digest))) =
-        algorithm::signature_algorithm(&cert.signature_algorithm().oid)
-    else {
-        return false;
-    };
-    let (Ok(tbs), Some(signature)) = (cert.tbs_certificate().to_der(), cert.signature().as_bytes())
-    else {
-        return false;
-    };
-    check_signature(issuer, family, digest, &tbs, signature) == Some(true)
-}
-
-/// The chain from `leaf` to one of `roots`, through the certificates of the
-/// file; each certificate's signature is checked with its issuer's key.
-fn build_chain<'a>(
-    leaf: &'a Certificate,
-    pool: &'a [Certificate],
-    roots: &'a [Certificate],
-) -> Result<Vec<&'a Certificate>, String> {
-    const MAX_DEPTH: usize = 8;
-    let mut chain = vec![leaf];
-    let mut current = leaf;
-    for _ in 0..MAX_DEPTH {
-        if roots.contains(current) {
-            return Ok(chain);
-        }
-        let issuer_name = current.tbs_certificate().issuer();
-        let subject = current.tbs_certificate().subject();
-        if let Some(root) = roots
-            .iter()
-            .find(|r| r.tbs_certificate().subject() == issuer_name && issued_by(current, r))
-        {
-            chain.push(root);
-            return Ok(chain);
-        }
-        let named: Vec<&Certificate> = pool
-            .iter()
-            .filter(|c| *c != current && c.tbs_certificate().subject() == issuer_name)
-            .collect();
-        match named.iter().find(|c| issued_by(current, c)) {
-            Some(next) if !chain.contains(next) => {
-                chain.push(next);
-                current = next;
-            }
-            Some(_) => break,
-            None => {
-                let by_name = roots
-                    .iter()
-                    .any(|r| r.tbs_certificate().subject() == issuer_name)
-                    || !named.is_empty();
-                return Err(if by_name {
-                    format!(
-                        "the signature of `{subject}` does not verify with the key of its issuer `{issuer_name}`: not issued by the given CA"
-                    )
-                } else {
-                    format!(
-                        "no chain to a given CA certificate: `{subject}` was issued by `{issuer_name}`, which is neither in the file nor among the CA certificates"
-                    )
-                });
-            }
-        }
-    }
-    Err(format!(
-        "no chain to a given CA certificate from `{}`",
-        leaf.tbs_certificate().subject()
-    ))
 }
 
 fn details(cert: &Certificate) -> SignerDetails {
@@ -584,6 +609,37 @@ fn is_profile(content: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kind_ids_are_the_json_names() {
+        use ProblemKind as K;
+        for kind in [
+            K::DigestMismatch,
+            K::BadSignature,
+            K::MissingAttribute,
+            K::ContentTypeMismatch,
+            K::UnsupportedAlgorithm,
+            K::SignerNotFound,
+            K::CertificateExpired,
+            K::CertificateNotYetValid,
+            K::NotValidAtSigningTime,
+            K::UntrustedChain,
+            K::ChainTooLong,
+            K::NotACa,
+            K::PathLengthExceeded,
+            K::IssuerKeyUsage,
+            K::SignerKeyUsage,
+            K::ExtendedKeyUsage,
+            K::InvalidExtension,
+            K::WeakDigest,
+            K::WeakKey,
+        ] {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.id())
+            );
+        }
+    }
 
     #[test]
     fn serial_is_printed_like_openssl() {

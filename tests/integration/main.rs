@@ -13,6 +13,7 @@ mod pipes;
 mod readme;
 mod selfsigned;
 mod sign;
+mod sign_chain;
 mod spec_files;
 mod support;
 mod validate;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::support::{JsonSigner, bin, have_tool};
 
-const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+pub(crate) const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
 <dict>
@@ -107,6 +107,10 @@ extendedKeyUsage = emailProtection
 [intermediate]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
+[root]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
 ";
 
 /// A small PKI made with the `openssl` CLI: two roots with the same name, an
@@ -187,28 +191,51 @@ fn issue(dir: &Path, name: &str, issuer: &str, extensions: &str, start: &str, en
     );
 }
 
+/// A self-signed root CA valid from 2026-01-01 to two days from now, so that
+/// the signing time the tests pin lies inside its validity.
 fn root(dir: &Path, name: &str) {
-    let (key, pem) = (format!("{name}.key"), format!("{name}.pem"));
+    let (key, csr, pem) = (
+        format!("{name}.key"),
+        format!("{name}.csr"),
+        format!("{name}.pem"),
+    );
     openssl(
         dir,
         &[
             "req",
-            "-x509",
+            "-new",
             "-newkey",
             "rsa:2048",
             "-nodes",
             "-keyout",
             &key,
             "-out",
-            &pem,
-            "-days",
-            "2",
+            &csr,
             "-subj",
             "/CN=Test Root CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-selfsign",
+            "-keyfile",
+            &key,
+            "-in",
+            &csr,
+            "-out",
+            &pem,
+            "-extensions",
+            "root",
+            "-startdate",
+            "20260101000000Z",
+            "-enddate",
+            &stamp(2),
+            "-notext",
         ],
     );
 }
