@@ -88,7 +88,9 @@ pub(crate) fn run(args: SignArgs) -> Result<u8> {
         if args.strict {
             return Err(Error::SigningInput { files, source: err }.into());
         }
-        super::warn(&format!("{err}; pass --strict to refuse"));
+        super::warn(&format!(
+            "{err}; verifiers will reject the signature (pass --strict to refuse to sign)"
+        ));
     }
     if let SigningTime::At(at) = signing_time
         && let Err(err) = signer.check_validity(at)

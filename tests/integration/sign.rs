@@ -739,7 +739,7 @@ fn an_expired_signer_warns_or_is_refused_with_strict() {
     sign_cli(&identity, &out, &["--signing-time", "2020-01-01T12:00:00Z"])
         .success()
         .stderr(
-            "psso-profile: warning: the signer certificate `CN=Test Expired Leaf` expired (2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z); pass --strict to refuse\n",
+            "psso-profile: warning: the signer certificate `CN=Test Expired Leaf` expired (2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z); verifiers will reject the signature (pass --strict to refuse to sign)\n",
         );
     bin()
         .current_dir(&pki.dir)
