@@ -3,6 +3,7 @@
 //! (Intune's Platform SSO guide and the MDM-vendor integration guide).
 
 use crate::model::MacOs;
+use crate::rules::RuleId;
 
 /// `ExtensionIdentifier` of the Microsoft Enterprise SSO plug-in on macOS.
 pub const EXTENSION_IDENTIFIER: &str = "com.microsoft.CompanyPortalMac.ssoextension";
@@ -200,7 +201,7 @@ pub struct RequiredSetting {
     /// The newest macOS the row applies to (`None`: every later version).
     pub until: Option<MacOs>,
     /// The id of the rule that checks the row.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// Whether every Platform SSO profile needs the setting (the MDM-vendor guide's
     /// minimum), its rule checking the key's type and value; `false` for the rows
     /// that apply to one method or that Microsoft recommends.
@@ -247,7 +248,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::String(EXTENSION_IDENTIFIER),
         from: MacOs::V13,
         until: None,
-        rule: "sso.extension-identifier",
+        rule: RuleId::SsoExtensionIdentifier,
         essential: true,
         note: "works together with the team identifier",
     },
@@ -257,7 +258,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::String(TEAM_IDENTIFIER),
         from: MacOs::V13,
         until: None,
-        rule: "sso.team-identifier",
+        rule: RuleId::SsoTeamIdentifier,
         essential: true,
         note: "Apple requires it on macOS",
     },
@@ -267,7 +268,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::String(SSO_TYPE),
         from: MacOs::V13,
         until: None,
-        rule: "sso.type",
+        rule: RuleId::SsoType,
         essential: true,
         note: "the plug-in is a redirect extension",
     },
@@ -277,7 +278,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::Contains(COMMERCIAL_URLS),
         from: MacOs::V13,
         until: None,
-        rule: "sso.urls.commercial",
+        rule: RuleId::SsoUrlsCommercial,
         essential: true,
         note: "required for every tenant",
     },
@@ -287,7 +288,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::Contains(SOVEREIGN_URLS),
         from: MacOs::V13,
         until: None,
-        rule: "sso.urls.sovereign",
+        rule: RuleId::SsoUrlsSovereign,
         essential: true,
         note: "add the URLs of the sovereign clouds the tenant uses; the MDM-vendor guide lists all seven",
     },
@@ -297,7 +298,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::String(SCREEN_LOCKED_BEHAVIOR),
         from: MacOs::V13,
         until: None,
-        rule: "sso.screen-locked-behavior",
+        rule: RuleId::SsoScreenLockedBehavior,
         essential: true,
         note: "Apple's default when absent is `Cancel`",
     },
@@ -307,7 +308,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::OneOf(&["Password", "UserSecureEnclaveKey"]),
         from: MacOs::V13,
         until: Some(MacOs::V13),
-        rule: "sso.auth-method.macos13",
+        rule: RuleId::SsoAuthMethodMacos13,
         essential: true,
         note: "macOS 13 reads only this key; a fleet with macOS 13 and 14+ sets both, with the same value",
     },
@@ -317,7 +318,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::OneOf(&["Password", "UserSecureEnclaveKey", "SmartCard"]),
         from: MacOs::V14,
         until: None,
-        rule: "sso.auth-method",
+        rule: RuleId::SsoAuthMethod,
         essential: true,
         note: "Microsoft recommends `UserSecureEnclaveKey`; `SmartCard` does not exist on macOS 13",
     },
@@ -327,7 +328,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::Boolean(true),
         from: MacOs::V14,
         until: None,
-        rule: "sso.use-shared-device-keys",
+        rule: RuleId::SsoUseSharedDeviceKeys,
         essential: true,
         note: "enabling it later forces every user to register again",
     },
@@ -337,7 +338,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::Contains(&["AttemptAuthentication"]),
         from: MacOs::V15,
         until: None,
-        rule: "psso.password-filevault-policy",
+        rule: RuleId::PssoPasswordFilevaultPolicy,
         essential: false,
         note: "with the `Password` method only (MicrosoftDocs/memdocs#4824)",
     },
@@ -347,7 +348,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::String(DEVICE_REGISTRATION_PLACEHOLDER),
         from: MacOs::V13,
         until: None,
-        rule: "sso.registration-token.absent",
+        rule: RuleId::SsoRegistrationTokenAbsent,
         essential: false,
         note: "Intune's value, substituted per device; needs an authentication method; not in the MDM-vendor minimum table",
     },
@@ -360,7 +361,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         ]),
         from: MacOs::V14,
         until: None,
-        rule: "psso.token-to-user-mapping",
+        rule: RuleId::PssoTokenToUserMapping,
         essential: false,
         note: "Microsoft's 2026 guide recommends `com.apple.PlatformSSO.AccountShortName` (the UPN prefix)",
     },
@@ -370,7 +371,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         expected: Expected::String("name"),
         from: MacOs::V14,
         until: None,
-        rule: "psso.token-to-user-mapping",
+        rule: RuleId::PssoTokenToUserMapping,
         essential: false,
         note: "the claim for the local account's full name",
     },

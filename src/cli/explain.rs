@@ -10,6 +10,7 @@ use psso_profile::catalog::extension_data::Platforms;
 use psso_profile::catalog::microsoft::{Expected, RequiredSetting};
 use psso_profile::error::Result;
 use psso_profile::explain::{self, Explanation, KeyExplanation};
+use psso_profile::rules::RuleId;
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_OK, write_stdout};
@@ -91,6 +92,15 @@ fn required_line(row: &RequiredSetting) -> String {
     )
 }
 
+/// Rule ids as a list: `ext.type, ext.ios-only`.
+fn ids(rules: &[RuleId]) -> String {
+    rules
+        .iter()
+        .map(|id| id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn scope_name(scope: Scope) -> &'static str {
     match scope {
         Scope::Profile => "the profile",
@@ -155,7 +165,7 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
     let rules = if k.rules.is_empty() {
         "the schema.* rules, which read every key".to_string()
     } else {
-        format!("{}, and the schema.* rules", k.rules.join(", "))
+        format!("{}, and the schema.* rules", ids(&k.rules))
     };
     field(out, "rules:", &rules, color);
 }
@@ -214,7 +224,12 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
             );
         }
         Explanation::Rule { rule, required } => {
-            let _ = writeln!(out, "{} ({})", paint(rule.id, "1", color), rule.severity);
+            let _ = writeln!(
+                out,
+                "{} ({})",
+                paint(rule.id.as_str(), "1", color),
+                rule.severity
+            );
             field(&mut out, "checks:", rule.summary, color);
             field(&mut out, "why:", rule.rationale, color);
             field(&mut out, "source:", &rule.source.to_string(), color);
@@ -263,7 +278,7 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
                 "Microsoft Enterprise SSO plug-in for Apple devices",
                 color,
             );
-            field(&mut out, "rules:", &rules.join(", "), color);
+            field(&mut out, "rules:", &ids(rules), color);
         }
     }
     out

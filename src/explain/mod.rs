@@ -7,13 +7,13 @@ use crate::catalog::apple::{self, AppleKey, Scope};
 use crate::catalog::extension_data::{self, ExtensionDataKey};
 use crate::catalog::microsoft::{self, RequiredSetting};
 use crate::error::{Error, Result};
-use crate::rules::{RULES, Rule, Severity};
+use crate::rules::{RULES, Rule, RuleId, Severity};
 
 /// A rule in the overview list.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleLine {
     /// The stable id.
-    pub id: &'static str,
+    pub id: RuleId,
     /// Its severity.
     pub severity: Severity,
     /// What it checks.
@@ -48,7 +48,7 @@ pub enum Explanation {
         /// The key.
         key: ExtensionDataKey,
         /// The rules that read it.
-        rules: Vec<&'static str>,
+        rules: Vec<RuleId>,
     },
 }
 
@@ -61,7 +61,7 @@ pub struct KeyExplanation {
     /// What Microsoft requires of it, when its table has a row.
     pub microsoft: Vec<&'static RequiredSetting>,
     /// The rules that read it (besides the `schema.*` rules, which read every key).
-    pub rules: Vec<&'static str>,
+    pub rules: Vec<RuleId>,
 }
 
 /// Explains `topic`: nothing (the overview), a rule id, an Apple key path
@@ -94,7 +94,7 @@ pub fn explain(topic: Option<&str>) -> Result<Explanation> {
                 a.eq_ignore_ascii_case(b)
             }
         };
-        if let Some(rule) = RULES.iter().find(|r| eq(r.id, query)) {
+        if let Some(rule) = RULES.iter().find(|r| eq(r.id.as_str(), query)) {
             return Ok(Explanation::Rule {
                 rule: *rule,
                 required: microsoft::REQUIRED
@@ -116,7 +116,12 @@ pub fn explain(topic: Option<&str>) -> Result<Explanation> {
         if let Some(key) = extension_data::KEYS.iter().find(|k| eq(k.key, name)) {
             return Ok(Explanation::ExtensionData {
                 key: *key,
-                rules: vec!["ext.type", "ext.ios-only", "ext.deprecated", "ext.psso-key"],
+                rules: vec![
+                    RuleId::ExtType,
+                    RuleId::ExtIosOnly,
+                    RuleId::ExtDeprecated,
+                    RuleId::ExtPssoKey,
+                ],
             });
         }
     }
@@ -132,7 +137,7 @@ fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
         .iter()
         .filter(|row| in_sso && row.key == key.path)
         .collect();
-    let mut rules: Vec<&'static str> = required.iter().map(|row| row.rule).collect();
+    let mut rules: Vec<RuleId> = required.iter().map(|row| row.rule).collect();
     let name = key.name();
     for rule in RULES.iter() {
         let text = [rule.summary, rule.rationale, rule.fix];
@@ -140,8 +145,8 @@ fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
             rules.push(rule.id);
         }
     }
-    if key.deprecated.is_some() && !rules.contains(&"schema.deprecated-key") {
-        rules.push("schema.deprecated-key");
+    if key.deprecated.is_some() && !rules.contains(&RuleId::SchemaDeprecatedKey) {
+        rules.push(RuleId::SchemaDeprecatedKey);
     }
     KeyExplanation {
         key: *key,
@@ -162,9 +167,9 @@ fn mentions(text: &str, word: &str) -> bool {
 
 /// Every name `explain` answers to.
 fn candidates() -> impl Iterator<Item = &'static str> {
-    RULES
+    RuleId::ALL
         .iter()
-        .map(|r| r.id)
+        .map(|id| id.as_str())
         .chain(apple::KEYS.iter().flat_map(|k| [k.path, k.name()]))
         .chain(extension_data::KEYS.iter().map(|k| k.key))
 }
@@ -219,14 +224,14 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!(rule.id, "sso.use-shared-device-keys");
+        assert_eq!(rule.id, RuleId::SsoUseSharedDeviceKeys);
         assert_eq!(required.len(), 1);
         let Explanation::Key { keys } = explain(Some("PlatformSSO.UseSharedDeviceKeys")).unwrap()
         else {
             panic!()
         };
         assert_eq!(keys.len(), 1);
-        assert!(keys[0].rules.contains(&"sso.use-shared-device-keys"));
+        assert!(keys[0].rules.contains(&RuleId::SsoUseSharedDeviceKeys));
         let Explanation::Key { keys } = explain(Some("authenticationmethod")).unwrap() else {
             panic!()
         };

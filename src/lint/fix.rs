@@ -8,13 +8,13 @@ use crate::catalog::apple::{self, Kind, Scope};
 use crate::catalog::extension_data;
 use crate::catalog::microsoft::{self, URLS};
 use crate::model::{MacOs, Target};
-use crate::rules::{EXTENSIBLE_SSO, normalize};
+use crate::rules::{EXTENSIBLE_SSO, RuleId, normalize};
 
 /// One repair made by [`fix`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Applied {
     /// The rule whose finding the repair resolves.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// The key path repaired.
     pub path: String,
     /// What was done.
@@ -26,7 +26,7 @@ struct Fixer {
 }
 
 impl Fixer {
-    fn note(&mut self, rule: &'static str, path: String, action: String) {
+    fn note(&mut self, rule: RuleId, path: String, action: String) {
         self.applied.push(Applied { rule, path, action });
     }
 }
@@ -78,7 +78,7 @@ pub fn fix(profile: &mut Value, target: &Target) -> Vec<Applied> {
     if needs_system && root.get("PayloadScope").and_then(Value::as_string) == Some("User") {
         root.insert("PayloadScope".into(), "System".into());
         fixer.note(
-            "profile.scope-user",
+            RuleId::ProfileScopeUser,
             "PayloadScope".into(),
             "set to `System` (shared device keys need the device channel)".into(),
         );
@@ -90,7 +90,7 @@ fn fix_profile_keys(fixer: &mut Fixer, root: &mut Dictionary) {
     if root.get("PayloadType").and_then(Value::as_string) != Some("Configuration") {
         root.insert("PayloadType".into(), "Configuration".into());
         fixer.note(
-            "profile.payload-type",
+            RuleId::ProfilePayloadType,
             "PayloadType".into(),
             "set to `Configuration`".into(),
         );
@@ -100,7 +100,7 @@ fn fix_profile_keys(fixer: &mut Fixer, root: &mut Dictionary) {
     if !version_ok(root) {
         root.insert("PayloadVersion".into(), Value::Integer(1.into()));
         fixer.note(
-            "profile.payload-version",
+            RuleId::ProfilePayloadVersion,
             "PayloadVersion".into(),
             "set to 1".into(),
         );
@@ -112,7 +112,7 @@ fn fix_profile_keys(fixer: &mut Fixer, root: &mut Dictionary) {
             {
                 p.insert("PayloadVersion".into(), Value::Integer(1.into()));
                 fixer.note(
-                    "profile.payload-version",
+                    RuleId::ProfilePayloadVersion,
                     format!("PayloadContent[{i}].PayloadVersion"),
                     "set to 1".into(),
                 );
@@ -177,7 +177,7 @@ fn merge_duplicates(fixer: &mut Fixer, payloads: &mut Vec<Value>) {
             merge_into(target, extra);
         }
         fixer.note(
-            "profile.sso-payload-count",
+            RuleId::ProfileSsoPayloadCount,
             format!("PayloadContent[{i}]"),
             format!("merged into PayloadContent[{first}] and removed (one payload for the Microsoft plug-in)"),
         );
@@ -226,7 +226,7 @@ fn take_profile_level_sso_keys(
     for name in names {
         if let Some(value) = root.remove(&name) {
             fixer.note(
-                "schema.misplaced-key",
+                RuleId::SchemaMisplacedKey,
                 name.clone(),
                 format!("moved to PayloadContent[{index}].{name}"),
             );
@@ -251,7 +251,7 @@ fn set_string(
     dict: &mut Dictionary,
     key: &str,
     value: &str,
-    rule: &'static str,
+    rule: RuleId,
     path: String,
 ) {
     if dict.get(key).and_then(Value::as_string) != Some(value) {
@@ -268,7 +268,7 @@ fn fix_sso(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: &Target)
         sso,
         "ExtensionIdentifier",
         microsoft::EXTENSION_IDENTIFIER,
-        "sso.extension-identifier",
+        RuleId::SsoExtensionIdentifier,
         at("ExtensionIdentifier"),
     );
     set_string(
@@ -276,7 +276,7 @@ fn fix_sso(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: &Target)
         sso,
         "TeamIdentifier",
         microsoft::TEAM_IDENTIFIER,
-        "sso.team-identifier",
+        RuleId::SsoTeamIdentifier,
         at("TeamIdentifier"),
     );
     set_string(
@@ -284,7 +284,7 @@ fn fix_sso(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: &Target)
         sso,
         "Type",
         microsoft::SSO_TYPE,
-        "sso.type",
+        RuleId::SsoType,
         at("Type"),
     );
     set_string(
@@ -292,7 +292,7 @@ fn fix_sso(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: &Target)
         sso,
         "ScreenLockedBehavior",
         microsoft::SCREEN_LOCKED_BEHAVIOR,
-        "sso.screen-locked-behavior",
+        RuleId::SsoScreenLockedBehavior,
         at("ScreenLockedBehavior"),
     );
     fix_urls(fixer, sso, base);
@@ -307,7 +307,7 @@ fn fix_sso(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: &Target)
     {
         platform.insert("UseSharedDeviceKeys".into(), Value::Boolean(true));
         fixer.note(
-            "sso.use-shared-device-keys",
+            RuleId::SsoUseSharedDeviceKeys,
             at("PlatformSSO.UseSharedDeviceKeys"),
             "set to true".into(),
         );
@@ -319,7 +319,7 @@ fn fix_sso(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: &Target)
     {
         platform.insert("LoginFrequency".into(), Value::Integer(3600.into()));
         fixer.note(
-            "schema.range",
+            RuleId::SchemaRange,
             at("PlatformSSO.LoginFrequency"),
             format!("raised from {freq} to Apple's minimum 3600"),
         );
@@ -348,9 +348,9 @@ fn fix_urls(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             items.push(url.url.into());
             fixer.note(
                 if url.cloud == microsoft::Cloud::Commercial {
-                    "sso.urls.commercial"
+                    RuleId::SsoUrlsCommercial
                 } else {
-                    "sso.urls.sovereign"
+                    RuleId::SsoUrlsSovereign
                 },
                 format!("{base}.URLs"),
                 format!("added `{}`", url.url),
@@ -387,7 +387,7 @@ fn fix_auth_method(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: 
                 "Microsoft's recommendation"
             };
             fixer.note(
-                "sso.auth-method",
+                RuleId::SsoAuthMethod,
                 format!("{base}.PlatformSSO.AuthenticationMethod"),
                 format!("set to `{chosen}` ({why})"),
             );
@@ -397,7 +397,7 @@ fn fix_auth_method(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: 
     if current.as_deref().is_some_and(|c| c != method) {
         platform.insert("AuthenticationMethod".into(), method.into());
         fixer.note(
-            "schema.value",
+            RuleId::SchemaValue,
             format!("{base}.PlatformSSO.AuthenticationMethod"),
             format!("written as Apple spells it: `{method}`"),
         );
@@ -412,7 +412,7 @@ fn fix_auth_method(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: 
             Value::Array(vec!["AttemptAuthentication".into()]),
         );
         fixer.note(
-            "psso.password-filevault-policy",
+            RuleId::PssoPasswordFilevaultPolicy,
             format!("{base}.PlatformSSO.FileVaultPolicy"),
             "set to [`AttemptAuthentication`], as Microsoft's table says for Password on macOS 15+"
                 .into(),
@@ -422,7 +422,7 @@ fn fix_auth_method(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: 
         if method != "SmartCard" && legacy.as_deref() != Some(method) {
             sso.insert("AuthenticationMethod".into(), method.into());
             fixer.note(
-                "sso.auth-method.macos13",
+                RuleId::SsoAuthMethodMacos13,
                 path,
                 format!("set to `{method}` for macOS 13, the same as PlatformSSO"),
             );
@@ -430,7 +430,7 @@ fn fix_auth_method(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: 
     } else if legacy.is_some() {
         sso.remove("AuthenticationMethod");
         fixer.note(
-            "schema.deprecated-key",
+            RuleId::SchemaDeprecatedKey,
             path,
             format!(
                 "removed: deprecated since macOS 14, and the fleet starts at macOS {}",
@@ -468,7 +468,15 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
         }
         for (key, value) in moved {
             let (from, to) = (format!("{base}.PlatformSSO.{key}"), format!("{base}.{key}"));
-            place(fixer, "schema.misplaced-key", sso, &key, value, from, to);
+            place(
+                fixer,
+                RuleId::SchemaMisplacedKey,
+                sso,
+                &key,
+                value,
+                from,
+                to,
+            );
         }
     }
     // PlatformSSO keys at the payload's top level.
@@ -488,7 +496,7 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             let (from, to) = (format!("{base}.{key}"), format!("{base}.PlatformSSO.{key}"));
             place(
                 fixer,
-                "schema.misplaced-key",
+                RuleId::SchemaMisplacedKey,
                 platform,
                 &key,
                 value,
@@ -533,7 +541,7 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
                     .is_some_and(|s| apple_key.allowed.contains(&s)));
         if !fits {
             fixer.note(
-                "ext.psso-key",
+                RuleId::ExtPssoKey,
                 from,
                 format!(
                     "removed: not a valid `{}` (set that key in the payload instead)",
@@ -551,14 +559,14 @@ fn move_misplaced(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
             _ => continue,
         };
         let to = format!("{base}.{}", apple_key.path);
-        place(fixer, "ext.psso-key", dict, name, value, from, to);
+        place(fixer, RuleId::ExtPssoKey, dict, name, value, from, to);
     }
 }
 
 /// Puts a moved key into `dict`, unless a value is already there (which wins).
 fn place(
     fixer: &mut Fixer,
-    rule: &'static str,
+    rule: RuleId,
     dict: &mut Dictionary,
     key: &str,
     value: Value,
@@ -600,7 +608,7 @@ fn respell(fixer: &mut Fixer, s: &mut String, allowed: &[&str], path: String) {
     }
     if let Some(spelling) = allowed.iter().find(|a| a.eq_ignore_ascii_case(s)) {
         fixer.note(
-            "schema.value",
+            RuleId::SchemaValue,
             path,
             format!("`{s}` written as Apple spells it: `{spelling}`"),
         );
@@ -629,7 +637,7 @@ fn fix_extension_data(fixer: &mut Fixer, sso: &mut Dictionary, base: &str) {
         };
         if let Ok(typed) = entry.value_type.parse(key, &text) {
             fixer.note(
-                "ext.type",
+                RuleId::ExtType,
                 format!("{base}.ExtensionData.{key}"),
                 format!("written as {}", entry.value_type),
             );

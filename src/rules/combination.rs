@@ -3,13 +3,13 @@
 
 use plist::Value;
 
-use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload};
 use crate::catalog::microsoft::DOCUMENTED_PLATFORM_SSO_KEYS;
 use crate::model::MacOs;
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "psso.shared-keys-required",
+        id: RuleId::PssoSharedKeysRequired,
         severity: Severity::Error,
         summary: "`EnableAuthorization` and `EnableCreateUserAtLogin` come with `UseSharedDeviceKeys` true.",
         rationale: "Apple: both \"require\" shared device keys; without them the settings have no effect.",
@@ -19,7 +19,7 @@ pub(super) static RULES: &[Rule] = &[
         check: shared_keys_required,
     },
     Rule {
-        id: "psso.grace-period-required",
+        id: RuleId::PssoGracePeriodRequired,
         severity: Severity::Error,
         summary: "`OfflineGracePeriod` is set when a policy has `AllowOfflineGracePeriod`; `AuthenticationGracePeriod` when one has `AllowAuthenticationGracePeriod`.",
         rationale: "Apple: each grace period is \"required when\" its policy value is set.",
@@ -29,7 +29,7 @@ pub(super) static RULES: &[Rule] = &[
         check: grace_period_required,
     },
     Rule {
-        id: "psso.touch-id-unlock-only",
+        id: RuleId::PssoTouchIdUnlockOnly,
         severity: Severity::Error,
         summary: "`AllowTouchIDOrWatchForUnlock` appears only in `UnlockPolicy`.",
         rationale: "Apple defines the value for screen unlock only; `FileVaultPolicy` and `LoginPolicy` do not accept it.",
@@ -39,7 +39,7 @@ pub(super) static RULES: &[Rule] = &[
         check: touch_id_unlock_only,
     },
     Rule {
-        id: "psso.policy-needs-password",
+        id: RuleId::PssoPolicyNeedsPassword,
         severity: Severity::Warning,
         summary: "`FileVaultPolicy`, `LoginPolicy` and `UnlockPolicy` are set only with the `Password` method.",
         rationale: "Apple and Microsoft: the policies apply when the authentication method is `Password`; with another method they do nothing.",
@@ -49,7 +49,7 @@ pub(super) static RULES: &[Rule] = &[
         check: policy_needs_password,
     },
     Rule {
-        id: "psso.grace-needs-require",
+        id: RuleId::PssoGraceNeedsRequire,
         severity: Severity::Warning,
         summary: "`AllowOfflineGracePeriod` and `AllowAuthenticationGracePeriod` come with `RequireAuthentication` in the same policy.",
         rationale: "Apple: the grace periods only have an effect together with `RequireAuthentication`.",
@@ -59,7 +59,7 @@ pub(super) static RULES: &[Rule] = &[
         check: grace_needs_require,
     },
     Rule {
-        id: "psso.groups-mode-needs-groups",
+        id: RuleId::PssoGroupsModeNeedsGroups,
         severity: Severity::Error,
         summary: "An authorization mode of `Groups` comes with `AdministratorGroups`, `AdditionalGroups` or `AuthorizationGroups`.",
         rationale: "Apple: `Groups` takes its permissions from those keys; without them no group grants anything.",
@@ -69,7 +69,7 @@ pub(super) static RULES: &[Rule] = &[
         check: groups_mode_needs_groups,
     },
     Rule {
-        id: "psso.microsoft-authorization-modes",
+        id: RuleId::PssoMicrosoftAuthorizationModes,
         severity: Severity::Warning,
         summary: "`NewUserAuthorizationMode` and `UserAuthorizationMode` are `Standard` or `Admin`.",
         rationale: "Microsoft: \"Currently, Standard and Admin values are supported\"; `Groups` is not.",
@@ -79,7 +79,7 @@ pub(super) static RULES: &[Rule] = &[
         check: microsoft_authorization_modes,
     },
     Rule {
-        id: "psso.create-first-user-password",
+        id: RuleId::PssoCreateFirstUserPassword,
         severity: Severity::Warning,
         summary: "`EnableCreateFirstUserDuringSetup` is set only with the `Password` method.",
         rationale: "Microsoft: \"If you're not using Password ... don't add or configure this setting.\"",
@@ -89,7 +89,7 @@ pub(super) static RULES: &[Rule] = &[
         check: create_first_user_password,
     },
     Rule {
-        id: "psso.password-filevault-policy",
+        id: RuleId::PssoPasswordFilevaultPolicy,
         severity: Severity::Warning,
         summary: "With the `Password` method on macOS 15+, `FileVaultPolicy` is `AttemptAuthentication`.",
         rationale: "Microsoft's required table sets `FileVaultPolicy` to `AttemptAuthentication` for the Password method on macOS 15 and later.",
@@ -99,7 +99,7 @@ pub(super) static RULES: &[Rule] = &[
         check: password_filevault_policy,
     },
     Rule {
-        id: "psso.token-to-user-mapping",
+        id: RuleId::PssoTokenToUserMapping,
         severity: Severity::Info,
         summary: "`PlatformSSO.TokenToUserMapping` maps the account name and the full name.",
         rationale: "Microsoft's table maps `AccountName` to `com.apple.PlatformSSO.AccountShortName` (or `preferred_username`) and `FullName` to `name`; local accounts made at login take these claims.",
@@ -109,7 +109,7 @@ pub(super) static RULES: &[Rule] = &[
         check: token_to_user_mapping,
     },
     Rule {
-        id: "psso.create-user-method",
+        id: RuleId::PssoCreateUserMethod,
         severity: Severity::Warning,
         summary: "`EnableCreateUserAtLogin` comes with the `Password` or `SmartCard` method.",
         rationale: "Apple: new users are created at the login window when the method is `Password` or `SmartCard`.",
@@ -119,7 +119,7 @@ pub(super) static RULES: &[Rule] = &[
         check: create_user_method,
     },
     Rule {
-        id: "psso.undocumented-by-microsoft",
+        id: RuleId::PssoUndocumentedByMicrosoft,
         severity: Severity::Warning,
         summary: "`PlatformSSO` holds only keys Microsoft documents for its plug-in.",
         rationale: "Microsoft: \"Any undocumented Platform SSO settings aren't supported.\" Apple keys such as `LoginPolicy`, `LoginFrequency` or `AdministratorGroups` are not in Microsoft's guides.",
@@ -129,7 +129,7 @@ pub(super) static RULES: &[Rule] = &[
         check: undocumented_by_microsoft,
     },
     Rule {
-        id: "psso.setup-company-portal",
+        id: RuleId::PssoSetupCompanyPortal,
         severity: Severity::Info,
         summary: "Registration during Setup Assistant needs a recent Company Portal and a matching enrollment profile.",
         rationale: "Microsoft: Company Portal must be a required app, the enrollment uses Setup Assistant with modern authentication and \"Await final configuration\"; MDM vendors report Company Portal 5.2604 or later is needed.",

@@ -4,13 +4,13 @@
 use plist::Value;
 
 use super::placement::normalize;
-use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload, describe};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, describe};
 use crate::catalog::apple::{self, Scope};
 use crate::catalog::extension_data::{self, Platforms};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "ext.psso-key",
+        id: RuleId::ExtPssoKey,
         severity: Severity::Error,
         summary: "Platform SSO settings are not put into `ExtensionData`.",
         rationale: "`ExtensionData` goes to the plug-in, not to macOS: `AuthenticationMethod`, `RegistrationToken` or `LoginFrequency` there configure nothing.",
@@ -20,7 +20,7 @@ pub(super) static RULES: &[Rule] = &[
         check: psso_key,
     },
     Rule {
-        id: "ext.type",
+        id: RuleId::ExtType,
         severity: Severity::Error,
         summary: "`ExtensionData` keys of the SSO plug-in have the type Microsoft documents.",
         rationale: "The plug-in reads flags as integers 0 or 1 and lists as one comma-separated string; another type is not understood.",
@@ -30,7 +30,7 @@ pub(super) static RULES: &[Rule] = &[
         check: types,
     },
     Rule {
-        id: "ext.ios-only",
+        id: RuleId::ExtIosOnly,
         severity: Severity::Warning,
         summary: "`ExtensionData` keys that work only on iOS and iPadOS are not used.",
         rationale: "Microsoft documents `AppCookieSSOAllowList`, `disable_inapp_sso_signin` and `device_registration` for iOS only; on macOS they do nothing.",
@@ -40,7 +40,7 @@ pub(super) static RULES: &[Rule] = &[
         check: ios_only,
     },
     Rule {
-        id: "ext.deprecated",
+        id: RuleId::ExtDeprecated,
         severity: Severity::Warning,
         summary: "Deprecated `ExtensionData` keys are not used.",
         rationale: "Microsoft marks `browser_sso_disable_mfa` as deprecated; it has no effect.",
@@ -50,7 +50,7 @@ pub(super) static RULES: &[Rule] = &[
         check: deprecated,
     },
     Rule {
-        id: "ext.unknown-key",
+        id: RuleId::ExtUnknownKey,
         severity: Severity::Warning,
         summary: "`ExtensionData` holds only keys the Microsoft SSO plug-in documents.",
         rationale: "Microsoft: \"Any undocumented Platform SSO settings aren't supported.\" Keys such as `tenant_id` or `platform_sso_enabled` do nothing.",

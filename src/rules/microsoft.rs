@@ -3,7 +3,7 @@
 
 use plist::Value;
 
-use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload, describe};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, describe};
 use crate::catalog::microsoft::{
     Cloud, DEVICE_REGISTRATION_PLACEHOLDER, EXTENSION_IDENTIFIER, NOT_MICROSOFT_PROFILE_URLS,
     REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER, is_microsoft_url,
@@ -12,7 +12,7 @@ use crate::model::MacOs;
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "sso.extension-identifier",
+        id: RuleId::SsoExtensionIdentifier,
         severity: Severity::Error,
         summary: "`ExtensionIdentifier` is `com.microsoft.CompanyPortalMac.ssoextension`.",
         rationale: "It names the Microsoft Enterprise SSO plug-in inside Company Portal; any other value configures another extension.",
@@ -22,7 +22,7 @@ pub(super) static RULES: &[Rule] = &[
         check: extension_identifier,
     },
     Rule {
-        id: "sso.team-identifier",
+        id: RuleId::SsoTeamIdentifier,
         severity: Severity::Error,
         summary: "`TeamIdentifier` is `UBF8T346G9`.",
         rationale: "Microsoft's team identifier; Apple requires the key on macOS, together with the extension identifier.",
@@ -32,7 +32,7 @@ pub(super) static RULES: &[Rule] = &[
         check: team_identifier,
     },
     Rule {
-        id: "sso.type",
+        id: RuleId::SsoType,
         severity: Severity::Error,
         summary: "`Type` is `Redirect`.",
         rationale: "The Microsoft plug-in is a redirect extension; Platform SSO requires a redirect payload.",
@@ -42,7 +42,7 @@ pub(super) static RULES: &[Rule] = &[
         check: sso_type,
     },
     Rule {
-        id: "sso.urls.commercial",
+        id: RuleId::SsoUrlsCommercial,
         severity: Severity::Error,
         summary: "`URLs` holds `https://login.microsoftonline.com`, `https://login.microsoft.com` and `https://sts.windows.net`.",
         rationale: "Microsoft requires the three commercial sign-in URLs for every tenant; a redirect payload needs `URLs`.",
@@ -52,7 +52,7 @@ pub(super) static RULES: &[Rule] = &[
         check: commercial_urls,
     },
     Rule {
-        id: "sso.urls.sovereign",
+        id: RuleId::SsoUrlsSovereign,
         severity: Severity::Warning,
         summary: "`URLs` holds the four sovereign-cloud URLs (China and US Government).",
         rationale: "Microsoft's MDM-vendor guide lists all seven URLs; Intune says to add the sovereign ones when the tenant uses those clouds. A partial set is a common mistake.",
@@ -62,7 +62,7 @@ pub(super) static RULES: &[Rule] = &[
         check: sovereign_urls,
     },
     Rule {
-        id: "sso.screen-locked-behavior",
+        id: RuleId::SsoScreenLockedBehavior,
         severity: Severity::Error,
         summary: "`ScreenLockedBehavior` is `DoNotHandle`.",
         rationale: "Microsoft requires `DoNotHandle`; when the key is absent Apple's default is `Cancel`, which cancels sign-ins while the screen is locked.",
@@ -72,7 +72,7 @@ pub(super) static RULES: &[Rule] = &[
         check: screen_locked_behavior,
     },
     Rule {
-        id: "sso.auth-method",
+        id: RuleId::SsoAuthMethod,
         severity: Severity::Error,
         summary: "`PlatformSSO.AuthenticationMethod` is `Password`, `UserSecureEnclaveKey` or `SmartCard`.",
         rationale: "macOS 14 and later read the authentication method from the `PlatformSSO` dictionary only; without it Platform SSO does not register.",
@@ -82,7 +82,7 @@ pub(super) static RULES: &[Rule] = &[
         check: auth_method,
     },
     Rule {
-        id: "sso.auth-method.macos13",
+        id: RuleId::SsoAuthMethodMacos13,
         severity: Severity::Error,
         summary: "A fleet with macOS 13 has the deprecated top-level `AuthenticationMethod` (`Password` or `UserSecureEnclaveKey`) and does not use `SmartCard`.",
         rationale: "macOS 13 reads only the top-level key, and has no smart-card method; a fleet from 13 sets both keys.",
@@ -92,7 +92,7 @@ pub(super) static RULES: &[Rule] = &[
         check: auth_method_macos13,
     },
     Rule {
-        id: "sso.auth-method.agree",
+        id: RuleId::SsoAuthMethodAgree,
         severity: Severity::Error,
         summary: "The top-level `AuthenticationMethod` and `PlatformSSO.AuthenticationMethod` have the same value.",
         rationale: "A fleet on macOS 13 and 14+ sets both; different values register Macs differently, and the plug-in reports error 10001.",
@@ -102,7 +102,7 @@ pub(super) static RULES: &[Rule] = &[
         check: auth_methods_agree,
     },
     Rule {
-        id: "sso.use-shared-device-keys",
+        id: RuleId::SsoUseSharedDeviceKeys,
         severity: Severity::Error,
         summary: "`PlatformSSO.UseSharedDeviceKeys` is `true`.",
         rationale: "Microsoft requires shared device keys for Platform SSO; turning them on later forces every user to register again.",
@@ -112,7 +112,7 @@ pub(super) static RULES: &[Rule] = &[
         check: use_shared_device_keys,
     },
     Rule {
-        id: "sso.registration-token.needs-auth",
+        id: RuleId::SsoRegistrationTokenNeedsAuth,
         severity: Severity::Error,
         summary: "A `RegistrationToken` comes with an authentication method.",
         rationale: "Apple: the token \"requires that 'PlatformSSO.AuthenticationMethod' isn't empty\" (on macOS 13, the top-level key).",
@@ -122,7 +122,7 @@ pub(super) static RULES: &[Rule] = &[
         check: registration_token_needs_auth,
     },
     Rule {
-        id: "sso.urls.not-microsoft",
+        id: RuleId::SsoUrlsNotMicrosoft,
         severity: Severity::Warning,
         summary: "`URLs` of the Microsoft SSO payload holds only the seven URLs Microsoft lists.",
         rationale: "Other hosts, such as `https://login.windows.net` or `https://enterpriseregistration.windows.net`, are not sign-in URL prefixes Microsoft documents for the payload.",
@@ -132,7 +132,7 @@ pub(super) static RULES: &[Rule] = &[
         check: not_microsoft_urls,
     },
     Rule {
-        id: "sso.urls.format",
+        id: RuleId::SsoUrlsFormat,
         severity: Severity::Error,
         summary: "Every `URLs` entry starts with `http://` or `https://` and has no query or fragment.",
         rationale: "Apple: URL prefixes must begin with http:// or https://, and query parameters and fragments are not allowed.",
@@ -142,7 +142,7 @@ pub(super) static RULES: &[Rule] = &[
         check: url_format,
     },
     Rule {
-        id: "sso.urls.unique",
+        id: RuleId::SsoUrlsUnique,
         severity: Severity::Error,
         summary: "No URL or host is listed by two Extensible SSO payloads.",
         rationale: "Apple: URLs and hosts must be unique across all installed Extensible SSO payloads; an overlapping payload (an older \"SSO app extension\" profile) takes requests away from Platform SSO.",
@@ -152,7 +152,7 @@ pub(super) static RULES: &[Rule] = &[
         check: unique_urls,
     },
     Rule {
-        id: "sso.redirect-ignores",
+        id: RuleId::SsoRedirectIgnores,
         severity: Severity::Warning,
         summary: "A Redirect payload has no `Hosts` or `Realm`.",
         rationale: "Apple: `Hosts` and `Realm` are for Credential payloads and are ignored for Redirect.",
@@ -162,7 +162,7 @@ pub(super) static RULES: &[Rule] = &[
         check: redirect_ignores,
     },
     Rule {
-        id: "sso.registration-token.absent",
+        id: RuleId::SsoRegistrationTokenAbsent,
         severity: Severity::Info,
         summary: "The payload has a `RegistrationToken` for silent device registration.",
         rationale: "Intune requires `{{DEVICEREGISTRATION}}` and Microsoft's shared-Mac guide recommends it; without it users register interactively. Microsoft's MDM-vendor table does not list it.",

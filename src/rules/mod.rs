@@ -7,6 +7,7 @@ mod context;
 mod extension_data;
 mod microsoft;
 mod placement;
+mod rule_id;
 mod schema;
 mod signature;
 mod structure;
@@ -15,6 +16,7 @@ use serde::Serialize;
 
 pub use context::{Context, EXTENSIBLE_SSO, SsoPayload};
 pub(crate) use placement::normalize;
+pub use rule_id::{RuleId, UnknownRuleId};
 
 use crate::model::Target;
 
@@ -69,7 +71,7 @@ impl std::fmt::Display for RuleSource {
 #[derive(Clone, Copy, Serialize)]
 pub struct Rule {
     /// Stable id, such as `sso.screen-locked-behavior`.
-    pub id: &'static str,
+    pub id: RuleId,
     /// The severity of its findings.
     pub severity: Severity,
     /// What the rule checks, in one line.
@@ -99,7 +101,7 @@ impl std::fmt::Debug for Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The id of the rule that found it.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// How serious it is.
     pub severity: Severity,
     /// The key path, such as `PayloadContent[0].PlatformSSO.UseSharedDeviceKeys`
@@ -140,7 +142,7 @@ impl Report {
     }
 
     /// Whether a finding of `rule` is present.
-    pub fn has(&self, rule: &str) -> bool {
+    pub fn has(&self, rule: RuleId) -> bool {
         self.findings.iter().any(|f| f.rule == rule)
     }
 }
@@ -186,11 +188,6 @@ pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
     rules.extend_from_slice(signature::RULES);
     rules
 });
-
-/// The rule with id `id`.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
-}
 
 /// Checks a profile tree for the fleet `target` and reports every finding.
 ///

@@ -2,12 +2,12 @@
 //! keys put in the wrong dictionary (`RegistrationToken` inside `PlatformSSO`).
 
 use super::schema::Dict;
-use super::{Context, Rule, RuleSource, Severity, Sink};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink};
 use crate::catalog::apple::{self, AppleKey, Scope};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "schema.misplaced-key",
+        id: RuleId::SchemaMisplacedKey,
         severity: Severity::Error,
         summary: "Known keys sit in the dictionary Apple defines them in.",
         rationale: "macOS reads each key in one place only: `RegistrationToken` inside `PlatformSSO`, or `UseSharedDeviceKeys` at the payload's top level, is ignored.",
@@ -17,7 +17,7 @@ pub(super) static RULES: &[Rule] = &[
         check: misplaced,
     },
     Rule {
-        id: "schema.unknown-key",
+        id: RuleId::SchemaUnknownKey,
         severity: Severity::Warning,
         summary: "The profile, the Extensible SSO payload and its `PlatformSSO` dictionaries hold only keys Apple defines.",
         rationale: "macOS ignores keys it does not know; an unknown key is usually a typo or a setting meant for `ExtensionData`.",

@@ -4,13 +4,13 @@
 use plist::{Dictionary, Value};
 
 use super::context::EXTENSIBLE_SSO;
-use super::{Context, Rule, RuleSource, Severity, Sink, describe, microsoft};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, describe, microsoft};
 use crate::catalog::apple::{self, AppleKey, Kind, Scope};
 use crate::catalog::microsoft::REQUIRED;
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "schema.required",
+        id: RuleId::SchemaRequired,
         severity: Severity::Error,
         summary: "Keys Apple marks as required are present.",
         rationale: "Apple refuses a payload without its required keys (`ExtensionIdentifier`, `Type`).",
@@ -20,7 +20,7 @@ pub(super) static RULES: &[Rule] = &[
         check: required,
     },
     Rule {
-        id: "schema.type",
+        id: RuleId::SchemaType,
         severity: Severity::Error,
         summary: "Every key Apple defines has the type Apple's schema gives it (arrays and their items included).",
         rationale: "macOS ignores or refuses a key of the wrong type, such as `URLs` as a string or `UseSharedDeviceKeys` as the string `true`.",
@@ -30,7 +30,7 @@ pub(super) static RULES: &[Rule] = &[
         check: types,
     },
     Rule {
-        id: "schema.value",
+        id: RuleId::SchemaValue,
         severity: Severity::Error,
         summary: "Keys with a list of allowed values hold one of them, spelled exactly as Apple spells it.",
         rationale: "Apple's `rangelist`s are exact; a misspelling such as `UserSecureEnclave` is not understood.",
@@ -40,7 +40,7 @@ pub(super) static RULES: &[Rule] = &[
         check: values,
     },
     Rule {
-        id: "schema.range",
+        id: RuleId::SchemaRange,
         severity: Severity::Error,
         summary: "Numbers respect Apple's bounds: `PlatformSSO.LoginFrequency` is at least 3600.",
         rationale: "Apple: the login frequency is at least one hour (3600 seconds); the default is 64800.",
@@ -50,7 +50,7 @@ pub(super) static RULES: &[Rule] = &[
         check: ranges,
     },
     Rule {
-        id: "schema.newer-than-target",
+        id: RuleId::SchemaNewerThanTarget,
         severity: Severity::Warning,
         summary: "Keys introduced after the fleet's oldest macOS are flagged: older Macs ignore them.",
         rationale: "A key newer than some Macs of the fleet has no effect on them, such as `FileVaultPolicy` (macOS 15) on macOS 14.",
@@ -60,7 +60,7 @@ pub(super) static RULES: &[Rule] = &[
         check: newer_than_target,
     },
     Rule {
-        id: "schema.deprecated-key",
+        id: RuleId::SchemaDeprecatedKey,
         severity: Severity::Warning,
         summary: "Deprecated keys are flagged when no Mac of the fleet needs them.",
         rationale: "The top-level `AuthenticationMethod` is deprecated since macOS 14, which reads `PlatformSSO.AuthenticationMethod`; only macOS 13 needs it.",

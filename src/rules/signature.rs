@@ -3,12 +3,12 @@
 
 use plist::Value;
 
-use super::{Context, Rule, RuleSource, Severity, Sink};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink};
 use crate::sign::Severity as ProblemSeverity;
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "signature.invalid",
+        id: RuleId::SignatureInvalid,
         severity: Severity::Error,
         summary: "A signed profile's signature verifies: digest, signature, signer certificate, and the chain to the given CAs.",
         rationale: "macOS refuses a profile whose signature does not verify; a changed byte after signing is tampering or a broken pipeline.",
@@ -18,7 +18,7 @@ pub(super) static RULES: &[Rule] = &[
         check: invalid,
     },
     Rule {
-        id: "signature.warning",
+        id: RuleId::SignatureWarning,
         severity: Severity::Warning,
         summary: "A signed profile's signer certificate is valid now and at signing time.",
         rationale: "An expired or not-yet-valid signer shows as unverified on the Mac, and MDMs may refuse it.",
@@ -28,7 +28,7 @@ pub(super) static RULES: &[Rule] = &[
         check: warnings,
     },
     Rule {
-        id: "signature.placeholders",
+        id: RuleId::SignaturePlaceholders,
         severity: Severity::Warning,
         summary: "A signed profile holds no MDM placeholders such as `{{DEVICEREGISTRATION}}`.",
         rationale: "An MDM substitutes placeholders after the profile is signed, which breaks the signature; sign after substitution, or deliver unsigned.",

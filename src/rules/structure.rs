@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use plist::{Dictionary, Value};
 
-use super::{Context, Rule, RuleSource, Severity, Sink, describe};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, describe};
 use crate::catalog::microsoft::EXTENSION_IDENTIFIER;
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "profile.root",
+        id: RuleId::ProfileRoot,
         severity: Severity::Error,
         summary: "The profile is a dictionary with a `PayloadContent` array of payload dictionaries.",
         rationale: "A configuration profile is a property-list dictionary; its payloads are dictionaries inside `PayloadContent`.",
@@ -20,7 +20,7 @@ pub(super) static RULES: &[Rule] = &[
         check: root,
     },
     Rule {
-        id: "profile.payload-type",
+        id: RuleId::ProfilePayloadType,
         severity: Severity::Error,
         summary: "The profile's `PayloadType` is `Configuration` and every payload has a `PayloadType`.",
         rationale: "Apple: \"The only supported value is 'Configuration'.\" A payload without a type is refused at install.",
@@ -30,7 +30,7 @@ pub(super) static RULES: &[Rule] = &[
         check: payload_type,
     },
     Rule {
-        id: "profile.payload-version",
+        id: RuleId::ProfilePayloadVersion,
         severity: Severity::Error,
         summary: "`PayloadVersion` is the integer 1, in the profile and in every payload.",
         rationale: "Apple allows only 1.",
@@ -40,7 +40,7 @@ pub(super) static RULES: &[Rule] = &[
         check: payload_version,
     },
     Rule {
-        id: "profile.identifier",
+        id: RuleId::ProfileIdentifier,
         severity: Severity::Error,
         summary: "The profile and every payload have a non-empty `PayloadIdentifier` without spaces; payload identifiers are unique within the profile.",
         rationale: "Apple: the identifier decides whether an install replaces an existing profile, and a payload identifier \"must be unique within the profile\".",
@@ -50,7 +50,7 @@ pub(super) static RULES: &[Rule] = &[
         check: identifiers,
     },
     Rule {
-        id: "profile.uuid",
+        id: RuleId::ProfileUuid,
         severity: Severity::Error,
         summary: "The profile and every payload have a `PayloadUUID` that is a valid UUID, and no two are the same.",
         rationale: "Apple: the UUID is globally unique; installs that find a duplicate replace the wrong payload.",
@@ -60,7 +60,7 @@ pub(super) static RULES: &[Rule] = &[
         check: uuids,
     },
     Rule {
-        id: "profile.sso-payload-count",
+        id: RuleId::ProfileSsoPayloadCount,
         severity: Severity::Error,
         summary: "Exactly one `com.apple.extensiblesso` payload is for the Microsoft Enterprise SSO plug-in.",
         rationale: "Without one, Platform SSO is not configured; with two, the plug-in fails with error 10002 \"multiple SSOe payloads configured\".",
@@ -70,7 +70,7 @@ pub(super) static RULES: &[Rule] = &[
         check: sso_payload_count,
     },
     Rule {
-        id: "profile.scope-user",
+        id: RuleId::ProfileScopeUser,
         severity: Severity::Error,
         summary: "A profile that sets device-channel-only keys (`PlatformSSO.UseSharedDeviceKeys`) is not `PayloadScope` `User`.",
         rationale: "Apple supports `UseSharedDeviceKeys` on the device channel only; a user-scoped profile cannot apply it.",

@@ -57,10 +57,10 @@ fn check14(value: &Value) -> Report {
 }
 
 /// Rules that accompany many mutations of these tests, and have tests of their own.
-const ADVISORY: [&str; 3] = [
-    "psso.undocumented-by-microsoft",
-    "psso.setup-company-portal",
-    "sso.registration-token.absent",
+const ADVISORY: [RuleId; 3] = [
+    RuleId::PssoUndocumentedByMicrosoft,
+    RuleId::PssoSetupCompanyPortal,
+    RuleId::SsoRegistrationTokenAbsent,
 ];
 
 /// Asserts that `report` has no findings besides [`ADVISORY`] ones.
@@ -77,7 +77,7 @@ fn assert_clean(report: &Report) {
 /// The only finding of `report` (besides [`ADVISORY`] ones), which must be of
 /// `rule` at `path`.
 #[track_caller]
-fn only(report: &Report, rule: &str, path: &str) -> Finding {
+fn only(report: &Report, rule: RuleId, path: &str) -> Finding {
     let findings: Vec<&Finding> = report
         .findings
         .iter()
@@ -107,21 +107,18 @@ fn rule_ids_are_unique_and_documented() {
             "{}",
             r.id
         );
-        assert_eq!(rule(r.id).map(|x| x.id), Some(r.id));
     }
-    for row in crate::catalog::microsoft::REQUIRED {
-        assert!(
-            rule(row.rule).is_some(),
-            "{} names a rule that does not exist",
-            row.rule
-        );
+    let ids: Vec<RuleId> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(ids, RuleId::ALL, "one rule per id, in the order of the ids");
+    for &id in RuleId::ALL {
+        assert_eq!(id.rule().id, id);
     }
 }
 
 #[test]
 fn root_must_be_a_dictionary_with_payloads() {
     let report = check14(&Value::Array(vec![]));
-    only(&report, "profile.root", "");
+    only(&report, RuleId::ProfileRoot, "");
     assert_eq!(
         report.findings[0].message,
         "the profile's root is not a dictionary"
@@ -130,7 +127,7 @@ fn root_must_be_a_dictionary_with_payloads() {
     let mut v = valid();
     set(&mut v, "PayloadContent", "x");
     let r = check14(&v);
-    assert!(r.findings.iter().any(|f| f.rule == "profile.root"
+    assert!(r.findings.iter().any(|f| f.rule == RuleId::ProfileRoot
         && f.message == "is `x`; expected an array of payload dictionaries"));
 
     let mut v = valid();
@@ -138,24 +135,28 @@ fn root_must_be_a_dictionary_with_payloads() {
         .as_array_mut()
         .unwrap()
         .push(Value::Boolean(true));
-    only(&check14(&v), "profile.root", "PayloadContent[1]");
+    only(&check14(&v), RuleId::ProfileRoot, "PayloadContent[1]");
 }
 
 #[test]
 fn profile_type_and_version() {
     let mut v = valid();
     set(&mut v, "PayloadType", "Profile");
-    let f = only(&check14(&v), "profile.payload-type", "PayloadType");
+    let f = only(&check14(&v), RuleId::ProfilePayloadType, "PayloadType");
     assert_eq!(f.message, "is `Profile`; Apple allows only `Configuration`");
 
     let mut v = valid();
     set(&mut v, "PayloadVersion", "1");
-    only(&check14(&v), "profile.payload-version", "PayloadVersion");
+    only(
+        &check14(&v),
+        RuleId::ProfilePayloadVersion,
+        "PayloadVersion",
+    );
     let mut v = valid();
     remove(&mut v, &format!("{SSO}.PayloadVersion"));
     only(
         &check14(&v),
-        "profile.payload-version",
+        RuleId::ProfilePayloadVersion,
         "PayloadContent[0].PayloadVersion",
     );
 }
@@ -164,13 +165,13 @@ fn profile_type_and_version() {
 fn identifiers_and_uuids() {
     let mut v = valid();
     set(&mut v, "PayloadIdentifier", "com.contoso psso");
-    only(&check14(&v), "profile.identifier", "PayloadIdentifier");
+    only(&check14(&v), RuleId::ProfileIdentifier, "PayloadIdentifier");
 
     let mut v = valid();
     set(&mut v, &format!("{SSO}.PayloadUUID"), "not-a-uuid");
     let f = only(
         &check14(&v),
-        "profile.uuid",
+        RuleId::ProfileUuid,
         "PayloadContent[0].PayloadUUID",
     );
     assert!(
@@ -184,7 +185,7 @@ fn identifiers_and_uuids() {
     set(&mut v, &format!("{SSO}.PayloadUUID"), top.clone());
     let f = only(
         &check14(&v),
-        "profile.uuid",
+        RuleId::ProfileUuid,
         "PayloadContent[0].PayloadUUID",
     );
     assert_eq!(
@@ -221,7 +222,7 @@ fn two_microsoft_payloads_are_error_10002() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.rule == "profile.sso-payload-count")
+        .find(|f| f.rule == RuleId::ProfileSsoPayloadCount)
         .unwrap();
     assert_eq!(f.path, "PayloadContent[1]");
     assert!(f.message.contains("10002"), "{}", f.message);
@@ -240,7 +241,11 @@ fn urls_shared_with_another_sso_payload() {
             strings(&["https://LOGIN.microsoftonline.com/"]),
         );
     });
-    let f = only(&check14(&v), "sso.urls.unique", "PayloadContent[1].URLs[0]");
+    let f = only(
+        &check14(&v),
+        RuleId::SsoUrlsUnique,
+        "PayloadContent[1].URLs[0]",
+    );
     assert_eq!(
         f.message,
         "`https://LOGIN.microsoftonline.com/` is also listed by PayloadContent[0].URLs; Apple requires each to be unique across Extensible SSO payloads"
@@ -260,7 +265,7 @@ fn duplicate_payload_identifiers() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "profile.identifier"
+            .any(|f| f.rule == RuleId::ProfileIdentifier
                 && f.path == "PayloadContent[1].PayloadIdentifier"),
         "{r:#?}"
     );
@@ -270,7 +275,11 @@ fn duplicate_payload_identifiers() {
 fn no_sso_payload_at_all() {
     let mut v = valid();
     set(&mut v, "PayloadContent", Value::Array(vec![]));
-    only(&check14(&v), "profile.sso-payload-count", "PayloadContent");
+    only(
+        &check14(&v),
+        RuleId::ProfileSsoPayloadCount,
+        "PayloadContent",
+    );
 }
 
 #[test]
@@ -283,7 +292,7 @@ fn misspelt_extension_identifier_is_reported_on_the_payload() {
     );
     let f = only(
         &check14(&v),
-        "sso.extension-identifier",
+        RuleId::SsoExtensionIdentifier,
         "PayloadContent[0].ExtensionIdentifier",
     );
     assert_eq!(
@@ -330,7 +339,11 @@ fn non_microsoft_payload_missing_apple_required_keys() {
             "com.apple.AppSSOKerberos.KerberosExtension".into(),
         );
     });
-    let f = only(&check14(&v), "schema.required", "PayloadContent[1].Type");
+    let f = only(
+        &check14(&v),
+        RuleId::SchemaRequired,
+        "PayloadContent[1].Type",
+    );
     assert!(
         f.message.starts_with("is missing; Apple requires it"),
         "{}",
@@ -344,20 +357,20 @@ fn team_type_and_screen_locked_behavior() {
     set(&mut v, &format!("{SSO}.TeamIdentifier"), "ubf8t346g9");
     only(
         &check14(&v),
-        "sso.team-identifier",
+        RuleId::SsoTeamIdentifier,
         "PayloadContent[0].TeamIdentifier",
     );
 
     let mut v = valid();
     set(&mut v, &format!("{SSO}.Type"), "Credential");
-    let f = only(&check14(&v), "sso.type", "PayloadContent[0].Type");
+    let f = only(&check14(&v), RuleId::SsoType, "PayloadContent[0].Type");
     assert_eq!(f.message, "is `Credential`; Microsoft requires `Redirect`");
 
     let mut v = valid();
     remove(&mut v, &format!("{SSO}.ScreenLockedBehavior"));
     let f = only(
         &check14(&v),
-        "sso.screen-locked-behavior",
+        RuleId::SsoScreenLockedBehavior,
         "PayloadContent[0].ScreenLockedBehavior",
     );
     assert_eq!(
@@ -385,7 +398,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
     let commercial: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| f.rule == "sso.urls.commercial")
+        .filter(|f| f.rule == RuleId::SsoUrlsCommercial)
         .collect();
     assert_eq!(commercial.len(), 1, "{r:#?}");
     assert_eq!(
@@ -399,7 +412,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
     let sovereign: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| f.rule == "sso.urls.sovereign")
+        .filter(|f| f.rule == RuleId::SsoUrlsSovereign)
         .collect();
     assert_eq!(sovereign.len(), 1);
     assert_eq!(sovereign[0].severity, Severity::Warning);
@@ -417,7 +430,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
     );
     let f = only(
         &check14(&v),
-        "sso.urls.commercial",
+        RuleId::SsoUrlsCommercial,
         "PayloadContent[0].URLs",
     );
     assert_eq!(
@@ -429,7 +442,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
     remove(&mut v, &format!("{SSO}.URLs"));
     only(
         &check14(&v),
-        "sso.urls.commercial",
+        RuleId::SsoUrlsCommercial,
         "PayloadContent[0].URLs",
     );
 }
@@ -441,7 +454,7 @@ fn auth_method_for_each_target() {
     remove(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"));
     only(
         &check14(&v),
-        "sso.auth-method",
+        RuleId::SsoAuthMethod,
         "PayloadContent[0].PlatformSSO.AuthenticationMethod",
     );
 
@@ -453,7 +466,7 @@ fn auth_method_for_each_target() {
     );
     let f = only(
         &check14(&v),
-        "sso.auth-method",
+        RuleId::SsoAuthMethod,
         "PayloadContent[0].PlatformSSO.AuthenticationMethod",
     );
     assert_eq!(
@@ -466,7 +479,7 @@ fn auth_method_for_each_target() {
     let r = check(&v, &Target::new(MacOs::V13));
     let f = only(
         &r,
-        "sso.auth-method.macos13",
+        RuleId::SsoAuthMethodMacos13,
         "PayloadContent[0].AuthenticationMethod",
     );
     assert_eq!(
@@ -485,10 +498,10 @@ fn auth_method_for_each_target() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "sso.auth-method.macos13"
+            .any(|f| f.rule == RuleId::SsoAuthMethodMacos13
                 && f.path.ends_with("PlatformSSO.AuthenticationMethod"))
     );
-    assert!(r.has("sso.auth-method.agree"));
+    assert!(r.has(RuleId::SsoAuthMethodAgree));
 }
 
 #[test]
@@ -497,12 +510,12 @@ fn auth_methods_must_agree_and_deprecated_key_warns_on_14() {
     set(&mut v, &format!("{SSO}.AuthenticationMethod"), "Password");
     let r = check14(&v);
     assert_eq!(r.findings.len(), 2, "{r:#?}");
-    assert_eq!(r.findings[0].rule, "sso.auth-method.agree");
+    assert_eq!(r.findings[0].rule, RuleId::SsoAuthMethodAgree);
     assert_eq!(
         r.findings[0].message,
         "is `Password` but PlatformSSO.AuthenticationMethod is `UserSecureEnclaveKey`; Macs on macOS 13 and 14+ would register differently"
     );
-    assert_eq!(r.findings[1].rule, "schema.deprecated-key");
+    assert_eq!(r.findings[1].rule, RuleId::SchemaDeprecatedKey);
     assert_eq!(r.findings[1].severity, Severity::Warning);
     assert_eq!(
         r.findings[1].message,
@@ -520,7 +533,7 @@ fn use_shared_device_keys() {
     );
     let f = only(
         &check14(&v),
-        "sso.use-shared-device-keys",
+        RuleId::SsoUseSharedDeviceKeys,
         "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
     );
     assert_eq!(
@@ -536,7 +549,7 @@ fn use_shared_device_keys() {
     );
     let f = only(
         &check14(&v),
-        "sso.use-shared-device-keys",
+        RuleId::SsoUseSharedDeviceKeys,
         "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
     );
     assert_eq!(f.message, "is `true`; Microsoft requires the boolean true");
@@ -552,14 +565,14 @@ fn registration_token_needs_a_method() {
     );
     remove(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"));
     let r = check14(&v);
-    assert!(r.has("sso.registration-token.needs-auth"), "{r:#?}");
+    assert!(r.has(RuleId::SsoRegistrationTokenNeedsAuth), "{r:#?}");
 }
 
 #[test]
 fn user_scope_with_shared_device_keys() {
     let mut v = valid();
     set(&mut v, "PayloadScope", "User");
-    only(&check14(&v), "profile.scope-user", "PayloadScope");
+    only(&check14(&v), RuleId::ProfileScopeUser, "PayloadScope");
 }
 
 #[test]
@@ -568,7 +581,7 @@ fn schema_types_values_and_ranges() {
     set(&mut v, &format!("{SSO}.PlatformSSO.LoginFrequency"), "3600");
     let f = only(
         &check14(&v),
-        "schema.type",
+        RuleId::SchemaType,
         "PayloadContent[0].PlatformSSO.LoginFrequency",
     );
     assert_eq!(f.message, "is `3600`; expected an integer");
@@ -582,7 +595,7 @@ fn schema_types_values_and_ranges() {
     );
     let f = only(
         &check14(&v),
-        "schema.range",
+        RuleId::SchemaRange,
         "PayloadContent[0].PlatformSSO.LoginFrequency",
     );
     assert_eq!(f.message, "is 600; Apple's minimum is 3600");
@@ -595,7 +608,7 @@ fn schema_types_values_and_ranges() {
     );
     let f = only(
         &check14(&v),
-        "schema.value",
+        RuleId::SchemaValue,
         "PayloadContent[0].PlatformSSO.NewUserAuthorizationMode",
     );
     assert_eq!(
@@ -612,7 +625,7 @@ fn schema_types_values_and_ranges() {
     );
     only(
         &check14(&v),
-        "schema.type",
+        RuleId::SchemaType,
         "PayloadContent[0].PlatformSSO.TokenToUserMapping.AccountName",
     );
 
@@ -624,13 +637,13 @@ fn schema_types_values_and_ranges() {
     );
     only(
         &check14(&v),
-        "schema.type",
+        RuleId::SchemaType,
         "PayloadContent[0].PlatformSSO.AdditionalGroups[0]",
     );
 
     let mut v = valid();
     set(&mut v, "TargetDeviceType", Value::Integer(9.into()));
-    only(&check14(&v), "schema.value", "TargetDeviceType");
+    only(&check14(&v), RuleId::SchemaValue, "TargetDeviceType");
 }
 
 #[test]
@@ -643,7 +656,7 @@ fn newer_keys_warn_for_older_fleets() {
     );
     let f = only(
         &check(&v, &Target::new(MacOs::V15)),
-        "schema.newer-than-target",
+        RuleId::SchemaNewerThanTarget,
         "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup",
     );
     assert_eq!(
@@ -687,7 +700,7 @@ fn shared_keys_required_by_authorization() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "psso.shared-keys-required"
+            .any(|f| f.rule == RuleId::PssoSharedKeysRequired
                 && f.path.ends_with("EnableAuthorization")),
         "{r:#?}"
     );
@@ -703,7 +716,7 @@ fn policies_and_grace_periods() {
     );
     let f = only(
         &check15(&v),
-        "psso.grace-period-required",
+        RuleId::PssoGracePeriodRequired,
         "PayloadContent[0].PlatformSSO.OfflineGracePeriod",
     );
     assert_eq!(
@@ -731,7 +744,7 @@ fn policies_and_grace_periods() {
     );
     only(
         &check15(&v),
-        "psso.grace-needs-require",
+        RuleId::PssoGraceNeedsRequire,
         "PayloadContent[0].PlatformSSO.LoginPolicy",
     );
 
@@ -743,7 +756,7 @@ fn policies_and_grace_periods() {
     );
     only(
         &check15(&v),
-        "psso.touch-id-unlock-only",
+        RuleId::PssoTouchIdUnlockOnly,
         "PayloadContent[0].PlatformSSO.LoginPolicy[0]",
     );
     set(
@@ -766,7 +779,7 @@ fn policies_and_grace_periods() {
     );
     let f = only(
         &check15(&v),
-        "psso.policy-needs-password",
+        RuleId::PssoPolicyNeedsPassword,
         "PayloadContent[0].PlatformSSO.FileVaultPolicy",
     );
     assert_eq!(
@@ -785,8 +798,8 @@ fn authorization_modes() {
     );
     let r = check14(&v);
     assert_eq!(r.findings.len(), 2, "{r:#?}");
-    assert_eq!(r.findings[0].rule, "psso.groups-mode-needs-groups");
-    assert_eq!(r.findings[1].rule, "psso.microsoft-authorization-modes");
+    assert_eq!(r.findings[0].rule, RuleId::PssoGroupsModeNeedsGroups);
+    assert_eq!(r.findings[1].rule, RuleId::PssoMicrosoftAuthorizationModes);
     set(
         &mut v,
         &format!("{SSO}.PlatformSSO.AdministratorGroups"),
@@ -794,7 +807,7 @@ fn authorization_modes() {
     );
     only(
         &check14(&v),
-        "psso.microsoft-authorization-modes",
+        RuleId::PssoMicrosoftAuthorizationModes,
         "PayloadContent[0].PlatformSSO.UserAuthorizationMode",
     );
 }
@@ -809,7 +822,7 @@ fn create_first_user_only_with_password() {
     );
     let f = only(
         &check(&v, &Target::new(MacOs::V26)),
-        "psso.create-first-user-password",
+        RuleId::PssoCreateFirstUserPassword,
         "PayloadContent[0].PlatformSSO.EnableCreateFirstUserDuringSetup",
     );
     assert_eq!(f.severity, Severity::Warning);
@@ -902,7 +915,7 @@ fn undocumented_platform_sso_keys_and_setup_note() {
     );
     let f = only(
         &check14(&v),
-        "psso.undocumented-by-microsoft",
+        RuleId::PssoUndocumentedByMicrosoft,
         "PayloadContent[0].PlatformSSO.LoginFrequency",
     );
     assert_eq!(f.severity, Severity::Warning);
@@ -915,7 +928,7 @@ fn undocumented_platform_sso_keys_and_setup_note() {
     );
     let f = only(
         &check(&v, &Target::new(MacOs::V26)),
-        "psso.setup-company-portal",
+        RuleId::PssoSetupCompanyPortal,
         "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup",
     );
     assert_eq!(f.severity, Severity::Info);
@@ -931,7 +944,7 @@ fn registration_token_absent_is_info() {
     remove(&mut v, &format!("{SSO}.RegistrationToken"));
     let f = only(
         &check14(&v),
-        "sso.registration-token.absent",
+        RuleId::SsoRegistrationTokenAbsent,
         "PayloadContent[0].RegistrationToken",
     );
     assert_eq!(f.severity, Severity::Info);
@@ -949,7 +962,7 @@ fn misplaced_and_unknown_keys() {
     );
     let f = only(
         &check14(&v),
-        "schema.misplaced-key",
+        RuleId::SchemaMisplacedKey,
         "PayloadContent[0].PlatformSSO.RegistrationToken",
     );
     assert_eq!(
@@ -966,7 +979,7 @@ fn misplaced_and_unknown_keys() {
     set(&mut v, &format!("{SSO}.UseSharedDeviceKeys"), true);
     let f = only(
         &check14(&v),
-        "schema.misplaced-key",
+        RuleId::SchemaMisplacedKey,
         "PayloadContent[0].UseSharedDeviceKeys",
     );
     assert_eq!(
@@ -977,7 +990,11 @@ fn misplaced_and_unknown_keys() {
     // A payload key at the profile's top level.
     let mut v = valid();
     set(&mut v, "ScreenLockedBehavior", "DoNotHandle");
-    let f = only(&check14(&v), "schema.misplaced-key", "ScreenLockedBehavior");
+    let f = only(
+        &check14(&v),
+        RuleId::SchemaMisplacedKey,
+        "ScreenLockedBehavior",
+    );
     assert!(
         f.message.ends_with(
             "at PayloadContent[n].ScreenLockedBehavior (the com.apple.extensiblesso payload)"
@@ -995,7 +1012,7 @@ fn misplaced_and_unknown_keys() {
     );
     let f = only(
         &check14(&v),
-        "schema.unknown-key",
+        RuleId::SchemaUnknownKey,
         "PayloadContent[0].PlatformSSO.useSharedDeviceKeys",
     );
     assert_eq!(
@@ -1004,7 +1021,11 @@ fn misplaced_and_unknown_keys() {
     );
     let mut v = valid();
     set(&mut v, &format!("{SSO}.Foo"), 1);
-    let f = only(&check14(&v), "schema.unknown-key", "PayloadContent[0].Foo");
+    let f = only(
+        &check14(&v),
+        RuleId::SchemaUnknownKey,
+        "PayloadContent[0].Foo",
+    );
     assert_eq!(f.severity, Severity::Warning);
 }
 
@@ -1027,7 +1048,7 @@ fn extension_data_against_the_plugin_catalog() {
         Value::Dictionary(ext),
     );
     let r = check14(&v);
-    let got: Vec<(&str, &str)> = r
+    let got: Vec<(RuleId, &str)> = r
         .findings
         .iter()
         .map(|f| (f.rule, f.path.rsplit('.').next().unwrap()))
@@ -1035,12 +1056,12 @@ fn extension_data_against_the_plugin_catalog() {
     assert_eq!(
         got,
         [
-            ("ext.psso-key", "authentication_method"),
-            ("ext.type", "browser_sso_interaction_enabled"),
-            ("ext.ios-only", "AppCookieSSOAllowList"),
-            ("ext.deprecated", "browser_sso_disable_mfa"),
-            ("ext.unknown-key", "tenant_id"),
-            ("ext.unknown-key", "Disable_Explicit_App_Prompt"),
+            (RuleId::ExtPssoKey, "authentication_method"),
+            (RuleId::ExtType, "browser_sso_interaction_enabled"),
+            (RuleId::ExtIosOnly, "AppCookieSSOAllowList"),
+            (RuleId::ExtDeprecated, "browser_sso_disable_mfa"),
+            (RuleId::ExtUnknownKey, "tenant_id"),
+            (RuleId::ExtUnknownKey, "Disable_Explicit_App_Prompt"),
         ]
     );
     assert_eq!(
@@ -1071,7 +1092,7 @@ fn urls_outside_microsofts_list_and_malformed() {
     content.push("login.contoso.com".into());
     content.push("https://login.contoso.com/?x=1".into());
     let r = check14(&v);
-    let got: Vec<(&str, &str)> = r
+    let got: Vec<(RuleId, &str)> = r
         .findings
         .iter()
         .map(|f| (f.rule, f.path.as_str()))
@@ -1079,11 +1100,11 @@ fn urls_outside_microsofts_list_and_malformed() {
     assert_eq!(
         got,
         [
-            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[7]"),
-            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[8]"),
-            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[9]"),
-            ("sso.urls.format", "PayloadContent[0].URLs[8]"),
-            ("sso.urls.format", "PayloadContent[0].URLs[9]"),
+            (RuleId::SsoUrlsNotMicrosoft, "PayloadContent[0].URLs[7]"),
+            (RuleId::SsoUrlsNotMicrosoft, "PayloadContent[0].URLs[8]"),
+            (RuleId::SsoUrlsNotMicrosoft, "PayloadContent[0].URLs[9]"),
+            (RuleId::SsoUrlsFormat, "PayloadContent[0].URLs[8]"),
+            (RuleId::SsoUrlsFormat, "PayloadContent[0].URLs[9]"),
         ]
     );
     assert!(
@@ -1099,7 +1120,7 @@ fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
     set(&mut v, &format!("{SSO}.Hosts"), strings(&["contoso.com"]));
     only(
         &check14(&v),
-        "sso.redirect-ignores",
+        RuleId::SsoRedirectIgnores,
         "PayloadContent[0].Hosts",
     );
 
@@ -1107,7 +1128,7 @@ fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
     remove(&mut v, &format!("{SSO}.PlatformSSO.FileVaultPolicy"));
     only(
         &check15(&v),
-        "psso.password-filevault-policy",
+        RuleId::PssoPasswordFilevaultPolicy,
         "PayloadContent[0].PlatformSSO.FileVaultPolicy",
     );
     assert_clean(&check14(&v));
@@ -1120,7 +1141,7 @@ fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
     );
     only(
         &check14(&v),
-        "psso.create-user-method",
+        RuleId::PssoCreateUserMethod,
         "PayloadContent[0].PlatformSSO.EnableCreateUserAtLogin",
     );
 }
@@ -1131,7 +1152,7 @@ fn token_to_user_mapping_is_a_note() {
     remove(&mut v, &format!("{SSO}.PlatformSSO.TokenToUserMapping"));
     let f = only(
         &check14(&v),
-        "psso.token-to-user-mapping",
+        RuleId::PssoTokenToUserMapping,
         "PayloadContent[0].PlatformSSO.TokenToUserMapping",
     );
     assert_eq!(f.severity, Severity::Info);
@@ -1142,7 +1163,7 @@ fn token_to_user_mapping_is_a_note() {
     );
     only(
         &check14(&v),
-        "psso.token-to-user-mapping",
+        RuleId::PssoTokenToUserMapping,
         "PayloadContent[0].PlatformSSO.TokenToUserMapping.FullName",
     );
 }

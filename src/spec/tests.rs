@@ -1,5 +1,5 @@
 use super::*;
-use crate::rules::Severity;
+use crate::rules::{RuleId, Severity};
 
 fn spec(auth: AuthMethod, min: MacOs) -> Spec {
     Spec {
@@ -18,7 +18,7 @@ fn every_method_and_target_generates_without_errors_or_warnings() {
                 let Err(Error::Rejected { report, .. }) = result else {
                     panic!("SmartCard on macOS 13 must be refused");
                 };
-                assert!(report.has("sso.auth-method.macos13"), "{report:?}");
+                assert!(report.has(RuleId::SsoAuthMethodMacos13), "{report:?}");
                 continue;
             }
             let generated = result.unwrap_or_else(|e| panic!("{auth} {min}: {e}"));
@@ -174,7 +174,7 @@ fn rejected_profile_reports_every_finding() {
         panic!("a login frequency under 3600 must be refused")
     };
     assert_eq!(count, 1);
-    let rules: Vec<(&str, &str)> = report
+    let rules: Vec<(RuleId, &str)> = report
         .findings
         .iter()
         .map(|f| (f.rule, f.path.as_str()))
@@ -183,15 +183,15 @@ fn rejected_profile_reports_every_finding() {
         rules,
         [
             (
-                "sso.registration-token.absent",
+                RuleId::SsoRegistrationTokenAbsent,
                 "PayloadContent[0].RegistrationToken"
             ),
             (
-                "schema.range",
+                RuleId::SchemaRange,
                 "PayloadContent[0].PlatformSSO.LoginFrequency"
             ),
             (
-                "psso.undocumented-by-microsoft",
+                RuleId::PssoUndocumentedByMicrosoft,
                 "PayloadContent[0].PlatformSSO.LoginFrequency"
             ),
         ],
