@@ -2,7 +2,7 @@
 //! table of settings "the Microsoft Enterprise SSO plug-in requires" for Platform SSO
 //! (Intune's Platform SSO guide and the MDM-vendor integration guide).
 
-use crate::model::MacOs;
+use crate::model::{MacOs, MacOsRange};
 use crate::rules::RuleId;
 
 /// `ExtensionIdentifier` of the Microsoft Enterprise SSO plug-in on macOS.
@@ -188,7 +188,7 @@ impl std::fmt::Display for Expected {
 }
 
 /// One row of Microsoft's required-settings table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequiredSetting {
     /// The setting's name in Intune's settings catalog.
     pub intune_name: &'static str,
@@ -196,10 +196,8 @@ pub struct RequiredSetting {
     pub key: &'static str,
     /// The value Microsoft requires.
     pub expected: Expected,
-    /// The oldest macOS the row applies to.
-    pub from: MacOs,
-    /// The newest macOS the row applies to (`None`: every later version).
-    pub until: Option<MacOs>,
+    /// The macOS versions the row applies to.
+    pub macos: MacOsRange,
     /// The id of the rule that checks the row.
     pub rule: RuleId,
     /// Whether every Platform SSO profile needs the setting (the MDM-vendor guide's
@@ -213,16 +211,32 @@ pub struct RequiredSetting {
 impl RequiredSetting {
     /// The macOS range as text, such as `13 only` or `14+`.
     pub fn macos_range(&self) -> String {
-        match self.until {
-            Some(until) if until == self.from => format!("{} only", self.from),
-            Some(until) => format!("{}-{}", self.from, until),
-            None => format!("{}+", self.from),
-        }
+        self.macos.to_string()
     }
 
-    /// The oldest macOS version the row applies to.
+    /// The oldest macOS version the row applies to (the oldest release this crate
+    /// knows when the row has no lower bound).
     pub fn since(&self) -> MacOs {
-        self.from
+        self.macos.since.unwrap_or(MacOs::RELEASES[0])
+    }
+}
+
+/// A row is written with its range as `from` (the oldest macOS) and `until` (the
+/// newest major version, `null` for every later one), as `explain --format json`
+/// documents it.
+impl serde::Serialize for RequiredSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut row = serializer.serialize_struct("RequiredSetting", 8)?;
+        row.serialize_field("intune_name", self.intune_name)?;
+        row.serialize_field("key", self.key)?;
+        row.serialize_field("expected", &self.expected)?;
+        row.serialize_field("from", &self.macos.since)?;
+        row.serialize_field("until", &self.macos.until)?;
+        row.serialize_field("rule", &self.rule)?;
+        row.serialize_field("essential", &self.essential)?;
+        row.serialize_field("note", self.note)?;
+        row.end()
     }
 }
 
@@ -246,8 +260,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Extension Identifier",
         key: "ExtensionIdentifier",
         expected: Expected::String(EXTENSION_IDENTIFIER),
-        from: MacOs::V13,
-        until: None,
+        macos: MacOsRange::from(MacOs::V13),
         rule: RuleId::SsoExtensionIdentifier,
         essential: true,
         note: "works together with the team identifier",
@@ -256,8 +269,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Team Identifier",
         key: "TeamIdentifier",
         expected: Expected::String(TEAM_IDENTIFIER),
-        from: MacOs::V13,
-        until: None,
+        macos: MacOsRange::from(MacOs::V13),
         rule: RuleId::SsoTeamIdentifier,
         essential: true,
         note: "Apple requires it on macOS",
@@ -266,8 +278,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Type",
         key: "Type",
         expected: Expected::String(SSO_TYPE),
-        from: MacOs::V13,
-        until: None,
+        macos: MacOsRange::from(MacOs::V13),
         rule: RuleId::SsoType,
         essential: true,
         note: "the plug-in is a redirect extension",
@@ -276,8 +287,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "URLs",
         key: "URLs",
         expected: Expected::Contains(COMMERCIAL_URLS),
-        from: MacOs::V13,
-        until: None,
+        macos: MacOsRange::from(MacOs::V13),
         rule: RuleId::SsoUrlsCommercial,
         essential: true,
         note: "required for every tenant",
@@ -286,8 +296,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "URLs (sovereign clouds)",
         key: "URLs",
         expected: Expected::Contains(SOVEREIGN_URLS),
-        from: MacOs::V13,
-        until: None,
+        macos: MacOsRange::from(MacOs::V13),
         rule: RuleId::SsoUrlsSovereign,
         essential: true,
         note: "add the URLs of the sovereign clouds the tenant uses; the MDM-vendor guide lists all seven",
@@ -296,8 +305,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Screen Locked Behavior",
         key: "ScreenLockedBehavior",
         expected: Expected::String(SCREEN_LOCKED_BEHAVIOR),
-        from: MacOs::V13,
-        until: None,
+        macos: MacOsRange::from(MacOs::V13),
         rule: RuleId::SsoScreenLockedBehavior,
         essential: true,
         note: "Apple's default when absent is `Cancel`",
@@ -306,8 +314,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Authentication Method (Deprecated)",
         key: "AuthenticationMethod",
         expected: Expected::OneOf(&["Password", "UserSecureEnclaveKey"]),
-        from: MacOs::V13,
-        until: Some(MacOs::V13),
+        macos: MacOsRange::only(MacOs::V13),
         rule: RuleId::SsoAuthMethodMacos13,
         essential: true,
         note: "macOS 13 reads only this key; a fleet with macOS 13 and 14+ sets both, with the same value",
@@ -316,8 +323,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Platform SSO > Authentication Method",
         key: "PlatformSSO.AuthenticationMethod",
         expected: Expected::OneOf(&["Password", "UserSecureEnclaveKey", "SmartCard"]),
-        from: MacOs::V14,
-        until: None,
+        macos: MacOsRange::from(MacOs::V14),
         rule: RuleId::SsoAuthMethod,
         essential: true,
         note: "Microsoft recommends `UserSecureEnclaveKey`; `SmartCard` does not exist on macOS 13",
@@ -326,8 +332,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Platform SSO > Use Shared Device Keys",
         key: "PlatformSSO.UseSharedDeviceKeys",
         expected: Expected::Boolean(true),
-        from: MacOs::V14,
-        until: None,
+        macos: MacOsRange::from(MacOs::V14),
         rule: RuleId::SsoUseSharedDeviceKeys,
         essential: true,
         note: "enabling it later forces every user to register again",
@@ -336,8 +341,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Platform SSO > FileVault Policy",
         key: "PlatformSSO.FileVaultPolicy",
         expected: Expected::Contains(&["AttemptAuthentication"]),
-        from: MacOs::V15,
-        until: None,
+        macos: MacOsRange::from(MacOs::V15),
         rule: RuleId::PssoPasswordFilevaultPolicy,
         essential: false,
         note: "with the `Password` method only (MicrosoftDocs/memdocs#4824)",
@@ -346,8 +350,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Registration Token",
         key: "RegistrationToken",
         expected: Expected::String(DEVICE_REGISTRATION_PLACEHOLDER),
-        from: MacOs::V13,
-        until: None,
+        macos: MacOsRange::from(MacOs::V13),
         rule: RuleId::SsoRegistrationTokenAbsent,
         essential: false,
         note: "Intune's value, substituted per device; needs an authentication method; not in the MDM-vendor minimum table",
@@ -359,8 +362,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
             "com.apple.PlatformSSO.AccountShortName",
             "preferred_username",
         ]),
-        from: MacOs::V14,
-        until: None,
+        macos: MacOsRange::from(MacOs::V14),
         rule: RuleId::PssoTokenToUserMapping,
         essential: false,
         note: "Microsoft's 2026 guide recommends `com.apple.PlatformSSO.AccountShortName` (the UPN prefix)",
@@ -369,8 +371,7 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Token To User Mapping > Full Name",
         key: "PlatformSSO.TokenToUserMapping.FullName",
         expected: Expected::String("name"),
-        from: MacOs::V14,
-        until: None,
+        macos: MacOsRange::from(MacOs::V14),
         rule: RuleId::PssoTokenToUserMapping,
         essential: false,
         note: "the claim for the local account's full name",

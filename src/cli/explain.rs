@@ -233,7 +233,7 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
             field(&mut out, "checks:", rule.summary, color);
             field(&mut out, "why:", rule.rationale, color);
             field(&mut out, "source:", &rule.source.to_string(), color);
-            field(&mut out, "macOS:", rule.macos, color);
+            field(&mut out, "macOS:", &rule.macos.to_string(), color);
             field(&mut out, "fix:", rule.fix, color);
             for row in required {
                 field(&mut out, "Microsoft:", &required_line(row), color);

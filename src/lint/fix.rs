@@ -418,7 +418,7 @@ fn fix_auth_method(fixer: &mut Fixer, sso: &mut Dictionary, base: &str, target: 
                 .into(),
         );
     }
-    if target.min_macos == MacOs::V13 {
+    if target.includes_macos_13() {
         if method != "SmartCard" && legacy.as_deref() != Some(method) {
             sso.insert("AuthenticationMethod".into(), method.into());
             fixer.note(

@@ -7,6 +7,7 @@ use super::placement::normalize;
 use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, describe};
 use crate::catalog::apple::{self, Scope};
 use crate::catalog::extension_data::{self, Platforms};
+use crate::model::{MacOs, MacOsRange};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -15,7 +16,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Platform SSO settings are not put into `ExtensionData`.",
         rationale: "`ExtensionData` goes to the plug-in, not to macOS: `AuthenticationMethod`, `RegistrationToken` or `LoginFrequency` there configure nothing.",
         source: RuleSource::DocumentedPitfall,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "move the setting to the place Apple defines it",
         check: psso_key,
     },
@@ -25,7 +26,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`ExtensionData` keys of the SSO plug-in have the type Microsoft documents.",
         rationale: "The plug-in reads flags as integers 0 or 1 and lists as one comma-separated string; another type is not understood.",
         source: RuleSource::MicrosoftDocs,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "write the value with the documented type",
         check: types,
     },
@@ -35,7 +36,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`ExtensionData` keys that work only on iOS and iPadOS are not used.",
         rationale: "Microsoft documents `AppCookieSSOAllowList`, `disable_inapp_sso_signin` and `device_registration` for iOS only; on macOS they do nothing.",
         source: RuleSource::MicrosoftDocs,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "remove the key from the macOS profile",
         check: ios_only,
     },
@@ -45,7 +46,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Deprecated `ExtensionData` keys are not used.",
         rationale: "Microsoft marks `browser_sso_disable_mfa` as deprecated; it has no effect.",
         source: RuleSource::MicrosoftDocs,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "remove the key",
         check: deprecated,
     },
@@ -55,7 +56,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`ExtensionData` holds only keys the Microsoft SSO plug-in documents.",
         rationale: "Microsoft: \"Any undocumented Platform SSO settings aren't supported.\" Keys such as `tenant_id` or `platform_sso_enabled` do nothing.",
         source: RuleSource::MicrosoftDocs,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "remove the key, or correct its spelling",
         check: unknown,
     },

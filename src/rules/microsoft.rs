@@ -8,7 +8,7 @@ use crate::catalog::microsoft::{
     Cloud, DEVICE_REGISTRATION_PLACEHOLDER, EXTENSION_IDENTIFIER, NOT_MICROSOFT_PROFILE_URLS,
     REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER, is_microsoft_url,
 };
-use crate::model::MacOs;
+use crate::model::{MacOs, MacOsRange};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -17,7 +17,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`ExtensionIdentifier` is `com.microsoft.CompanyPortalMac.ssoextension`.",
         rationale: "It names the Microsoft Enterprise SSO plug-in inside Company Portal; any other value configures another extension.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>ExtensionIdentifier</key><string>com.microsoft.CompanyPortalMac.ssoextension</string>",
         check: extension_identifier,
     },
@@ -27,7 +27,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`TeamIdentifier` is `UBF8T346G9`.",
         rationale: "Microsoft's team identifier; Apple requires the key on macOS, together with the extension identifier.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>TeamIdentifier</key><string>UBF8T346G9</string>",
         check: team_identifier,
     },
@@ -37,7 +37,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`Type` is `Redirect`.",
         rationale: "The Microsoft plug-in is a redirect extension; Platform SSO requires a redirect payload.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>Type</key><string>Redirect</string>",
         check: sso_type,
     },
@@ -47,7 +47,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`URLs` holds `https://login.microsoftonline.com`, `https://login.microsoft.com` and `https://sts.windows.net`.",
         rationale: "Microsoft requires the three commercial sign-in URLs for every tenant; a redirect payload needs `URLs`.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "add the missing URLs to the `URLs` array",
         check: commercial_urls,
     },
@@ -57,7 +57,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`URLs` holds the four sovereign-cloud URLs (China and US Government).",
         rationale: "Microsoft's MDM-vendor guide lists all seven URLs; Intune says to add the sovereign ones when the tenant uses those clouds. A partial set is a common mistake.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "add the URLs of the sovereign clouds the tenant uses (`psso-profile generate` adds all seven by default)",
         check: sovereign_urls,
     },
@@ -67,7 +67,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`ScreenLockedBehavior` is `DoNotHandle`.",
         rationale: "Microsoft requires `DoNotHandle`; when the key is absent Apple's default is `Cancel`, which cancels sign-ins while the screen is locked.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>ScreenLockedBehavior</key><string>DoNotHandle</string>",
         check: screen_locked_behavior,
     },
@@ -77,7 +77,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`PlatformSSO.AuthenticationMethod` is `Password`, `UserSecureEnclaveKey` or `SmartCard`.",
         rationale: "macOS 14 and later read the authentication method from the `PlatformSSO` dictionary only; without it Platform SSO does not register.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>AuthenticationMethod</key><string>UserSecureEnclaveKey</string> inside PlatformSSO (Microsoft's recommendation)",
         check: auth_method,
     },
@@ -87,7 +87,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A fleet with macOS 13 has the deprecated top-level `AuthenticationMethod` (`Password` or `UserSecureEnclaveKey`) and does not use `SmartCard`.",
         rationale: "macOS 13 reads only the top-level key, and has no smart-card method; a fleet from 13 sets both keys.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13 only",
+        macos: MacOsRange::only(MacOs::V13),
         fix: "set the top-level <key>AuthenticationMethod</key> to the same value as PlatformSSO's, or raise the fleet's minimum to macOS 14",
         check: auth_method_macos13,
     },
@@ -97,7 +97,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The top-level `AuthenticationMethod` and `PlatformSSO.AuthenticationMethod` have the same value.",
         rationale: "A fleet on macOS 13 and 14+ sets both; different values register Macs differently, and the plug-in reports error 10001.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "give both keys the same value",
         check: auth_methods_agree,
     },
@@ -107,7 +107,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`PlatformSSO.UseSharedDeviceKeys` is `true`.",
         rationale: "Microsoft requires shared device keys for Platform SSO; turning them on later forces every user to register again.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
         check: use_shared_device_keys,
     },
@@ -117,7 +117,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A `RegistrationToken` comes with an authentication method.",
         rationale: "Apple: the token \"requires that 'PlatformSSO.AuthenticationMethod' isn't empty\" (on macOS 13, the top-level key).",
         source: RuleSource::AppleSchema,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set the authentication method, or remove RegistrationToken",
         check: registration_token_needs_auth,
     },
@@ -127,7 +127,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`URLs` of the Microsoft SSO payload holds only the seven URLs Microsoft lists.",
         rationale: "Other hosts, such as `https://login.windows.net` or `https://enterpriseregistration.windows.net`, are not sign-in URL prefixes Microsoft documents for the payload.",
         source: RuleSource::DocumentedPitfall,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "remove the URL",
         check: not_microsoft_urls,
     },
@@ -137,7 +137,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Every `URLs` entry starts with `http://` or `https://` and has no query or fragment.",
         rationale: "Apple: URL prefixes must begin with http:// or https://, and query parameters and fragments are not allowed.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "write the URL as `https://host` with an optional path",
         check: url_format,
     },
@@ -147,7 +147,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "No URL or host is listed by two Extensible SSO payloads.",
         rationale: "Apple: URLs and hosts must be unique across all installed Extensible SSO payloads; an overlapping payload (an older \"SSO app extension\" profile) takes requests away from Platform SSO.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "keep each URL in one payload only, and remove the older SSO extension payload",
         check: unique_urls,
     },
@@ -157,7 +157,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A Redirect payload has no `Hosts` or `Realm`.",
         rationale: "Apple: `Hosts` and `Realm` are for Credential payloads and are ignored for Redirect.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "remove the key",
         check: redirect_ignores,
     },
@@ -167,7 +167,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The payload has a `RegistrationToken` for silent device registration.",
         rationale: "Intune requires `{{DEVICEREGISTRATION}}` and Microsoft's shared-Mac guide recommends it; without it users register interactively. Microsoft's MDM-vendor table does not list it.",
         source: RuleSource::MicrosoftDocs,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>RegistrationToken</key><string>{{DEVICEREGISTRATION}}</string> if the MDM substitutes it",
         check: registration_token_absent,
     },
@@ -308,9 +308,6 @@ fn auth_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn auth_method_macos13(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    if ctx.target.min_macos != MacOs::V13 {
-        return;
-    }
     for p in &ctx.sso {
         let modern = p.string("PlatformSSO.AuthenticationMethod");
         if modern == Some("SmartCard") {

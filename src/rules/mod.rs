@@ -18,7 +18,7 @@ pub use context::{Context, EXTENSIBLE_SSO, SsoPayload};
 pub(crate) use placement::normalize;
 pub use rule_id::{RuleId, UnknownRuleId};
 
-use crate::model::Target;
+use crate::model::{MacOsRange, Target};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -80,8 +80,9 @@ pub struct Rule {
     pub rationale: &'static str,
     /// Where the facts come from.
     pub source: RuleSource,
-    /// The macOS versions where it applies, such as `13+` or `14+`.
-    pub macos: &'static str,
+    /// The macOS versions where it applies, such as `13+` or `13 only`: the rule
+    /// runs only for a fleet where some Mac runs one of them.
+    pub macos: MacOsRange,
     /// How to fix a finding.
     pub fix: &'static str,
     #[serde(skip)]
@@ -207,7 +208,7 @@ pub fn check_signed(
     let mut context = Context::new(profile, *target);
     context.signature = signature;
     let mut findings = Vec::new();
-    for rule in RULES.iter() {
+    for rule in RULES.iter().filter(|r| r.macos.applies_to(target)) {
         let mut sink = Sink {
             rule,
             findings: &mut findings,

@@ -4,6 +4,7 @@
 use super::schema::Dict;
 use super::{Context, Rule, RuleId, RuleSource, Severity, Sink};
 use crate::catalog::apple::{self, AppleKey, Scope};
+use crate::model::MacOsRange;
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -12,7 +13,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Known keys sit in the dictionary Apple defines them in.",
         rationale: "macOS reads each key in one place only: `RegistrationToken` inside `PlatformSSO`, or `UseSharedDeviceKeys` at the payload's top level, is ignored.",
         source: RuleSource::DocumentedPitfall,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "move the key to the place Apple defines it",
         check: misplaced,
     },
@@ -22,7 +23,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The profile, the Extensible SSO payload and its `PlatformSSO` dictionaries hold only keys Apple defines.",
         rationale: "macOS ignores keys it does not know; an unknown key is usually a typo or a setting meant for `ExtensionData`.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "remove the key, or correct its spelling",
         check: unknown,
     },

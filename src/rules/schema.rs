@@ -7,6 +7,7 @@ use super::context::EXTENSIBLE_SSO;
 use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, describe, microsoft};
 use crate::catalog::apple::{self, AppleKey, Kind, Scope};
 use crate::catalog::microsoft::REQUIRED;
+use crate::model::{MacOs, MacOsRange};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -15,7 +16,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Keys Apple marks as required are present.",
         rationale: "Apple refuses a payload without its required keys (`ExtensionIdentifier`, `Type`).",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "add the key",
         check: required,
     },
@@ -25,7 +26,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Every key Apple defines has the type Apple's schema gives it (arrays and their items included).",
         rationale: "macOS ignores or refuses a key of the wrong type, such as `URLs` as a string or `UseSharedDeviceKeys` as the string `true`.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "write the value with the type Apple's schema gives",
         check: types,
     },
@@ -35,7 +36,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Keys with a list of allowed values hold one of them, spelled exactly as Apple spells it.",
         rationale: "Apple's `rangelist`s are exact; a misspelling such as `UserSecureEnclave` is not understood.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "use one of Apple's values",
         check: values,
     },
@@ -45,7 +46,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Numbers respect Apple's bounds: `PlatformSSO.LoginFrequency` is at least 3600.",
         rationale: "Apple: the login frequency is at least one hour (3600 seconds); the default is 64800.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "use a value within Apple's bounds",
         check: ranges,
     },
@@ -55,7 +56,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Keys introduced after the fleet's oldest macOS are flagged: older Macs ignore them.",
         rationale: "A key newer than some Macs of the fleet has no effect on them, such as `FileVaultPolicy` (macOS 15) on macOS 14.",
         source: RuleSource::AppleSchema,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "raise the fleet's minimum macOS (`--min-macos`) or accept that older Macs ignore the key",
         check: newer_than_target,
     },
@@ -65,7 +66,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Deprecated keys are flagged when no Mac of the fleet needs them.",
         rationale: "The top-level `AuthenticationMethod` is deprecated since macOS 14, which reads `PlatformSSO.AuthenticationMethod`; only macOS 13 needs it.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "remove the key, or lower `--min-macos` to 13 if the fleet has macOS 13",
         check: deprecated,
     },

@@ -4,6 +4,7 @@
 use plist::Value;
 
 use super::{Context, Rule, RuleId, RuleSource, Severity, Sink};
+use crate::model::MacOsRange;
 use crate::sign::Severity as ProblemSeverity;
 
 pub(super) static RULES: &[Rule] = &[
@@ -13,7 +14,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A signed profile's signature verifies: digest, signature, signer certificate, and the chain to the given CAs.",
         rationale: "macOS refuses a profile whose signature does not verify; a changed byte after signing is tampering or a broken pipeline.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "sign the profile again (`psso-profile sign`), after the last change to it",
         check: invalid,
     },
@@ -23,7 +24,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A signed profile's signer certificate is valid now and at signing time.",
         rationale: "An expired or not-yet-valid signer shows as unverified on the Mac, and MDMs may refuse it.",
         source: RuleSource::DocumentedPitfall,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "sign again with a certificate that is valid",
         check: warnings,
     },
@@ -33,7 +34,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A signed profile holds no MDM placeholders such as `{{DEVICEREGISTRATION}}`.",
         rationale: "An MDM substitutes placeholders after the profile is signed, which breaks the signature; sign after substitution, or deliver unsigned.",
         source: RuleSource::DocumentedPitfall,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "let the MDM substitute the placeholder and sign afterwards, or deliver the profile unsigned",
         check: placeholders,
     },

@@ -7,6 +7,7 @@ use plist::{Dictionary, Value};
 
 use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, describe};
 use crate::catalog::microsoft::EXTENSION_IDENTIFIER;
+use crate::model::{MacOs, MacOsRange};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -15,7 +16,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The profile is a dictionary with a `PayloadContent` array of payload dictionaries.",
         rationale: "A configuration profile is a property-list dictionary; its payloads are dictionaries inside `PayloadContent`.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "start from `psso-profile generate` or wrap the payload in a configuration profile",
         check: root,
     },
@@ -25,7 +26,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The profile's `PayloadType` is `Configuration` and every payload has a `PayloadType`.",
         rationale: "Apple: \"The only supported value is 'Configuration'.\" A payload without a type is refused at install.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "set <key>PayloadType</key><string>Configuration</string> at the top level",
         check: payload_type,
     },
@@ -35,7 +36,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`PayloadVersion` is the integer 1, in the profile and in every payload.",
         rationale: "Apple allows only 1.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "set <key>PayloadVersion</key><integer>1</integer>",
         check: payload_version,
     },
@@ -45,7 +46,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The profile and every payload have a non-empty `PayloadIdentifier` without spaces; payload identifiers are unique within the profile.",
         rationale: "Apple: the identifier decides whether an install replaces an existing profile, and a payload identifier \"must be unique within the profile\".",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "set a reverse-DNS identifier, such as `com.contoso.platformsso`, and `<profile identifier>.sso` for the payload",
         check: identifiers,
     },
@@ -55,7 +56,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The profile and every payload have a `PayloadUUID` that is a valid UUID, and no two are the same.",
         rationale: "Apple: the UUID is globally unique; installs that find a duplicate replace the wrong payload.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "set a fresh UUID (`uuidgen`), or let `psso-profile generate` derive one from the identifier",
         check: uuids,
     },
@@ -65,7 +66,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Exactly one `com.apple.extensiblesso` payload is for the Microsoft Enterprise SSO plug-in.",
         rationale: "Without one, Platform SSO is not configured; with two, the plug-in fails with error 10002 \"multiple SSOe payloads configured\".",
         source: RuleSource::MicrosoftDocs,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "keep one Extensible SSO payload for `com.microsoft.CompanyPortalMac.ssoextension` and merge the settings of the others into it",
         check: sso_payload_count,
     },
@@ -75,7 +76,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A profile that sets device-channel-only keys (`PlatformSSO.UseSharedDeviceKeys`) is not `PayloadScope` `User`.",
         rationale: "Apple supports `UseSharedDeviceKeys` on the device channel only; a user-scoped profile cannot apply it.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>PayloadScope</key><string>System</string> and install the profile on the device channel",
         check: scope_user,
     },

@@ -1,7 +1,7 @@
 use plist::{Dictionary, Value};
 
 use super::*;
-use crate::model::{MacOs, Target};
+use crate::model::{MacOs, MacOsRange, Target};
 use crate::spec::Spec;
 
 fn valid() -> Value {
@@ -106,6 +106,14 @@ fn rule_ids_are_unique_and_documented() {
             !r.summary.is_empty() && !r.rationale.is_empty() && !r.fix.is_empty(),
             "{}",
             r.id
+        );
+    }
+    for row in crate::catalog::microsoft::REQUIRED {
+        assert_eq!(
+            row.macos,
+            row.rule.rule().macos,
+            "{}: the row of Microsoft's table and its rule apply to the same macOS",
+            row.rule
         );
     }
     let ids: Vec<RuleId> = RULES.iter().map(|r| r.id).collect();
@@ -502,6 +510,26 @@ fn auth_method_for_each_target() {
                 && f.path.ends_with("PlatformSSO.AuthenticationMethod"))
     );
     assert!(r.has(RuleId::SsoAuthMethodAgree));
+}
+
+#[test]
+fn rules_run_only_where_their_macos_range_applies() {
+    // `sso.auth-method.macos13` is for macOS 13 only: a fleet from 13.4 still has
+    // Macs on 13, a fleet from 14 has none.
+    let v = valid();
+    for (min, expected) in [
+        (MacOs::V13, true),
+        (MacOs::new(13, 4), true),
+        (MacOs::V14, false),
+        (MacOs::V26, false),
+    ] {
+        let r = check(&v, &Target::new(min));
+        assert_eq!(r.has(RuleId::SsoAuthMethodMacos13), expected, "{min}");
+    }
+    assert_eq!(
+        RuleId::SsoAuthMethodMacos13.rule().macos,
+        MacOsRange::only(MacOs::V13)
+    );
 }
 
 #[test]
