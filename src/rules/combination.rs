@@ -3,7 +3,8 @@
 
 use plist::Value;
 
-use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload};
+use super::fix::Fixer;
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, microsoft};
 use crate::catalog::microsoft::DOCUMENTED_PLATFORM_SSO_KEYS;
 use crate::model::{MacOs, MacOsRange};
 
@@ -17,6 +18,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
         check: shared_keys_required,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoGracePeriodRequired,
@@ -27,6 +29,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V15),
         fix: "set the grace period inside PlatformSSO, or remove the policy value",
         check: grace_period_required,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoTouchIdUnlockOnly,
@@ -37,6 +40,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V15),
         fix: "move `AllowTouchIDOrWatchForUnlock` to UnlockPolicy",
         check: touch_id_unlock_only,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoPolicyNeedsPassword,
@@ -47,6 +51,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V15),
         fix: "remove the policy, or use the `Password` authentication method",
         check: policy_needs_password,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoGraceNeedsRequire,
@@ -57,6 +62,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V15),
         fix: "add `RequireAuthentication` to the policy, or remove the grace-period value",
         check: grace_needs_require,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoGroupsModeNeedsGroups,
@@ -67,6 +73,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V14),
         fix: "add the groups, or use `Standard` or `Admin`",
         check: groups_mode_needs_groups,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoMicrosoftAuthorizationModes,
@@ -77,6 +84,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V14),
         fix: "use `Standard` or `Admin`",
         check: microsoft_authorization_modes,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoCreateFirstUserPassword,
@@ -87,6 +95,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V26),
         fix: "remove EnableCreateFirstUserDuringSetup, or use the `Password` method",
         check: create_first_user_password,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoPasswordFilevaultPolicy,
@@ -97,6 +106,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V15),
         fix: "set <key>FileVaultPolicy</key><array><string>AttemptAuthentication</string></array> inside PlatformSSO",
         check: password_filevault_policy,
+        repair: Some(fix_password_filevault_policy),
     },
     Rule {
         id: RuleId::PssoTokenToUserMapping,
@@ -107,6 +117,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>TokenToUserMapping</key><dict><key>AccountName</key><string>preferred_username</string><key>FullName</key><string>name</string></dict> inside PlatformSSO",
         check: token_to_user_mapping,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoCreateUserMethod,
@@ -117,6 +128,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V14),
         fix: "use the `Password` or `SmartCard` method, or remove EnableCreateUserAtLogin",
         check: create_user_method,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoUndocumentedByMicrosoft,
@@ -127,6 +139,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V14),
         fix: "remove the key unless Microsoft support asked for it",
         check: undocumented_by_microsoft,
+        repair: None,
     },
     Rule {
         id: RuleId::PssoSetupCompanyPortal,
@@ -137,6 +150,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V26),
         fix: "deploy Company Portal 5.2604 or later as a required app before enrollment",
         check: setup_company_portal,
+        repair: None,
     },
 ];
 
@@ -386,5 +400,30 @@ fn token_to_user_mapping(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 format!("is not set; {MESSAGE}"),
             );
         }
+    }
+}
+
+/// Sets `FileVaultPolicy` to `AttemptAuthentication` for the `Password` method
+/// when every Mac of the fleet runs macOS 15 or later.
+fn fix_password_filevault_policy(fixer: &mut Fixer<'_>) {
+    if fixer.target().min_macos < MacOs::V15 {
+        return;
+    }
+    let Some(mut p) = fixer.payload() else { return };
+    if microsoft::platform_method(&mut p).as_deref() != Some("Password") {
+        return;
+    }
+    let path = p.path("PlatformSSO.FileVaultPolicy");
+    let Some(platform) = p.platform() else { return };
+    if !platform.contains_key("FileVaultPolicy") {
+        platform.insert(
+            "FileVaultPolicy".into(),
+            Value::Array(vec!["AttemptAuthentication".into()]),
+        );
+        p.notes.note(
+            RuleId::PssoPasswordFilevaultPolicy,
+            path,
+            "set to [`AttemptAuthentication`], as Microsoft's table says for Password on macOS 15+",
+        );
     }
 }

@@ -3,10 +3,11 @@
 
 use plist::Value;
 
+use super::fix::{Fixer, Payload, platform_sso};
 use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, describe};
 use crate::catalog::microsoft::{
     Cloud, DEVICE_REGISTRATION_PLACEHOLDER, EXTENSION_IDENTIFIER, NOT_MICROSOFT_PROFILE_URLS,
-    REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER, is_microsoft_url,
+    REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER, URLS, is_microsoft_url,
 };
 use crate::model::{MacOs, MacOsRange};
 
@@ -20,6 +21,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>ExtensionIdentifier</key><string>com.microsoft.CompanyPortalMac.ssoextension</string>",
         check: extension_identifier,
+        repair: Some(fix_extension_identifier),
     },
     Rule {
         id: RuleId::SsoTeamIdentifier,
@@ -30,6 +32,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>TeamIdentifier</key><string>UBF8T346G9</string>",
         check: team_identifier,
+        repair: Some(fix_team_identifier),
     },
     Rule {
         id: RuleId::SsoType,
@@ -40,6 +43,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>Type</key><string>Redirect</string>",
         check: sso_type,
+        repair: Some(fix_sso_type),
     },
     Rule {
         id: RuleId::SsoUrlsCommercial,
@@ -50,6 +54,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "add the missing URLs to the `URLs` array",
         check: commercial_urls,
+        repair: Some(fix_commercial_urls),
     },
     Rule {
         id: RuleId::SsoUrlsSovereign,
@@ -60,6 +65,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "add the URLs of the sovereign clouds the tenant uses (`psso-profile generate` adds all seven by default)",
         check: sovereign_urls,
+        repair: Some(fix_sovereign_urls),
     },
     Rule {
         id: RuleId::SsoScreenLockedBehavior,
@@ -70,6 +76,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>ScreenLockedBehavior</key><string>DoNotHandle</string>",
         check: screen_locked_behavior,
+        repair: Some(fix_screen_locked_behavior),
     },
     Rule {
         id: RuleId::SsoAuthMethod,
@@ -80,6 +87,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>AuthenticationMethod</key><string>UserSecureEnclaveKey</string> inside PlatformSSO (Microsoft's recommendation)",
         check: auth_method,
+        repair: Some(fix_auth_method),
     },
     Rule {
         id: RuleId::SsoAuthMethodMacos13,
@@ -90,6 +98,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::only(MacOs::V13),
         fix: "set the top-level <key>AuthenticationMethod</key> to the same value as PlatformSSO's, or raise the fleet's minimum to macOS 14",
         check: auth_method_macos13,
+        repair: Some(fix_auth_method_macos13),
     },
     Rule {
         id: RuleId::SsoAuthMethodAgree,
@@ -100,6 +109,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "give both keys the same value",
         check: auth_methods_agree,
+        repair: None,
     },
     Rule {
         id: RuleId::SsoUseSharedDeviceKeys,
@@ -110,6 +120,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
         check: use_shared_device_keys,
+        repair: Some(fix_use_shared_device_keys),
     },
     Rule {
         id: RuleId::SsoRegistrationTokenNeedsAuth,
@@ -120,6 +131,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "set the authentication method, or remove RegistrationToken",
         check: registration_token_needs_auth,
+        repair: None,
     },
     Rule {
         id: RuleId::SsoUrlsNotMicrosoft,
@@ -130,6 +142,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "remove the URL",
         check: not_microsoft_urls,
+        repair: None,
     },
     Rule {
         id: RuleId::SsoUrlsFormat,
@@ -140,6 +153,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::ALL,
         fix: "write the URL as `https://host` with an optional path",
         check: url_format,
+        repair: None,
     },
     Rule {
         id: RuleId::SsoUrlsUnique,
@@ -150,6 +164,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::ALL,
         fix: "keep each URL in one payload only, and remove the older SSO extension payload",
         check: unique_urls,
+        repair: None,
     },
     Rule {
         id: RuleId::SsoRedirectIgnores,
@@ -160,6 +175,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::ALL,
         fix: "remove the key",
         check: redirect_ignores,
+        repair: None,
     },
     Rule {
         id: RuleId::SsoRegistrationTokenAbsent,
@@ -170,6 +186,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>RegistrationToken</key><string>{{DEVICEREGISTRATION}}</string> if the MDM substitutes it",
         check: registration_token_absent,
+        repair: None,
     },
 ];
 
@@ -483,5 +500,180 @@ fn registration_token_absent(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 format!("is not set; Intune uses `{DEVICE_REGISTRATION_PLACEHOLDER}` for silent registration, other MDMs document their own value"),
             );
         }
+    }
+}
+
+fn fix_extension_identifier(fixer: &mut Fixer<'_>) {
+    if let Some(mut p) = fixer.payload() {
+        p.set_string(
+            RuleId::SsoExtensionIdentifier,
+            "ExtensionIdentifier",
+            EXTENSION_IDENTIFIER,
+        );
+    }
+}
+
+fn fix_team_identifier(fixer: &mut Fixer<'_>) {
+    if let Some(mut p) = fixer.payload() {
+        p.set_string(RuleId::SsoTeamIdentifier, "TeamIdentifier", TEAM_IDENTIFIER);
+    }
+}
+
+fn fix_sso_type(fixer: &mut Fixer<'_>) {
+    if let Some(mut p) = fixer.payload() {
+        p.set_string(RuleId::SsoType, "Type", SSO_TYPE);
+    }
+}
+
+fn fix_screen_locked_behavior(fixer: &mut Fixer<'_>) {
+    if let Some(mut p) = fixer.payload() {
+        p.set_string(
+            RuleId::SsoScreenLockedBehavior,
+            "ScreenLockedBehavior",
+            SCREEN_LOCKED_BEHAVIOR,
+        );
+    }
+}
+
+fn fix_commercial_urls(fixer: &mut Fixer<'_>) {
+    add_urls(fixer, RuleId::SsoUrlsCommercial, |c| c == Cloud::Commercial);
+}
+
+fn fix_sovereign_urls(fixer: &mut Fixer<'_>) {
+    add_urls(fixer, RuleId::SsoUrlsSovereign, |c| c != Cloud::Commercial);
+}
+
+/// Adds the URLs of Microsoft's list for the clouds `clouds` accepts that `URLs`
+/// lacks, in Microsoft's order; `URLs` becomes an array first (a lone string
+/// becomes its first item).
+fn add_urls(fixer: &mut Fixer<'_>, rule: RuleId, clouds: impl Fn(Cloud) -> bool) {
+    let Some(p) = fixer.payload() else { return };
+    let path = p.path("URLs");
+    let entry = p
+        .dict
+        .entry("URLs".to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if !matches!(entry, Value::Array(_)) {
+        let old = std::mem::replace(entry, Value::Array(Vec::new()));
+        if let (Value::String(s), Value::Array(items)) = (old, &mut *entry) {
+            items.push(Value::String(s));
+        }
+    }
+    let Value::Array(items) = entry else { return };
+    for url in URLS.iter().filter(|u| clouds(u.cloud)) {
+        let present = items
+            .iter()
+            .filter_map(Value::as_string)
+            .any(|u| u.trim_end_matches('/').eq_ignore_ascii_case(url.url));
+        if !present {
+            items.push(url.url.into());
+            p.notes
+                .note(rule, path.clone(), format!("added `{}`", url.url));
+        }
+    }
+}
+
+/// The method Apple spells like `text` ignoring case.
+fn canonical_method(text: &str) -> Option<&'static str> {
+    METHODS
+        .iter()
+        .copied()
+        .find(|m| m.eq_ignore_ascii_case(text))
+}
+
+/// The top-level (macOS 13) authentication method, when it is a string.
+fn legacy_method(p: &Payload<'_>) -> Option<String> {
+    p.dict
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .map(str::to_string)
+}
+
+/// Sets `PlatformSSO.AuthenticationMethod`: kept when it names a method (in
+/// Apple's spelling), else taken from the top-level key, else Microsoft's
+/// recommendation `UserSecureEnclaveKey`.
+fn fix_auth_method(fixer: &mut Fixer<'_>) {
+    let Some(p) = fixer.payload() else { return };
+    let legacy = legacy_method(&p);
+    let path = p.path("PlatformSSO.AuthenticationMethod");
+    let Some(platform) = platform_sso(p.dict) else {
+        return;
+    };
+    let current = platform
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .map(str::to_string);
+    let method = match current.as_deref().and_then(canonical_method) {
+        Some(m) => m,
+        None => {
+            let chosen = legacy
+                .as_deref()
+                .and_then(canonical_method)
+                .unwrap_or("UserSecureEnclaveKey");
+            platform.insert("AuthenticationMethod".into(), chosen.into());
+            let why = if legacy.is_some() {
+                "from the top-level key"
+            } else {
+                "Microsoft's recommendation"
+            };
+            p.notes.note(
+                RuleId::SsoAuthMethod,
+                path.clone(),
+                format!("set to `{chosen}` ({why})"),
+            );
+            chosen
+        }
+    };
+    if current.as_deref().is_some_and(|c| c != method) {
+        platform.insert("AuthenticationMethod".into(), method.into());
+        p.notes.note(
+            RuleId::SchemaValue,
+            path,
+            format!("written as Apple spells it: `{method}`"),
+        );
+    }
+}
+
+/// The method of `PlatformSSO`, as [`fix_auth_method`] left it.
+pub(super) fn platform_method(p: &mut Payload<'_>) -> Option<String> {
+    p.platform()?
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .map(str::to_string)
+}
+
+/// Sets the top-level key macOS 13 reads to the method of `PlatformSSO`, which
+/// macOS 13 has unless it is `SmartCard`.
+fn fix_auth_method_macos13(fixer: &mut Fixer<'_>) {
+    let Some(mut p) = fixer.payload() else { return };
+    let Some(method) = platform_method(&mut p) else {
+        return;
+    };
+    if method != "SmartCard" && legacy_method(&p).as_deref() != Some(method.as_str()) {
+        let path = p.path("AuthenticationMethod");
+        p.dict
+            .insert("AuthenticationMethod".into(), method.as_str().into());
+        p.notes.note(
+            RuleId::SsoAuthMethodMacos13,
+            path,
+            format!("set to `{method}` for macOS 13, the same as PlatformSSO"),
+        );
+    }
+}
+
+fn fix_use_shared_device_keys(fixer: &mut Fixer<'_>) {
+    let Some(p) = fixer.payload() else { return };
+    let path = p.path("PlatformSSO.UseSharedDeviceKeys");
+    let Some(platform) = platform_sso(p.dict) else {
+        return;
+    };
+    if platform
+        .get("UseSharedDeviceKeys")
+        .and_then(Value::as_boolean)
+        != Some(true)
+    {
+        platform.insert("UseSharedDeviceKeys".into(), Value::Boolean(true));
+        p.notes
+            .note(RuleId::SsoUseSharedDeviceKeys, path, "set to true");
     }
 }

@@ -1,10 +1,13 @@
 //! The rule engine: [`check`] reads any profile tree (generated or foreign) and
-//! returns a [`Report`] of [`Finding`]s. Rules are data ([`Rule`]) with stable ids,
-//! a severity, the facts they come from and a fix hint; [`RULES`] lists them all.
+//! returns a [`Report`] of [`Finding`]s. Rules are data ([`Rule`]) with stable ids
+//! ([`RuleId`]), a severity, the macOS range where they apply, the facts they come
+//! from and a fix hint; [`RULES`] lists them all. A rule whose findings can be
+//! repaired with certainty carries its repair, which [`crate::lint::fix()`] runs.
 
 mod combination;
 mod context;
 mod extension_data;
+pub(crate) mod fix;
 mod microsoft;
 mod placement;
 mod rule_id;
@@ -15,7 +18,6 @@ mod structure;
 use serde::Serialize;
 
 pub use context::{Context, EXTENSIBLE_SSO, SsoPayload};
-pub(crate) use placement::normalize;
 pub use rule_id::{RuleId, UnknownRuleId};
 
 use crate::model::{MacOsRange, Target};
@@ -87,6 +89,16 @@ pub struct Rule {
     pub fix: &'static str,
     #[serde(skip)]
     check: fn(&Context<'_>, &mut Sink<'_>),
+    /// The autofix of its findings, for the rules whose right value is certain.
+    #[serde(skip)]
+    repair: Option<fix::Repair>,
+}
+
+impl Rule {
+    /// The rule's repair, if it has one.
+    pub(crate) fn repair(&self) -> Option<fix::Repair> {
+        self.repair
+    }
 }
 
 impl std::fmt::Debug for Rule {

@@ -17,6 +17,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::ALL,
         fix: "sign the profile again (`psso-profile sign`), after the last change to it",
         check: invalid,
+        repair: None,
     },
     Rule {
         id: RuleId::SignatureWarning,
@@ -27,6 +28,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::ALL,
         fix: "sign again with a certificate that is valid",
         check: warnings,
+        repair: None,
     },
     Rule {
         id: RuleId::SignaturePlaceholders,
@@ -37,6 +39,7 @@ pub(super) static RULES: &[Rule] = &[
         macos: MacOsRange::ALL,
         fix: "let the MDM substitute the placeholder and sign afterwards, or deliver the profile unsigned",
         check: placeholders,
+        repair: None,
     },
 ];
 

@@ -1195,3 +1195,204 @@ fn token_to_user_mapping_is_a_note() {
         "PayloadContent[0].PlatformSSO.TokenToUserMapping.FullName",
     );
 }
+
+/// For each rule with a repair: a profile where the rule finds something, the
+/// fleet to check it for, and the mutation that breaks it.
+fn broken_for_each_repair() -> Vec<(RuleId, MacOs, Value)> {
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut v = valid();
+        f(&mut v);
+        v
+    };
+    let platform = |key: &str| format!("{SSO}.PlatformSSO.{key}");
+    let with_extension_data = |key: &str, value: Value| {
+        edit(&|v| {
+            let mut ext = Dictionary::new();
+            ext.insert(key.to_string(), value.clone());
+            set(v, &format!("{SSO}.ExtensionData"), Value::Dictionary(ext));
+        })
+    };
+    vec![
+        (
+            RuleId::ProfilePayloadType,
+            MacOs::V14,
+            edit(&|v| set(v, "PayloadType", "Profile")),
+        ),
+        (
+            RuleId::ProfilePayloadVersion,
+            MacOs::V14,
+            edit(&|v| set(v, &format!("{SSO}.PayloadVersion"), 2)),
+        ),
+        (
+            RuleId::ProfileSsoPayloadCount,
+            MacOs::V14,
+            with_second_payload(|_| {}),
+        ),
+        (
+            RuleId::ProfileScopeUser,
+            MacOs::V14,
+            edit(&|v| set(v, "PayloadScope", "User")),
+        ),
+        (
+            RuleId::SsoExtensionIdentifier,
+            MacOs::V14,
+            edit(&|v| {
+                set(
+                    v,
+                    &format!("{SSO}.ExtensionIdentifier"),
+                    "com.microsoft.CompanyPortalMac.ssoextensio",
+                )
+            }),
+        ),
+        (
+            RuleId::SsoTeamIdentifier,
+            MacOs::V14,
+            edit(&|v| set(v, &format!("{SSO}.TeamIdentifier"), "ABCDE12345")),
+        ),
+        (
+            RuleId::SsoType,
+            MacOs::V14,
+            edit(&|v| set(v, &format!("{SSO}.Type"), "Credential")),
+        ),
+        (
+            RuleId::SsoUrlsCommercial,
+            MacOs::V14,
+            edit(&|v| {
+                set(
+                    v,
+                    &format!("{SSO}.URLs"),
+                    strings(&["https://login.microsoftonline.com"]),
+                )
+            }),
+        ),
+        (
+            RuleId::SsoUrlsSovereign,
+            MacOs::V14,
+            edit(&|v| {
+                let commercial: Vec<&str> = crate::catalog::microsoft::Cloud::Commercial
+                    .urls()
+                    .collect();
+                set(v, &format!("{SSO}.URLs"), strings(&commercial));
+            }),
+        ),
+        (
+            RuleId::SsoScreenLockedBehavior,
+            MacOs::V14,
+            edit(&|v| remove(v, &format!("{SSO}.ScreenLockedBehavior"))),
+        ),
+        (
+            RuleId::SsoAuthMethod,
+            MacOs::V14,
+            edit(&|v| remove(v, &platform("AuthenticationMethod"))),
+        ),
+        (RuleId::SsoAuthMethodMacos13, MacOs::V13, valid()),
+        (
+            RuleId::SsoUseSharedDeviceKeys,
+            MacOs::V14,
+            edit(&|v| set(v, &platform("UseSharedDeviceKeys"), false)),
+        ),
+        (
+            RuleId::SchemaValue,
+            MacOs::V14,
+            edit(&|v| set(v, &platform("NewUserAuthorizationMode"), "standard")),
+        ),
+        (
+            RuleId::SchemaRange,
+            MacOs::V14,
+            edit(&|v| set(v, &platform("LoginFrequency"), 60)),
+        ),
+        (
+            RuleId::SchemaDeprecatedKey,
+            MacOs::V14,
+            edit(&|v| {
+                set(
+                    v,
+                    &format!("{SSO}.AuthenticationMethod"),
+                    "UserSecureEnclaveKey",
+                )
+            }),
+        ),
+        (
+            RuleId::SchemaMisplacedKey,
+            MacOs::V14,
+            edit(&|v| {
+                remove(v, &format!("{SSO}.RegistrationToken"));
+                set(v, &platform("RegistrationToken"), "{{DEVICEREGISTRATION}}");
+            }),
+        ),
+        (
+            RuleId::ExtPssoKey,
+            MacOs::V14,
+            with_extension_data("AccountDisplayName", "Contoso".into()),
+        ),
+        (
+            RuleId::ExtType,
+            MacOs::V14,
+            with_extension_data("browser_sso_interaction_enabled", "1".into()),
+        ),
+        (RuleId::PssoPasswordFilevaultPolicy, MacOs::V15, {
+            let mut v = password_profile();
+            remove(&mut v, &platform("FileVaultPolicy"));
+            v
+        }),
+    ]
+}
+
+#[test]
+fn each_repair_resolves_what_its_rule_finds() {
+    let cases = broken_for_each_repair();
+    let mut covered: Vec<RuleId> = cases.iter().map(|(id, _, _)| *id).collect();
+    covered.sort();
+    let mut with_repair: Vec<RuleId> = RULES
+        .iter()
+        .filter(|r| r.repair().is_some())
+        .map(|r| r.id)
+        .collect();
+    with_repair.sort();
+    assert_eq!(covered, with_repair, "one case for each rule with a repair");
+
+    for (id, min, mut profile) in cases {
+        let target = Target::new(min);
+        assert!(
+            check(&profile, &target).has(id),
+            "{id}: the rule finds the mutation"
+        );
+        let applied = crate::lint::fix(&mut profile, &target);
+        assert!(
+            applied.iter().any(|a| a.rule == id),
+            "{id}: its repair ran: {applied:#?}"
+        );
+        for a in &applied {
+            assert!(
+                a.rule.rule().repair().is_some(),
+                "{id}: `{}` is noted by a rule without a repair",
+                a.rule
+            );
+        }
+        let after = check(&profile, &target);
+        assert!(!after.has(id), "{id}: repaired: {after:#?}");
+    }
+}
+
+#[test]
+fn a_repair_runs_only_where_its_rule_applies() {
+    // The macOS 13 key is set for a fleet from 13.0 or 13.4, and left out (and a
+    // present one removed) from 14.
+    for (min, expected) in [
+        (MacOs::V13, Some("UserSecureEnclaveKey")),
+        (MacOs::new(13, 4), Some("UserSecureEnclaveKey")),
+        (MacOs::V14, None),
+    ] {
+        let mut v = valid();
+        crate::lint::fix(&mut v, &Target::new(min));
+        let top = v.as_dictionary().unwrap()["PayloadContent"]
+            .as_array()
+            .unwrap()[0]
+            .as_dictionary()
+            .unwrap()
+            .get("AuthenticationMethod")
+            .and_then(Value::as_string);
+        assert_eq!(top, expected, "{min}");
+        assert!(!check(&v, &Target::new(min)).has_errors(), "{min}");
+    }
+}
