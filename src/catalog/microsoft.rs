@@ -2,7 +2,8 @@
 //! table of settings "the Microsoft Enterprise SSO plug-in requires" for Platform SSO
 //! (Intune's Platform SSO guide and the MDM-vendor integration guide).
 
-use crate::model::MacOs;
+use crate::model::{MacOs, MacOsRange};
+use crate::rules::RuleId;
 
 /// `ExtensionIdentifier` of the Microsoft Enterprise SSO plug-in on macOS.
 pub const EXTENSION_IDENTIFIER: &str = "com.microsoft.CompanyPortalMac.ssoextension";
@@ -187,7 +188,7 @@ impl std::fmt::Display for Expected {
 }
 
 /// One row of Microsoft's required-settings table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequiredSetting {
     /// The setting's name in Intune's settings catalog.
     pub intune_name: &'static str,
@@ -195,12 +196,10 @@ pub struct RequiredSetting {
     pub key: &'static str,
     /// The value Microsoft requires.
     pub expected: Expected,
-    /// The oldest macOS the row applies to.
-    pub from: MacOs,
-    /// The newest macOS the row applies to (`None`: every later version).
-    pub until: Option<MacOs>,
+    /// The macOS versions the row applies to.
+    pub macos: MacOsRange,
     /// The id of the rule that checks the row.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// Whether every Platform SSO profile needs the setting (the MDM-vendor guide's
     /// minimum), its rule checking the key's type and value; `false` for the rows
     /// that apply to one method or that Microsoft recommends.
@@ -212,16 +211,32 @@ pub struct RequiredSetting {
 impl RequiredSetting {
     /// The macOS range as text, such as `13 only` or `14+`.
     pub fn macos_range(&self) -> String {
-        match self.until {
-            Some(until) if until == self.from => format!("{} only", self.from),
-            Some(until) => format!("{}-{}", self.from, until),
-            None => format!("{}+", self.from),
-        }
+        self.macos.to_string()
     }
 
-    /// The oldest macOS version the row applies to.
+    /// The oldest macOS version the row applies to (the oldest release this crate
+    /// knows when the row has no lower bound).
     pub fn since(&self) -> MacOs {
-        self.from
+        self.macos.since.unwrap_or(MacOs::RELEASES[0])
+    }
+}
+
+/// A row is written with its range as `from` (the oldest macOS) and `until` (the
+/// newest major version, `null` for every later one), as `explain --format json`
+/// documents it.
+impl serde::Serialize for RequiredSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut row = serializer.serialize_struct("RequiredSetting", 8)?;
+        row.serialize_field("intune_name", self.intune_name)?;
+        row.serialize_field("key", self.key)?;
+        row.serialize_field("expected", &self.expected)?;
+        row.serialize_field("from", &self.macos.since)?;
+        row.serialize_field("until", &self.macos.until)?;
+        row.serialize_field("rule", &self.rule)?;
+        row.serialize_field("essential", &self.essential)?;
+        row.serialize_field("note", self.note)?;
+        row.end()
     }
 }
 
@@ -245,9 +260,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Extension Identifier",
         key: "ExtensionIdentifier",
         expected: Expected::String(EXTENSION_IDENTIFIER),
-        from: MacOs::V13,
-        until: None,
-        rule: "sso.extension-identifier",
+        macos: MacOsRange::from(MacOs::V13),
+        rule: RuleId::SsoExtensionIdentifier,
         essential: true,
         note: "works together with the team identifier",
     },
@@ -255,9 +269,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Team Identifier",
         key: "TeamIdentifier",
         expected: Expected::String(TEAM_IDENTIFIER),
-        from: MacOs::V13,
-        until: None,
-        rule: "sso.team-identifier",
+        macos: MacOsRange::from(MacOs::V13),
+        rule: RuleId::SsoTeamIdentifier,
         essential: true,
         note: "Apple requires it on macOS",
     },
@@ -265,9 +278,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Type",
         key: "Type",
         expected: Expected::String(SSO_TYPE),
-        from: MacOs::V13,
-        until: None,
-        rule: "sso.type",
+        macos: MacOsRange::from(MacOs::V13),
+        rule: RuleId::SsoType,
         essential: true,
         note: "the plug-in is a redirect extension",
     },
@@ -275,9 +287,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "URLs",
         key: "URLs",
         expected: Expected::Contains(COMMERCIAL_URLS),
-        from: MacOs::V13,
-        until: None,
-        rule: "sso.urls.commercial",
+        macos: MacOsRange::from(MacOs::V13),
+        rule: RuleId::SsoUrlsCommercial,
         essential: true,
         note: "required for every tenant",
     },
@@ -285,9 +296,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "URLs (sovereign clouds)",
         key: "URLs",
         expected: Expected::Contains(SOVEREIGN_URLS),
-        from: MacOs::V13,
-        until: None,
-        rule: "sso.urls.sovereign",
+        macos: MacOsRange::from(MacOs::V13),
+        rule: RuleId::SsoUrlsSovereign,
         essential: true,
         note: "add the URLs of the sovereign clouds the tenant uses; the MDM-vendor guide lists all seven",
     },
@@ -295,9 +305,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Screen Locked Behavior",
         key: "ScreenLockedBehavior",
         expected: Expected::String(SCREEN_LOCKED_BEHAVIOR),
-        from: MacOs::V13,
-        until: None,
-        rule: "sso.screen-locked-behavior",
+        macos: MacOsRange::from(MacOs::V13),
+        rule: RuleId::SsoScreenLockedBehavior,
         essential: true,
         note: "Apple's default when absent is `Cancel`",
     },
@@ -305,9 +314,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Authentication Method (Deprecated)",
         key: "AuthenticationMethod",
         expected: Expected::OneOf(&["Password", "UserSecureEnclaveKey"]),
-        from: MacOs::V13,
-        until: Some(MacOs::V13),
-        rule: "sso.auth-method.macos13",
+        macos: MacOsRange::only(MacOs::V13),
+        rule: RuleId::SsoAuthMethodMacos13,
         essential: true,
         note: "macOS 13 reads only this key; a fleet with macOS 13 and 14+ sets both, with the same value",
     },
@@ -315,9 +323,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Platform SSO > Authentication Method",
         key: "PlatformSSO.AuthenticationMethod",
         expected: Expected::OneOf(&["Password", "UserSecureEnclaveKey", "SmartCard"]),
-        from: MacOs::V14,
-        until: None,
-        rule: "sso.auth-method",
+        macos: MacOsRange::from(MacOs::V14),
+        rule: RuleId::SsoAuthMethod,
         essential: true,
         note: "Microsoft recommends `UserSecureEnclaveKey`; `SmartCard` does not exist on macOS 13",
     },
@@ -325,9 +332,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Platform SSO > Use Shared Device Keys",
         key: "PlatformSSO.UseSharedDeviceKeys",
         expected: Expected::Boolean(true),
-        from: MacOs::V14,
-        until: None,
-        rule: "sso.use-shared-device-keys",
+        macos: MacOsRange::from(MacOs::V14),
+        rule: RuleId::SsoUseSharedDeviceKeys,
         essential: true,
         note: "enabling it later forces every user to register again",
     },
@@ -335,9 +341,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Platform SSO > FileVault Policy",
         key: "PlatformSSO.FileVaultPolicy",
         expected: Expected::Contains(&["AttemptAuthentication"]),
-        from: MacOs::V15,
-        until: None,
-        rule: "psso.password-filevault-policy",
+        macos: MacOsRange::from(MacOs::V15),
+        rule: RuleId::PssoPasswordFilevaultPolicy,
         essential: false,
         note: "with the `Password` method only (MicrosoftDocs/memdocs#4824)",
     },
@@ -345,9 +350,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Registration Token",
         key: "RegistrationToken",
         expected: Expected::String(DEVICE_REGISTRATION_PLACEHOLDER),
-        from: MacOs::V13,
-        until: None,
-        rule: "sso.registration-token.absent",
+        macos: MacOsRange::from(MacOs::V13),
+        rule: RuleId::SsoRegistrationTokenAbsent,
         essential: false,
         note: "Intune's value, substituted per device; needs an authentication method; not in the MDM-vendor minimum table",
     },
@@ -358,9 +362,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
             "com.apple.PlatformSSO.AccountShortName",
             "preferred_username",
         ]),
-        from: MacOs::V14,
-        until: None,
-        rule: "psso.token-to-user-mapping",
+        macos: MacOsRange::from(MacOs::V14),
+        rule: RuleId::PssoTokenToUserMapping,
         essential: false,
         note: "Microsoft's 2026 guide recommends `com.apple.PlatformSSO.AccountShortName` (the UPN prefix)",
     },
@@ -368,9 +371,8 @@ pub static REQUIRED: &[RequiredSetting] = &[
         intune_name: "Token To User Mapping > Full Name",
         key: "PlatformSSO.TokenToUserMapping.FullName",
         expected: Expected::String("name"),
-        from: MacOs::V14,
-        until: None,
-        rule: "psso.token-to-user-mapping",
+        macos: MacOsRange::from(MacOs::V14),
+        rule: RuleId::PssoTokenToUserMapping,
         essential: false,
         note: "the claim for the local account's full name",
     },

@@ -10,6 +10,7 @@ use psso_profile::catalog::apple::Scope;
 use psso_profile::catalog::extension_data::Platforms;
 use psso_profile::catalog::microsoft::{Expected, RequiredSetting};
 use psso_profile::explain::{self, Explanation, KeyExplanation};
+use psso_profile::rules::RuleId;
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_OK, write_stdout};
@@ -95,6 +96,15 @@ fn required_line(row: &RequiredSetting) -> String {
     )
 }
 
+/// Rule ids as a list: `ext.type, ext.ios-only`.
+fn ids(rules: &[RuleId]) -> String {
+    rules
+        .iter()
+        .map(|id| id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn scope_name(scope: Scope) -> &'static str {
     match scope {
         Scope::Profile => "the profile",
@@ -159,7 +169,7 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
     let rules = if k.rules.is_empty() {
         "the schema.* rules, which read every key".to_string()
     } else {
-        format!("{}, and the schema.* rules", k.rules.join(", "))
+        format!("{}, and the schema.* rules", ids(&k.rules))
     };
     field(out, "rules:", &rules, color);
     if let Some(setting) = k.setting {
@@ -226,11 +236,16 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
             );
         }
         Explanation::Rule { rule, required } => {
-            let _ = writeln!(out, "{} ({})", paint(rule.id, "1", color), rule.severity);
+            let _ = writeln!(
+                out,
+                "{} ({})",
+                paint(rule.id.as_str(), "1", color),
+                rule.severity
+            );
             field(&mut out, "checks:", rule.summary, color);
             field(&mut out, "why:", rule.rationale, color);
             field(&mut out, "source:", &rule.source.to_string(), color);
-            field(&mut out, "macOS:", rule.macos, color);
+            field(&mut out, "macOS:", &rule.macos.to_string(), color);
             field(&mut out, "fix:", rule.fix, color);
             for row in required {
                 field(&mut out, "Microsoft:", &required_line(row), color);
@@ -303,7 +318,7 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
                 "Microsoft Enterprise SSO plug-in for Apple devices",
                 color,
             );
-            field(&mut out, "rules:", &rules.join(", "), color);
+            field(&mut out, "rules:", &ids(rules), color);
         }
     }
     out

@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn formats_a_finding_plainly_and_in_color() {
         let f = Finding {
-            rule: "sso.type",
+            rule: psso_profile::rules::RuleId::SsoType,
             severity: Severity::Error,
             path: "PayloadContent[0].Type".to_string(),
             message: "is `Credential`; Microsoft requires `Redirect`".to_string(),

@@ -7,14 +7,14 @@ use crate::catalog::apple::{self, AppleKey, Scope};
 use crate::catalog::extension_data::{self, ExtensionDataKey};
 use crate::catalog::microsoft::{self, RequiredSetting};
 use crate::error::{Error, Result};
-use crate::rules::{RULES, Rule, Severity};
+use crate::rules::{RULES, Rule, RuleId, Severity};
 use crate::settings::{self, Setting};
 
 /// A rule in the overview list.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleLine {
     /// The stable id.
-    pub id: &'static str,
+    pub id: RuleId,
     /// Its severity.
     pub severity: Severity,
     /// What it checks.
@@ -56,7 +56,7 @@ pub enum Explanation {
         /// The key.
         key: ExtensionDataKey,
         /// The rules that read it.
-        rules: Vec<&'static str>,
+        rules: Vec<RuleId>,
     },
 }
 
@@ -69,7 +69,7 @@ pub struct KeyExplanation {
     /// What Microsoft requires of it, when its table has a row.
     pub microsoft: Vec<&'static RequiredSetting>,
     /// The rules that read it (besides the `schema.*` rules, which read every key).
-    pub rules: Vec<&'static str>,
+    pub rules: Vec<RuleId>,
     /// The setting of `generate` that writes it, if one does.
     pub setting: Option<&'static Setting>,
 }
@@ -104,7 +104,7 @@ pub fn explain(topic: Option<&str>) -> Result<Explanation> {
                 a.eq_ignore_ascii_case(b)
             }
         };
-        if let Some(rule) = RULES.iter().find(|r| eq(r.id, query)) {
+        if let Some(rule) = RULES.iter().find(|r| eq(r.id.as_str(), query)) {
             return Ok(Explanation::Rule {
                 rule: *rule,
                 required: microsoft::REQUIRED
@@ -135,7 +135,12 @@ pub fn explain(topic: Option<&str>) -> Result<Explanation> {
         if let Some(key) = extension_data::KEYS.iter().find(|k| eq(k.key, name)) {
             return Ok(Explanation::ExtensionData {
                 key: *key,
-                rules: vec!["ext.type", "ext.ios-only", "ext.deprecated", "ext.psso-key"],
+                rules: vec![
+                    RuleId::ExtType,
+                    RuleId::ExtIosOnly,
+                    RuleId::ExtDeprecated,
+                    RuleId::ExtPssoKey,
+                ],
             });
         }
     }
@@ -151,7 +156,7 @@ fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
         .iter()
         .filter(|row| in_sso && row.key == key.path)
         .collect();
-    let mut rules: Vec<&'static str> = required.iter().map(|row| row.rule).collect();
+    let mut rules: Vec<RuleId> = required.iter().map(|row| row.rule).collect();
     let name = key.name();
     for rule in RULES.iter() {
         let text = [rule.summary, rule.rationale, rule.fix];
@@ -159,8 +164,8 @@ fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
             rules.push(rule.id);
         }
     }
-    if key.deprecated.is_some() && !rules.contains(&"schema.deprecated-key") {
-        rules.push("schema.deprecated-key");
+    if key.deprecated.is_some() && !rules.contains(&RuleId::SchemaDeprecatedKey) {
+        rules.push(RuleId::SchemaDeprecatedKey);
     }
     let setting = match key.scope {
         Scope::Profile | Scope::ExtensibleSso => settings::setting_for_key(key.path),
@@ -186,9 +191,9 @@ fn mentions(text: &str, word: &str) -> bool {
 
 /// Every name `explain` answers to.
 fn candidates() -> impl Iterator<Item = String> {
-    RULES
+    RuleId::ALL
         .iter()
-        .map(|r| r.id)
+        .map(|id| id.as_str())
         .chain(apple::KEYS.iter().flat_map(|k| [k.path, k.name()]))
         .chain(extension_data::KEYS.iter().map(|k| k.key))
         .map(str::to_string)
@@ -245,14 +250,14 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!(rule.id, "sso.use-shared-device-keys");
+        assert_eq!(rule.id, RuleId::SsoUseSharedDeviceKeys);
         assert_eq!(required.len(), 1);
         let Explanation::Key { keys } = explain(Some("PlatformSSO.UseSharedDeviceKeys")).unwrap()
         else {
             panic!()
         };
         assert_eq!(keys.len(), 1);
-        assert!(keys[0].rules.contains(&"sso.use-shared-device-keys"));
+        assert!(keys[0].rules.contains(&RuleId::SsoUseSharedDeviceKeys));
         let Explanation::Key { keys } = explain(Some("authenticationmethod")).unwrap() else {
             panic!()
         };

@@ -3,140 +3,154 @@
 
 use plist::Value;
 
-use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload};
+use super::fix::Fixer;
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, microsoft};
 use crate::catalog::microsoft::DOCUMENTED_PLATFORM_SSO_KEYS;
-use crate::model::MacOs;
+use crate::model::{MacOs, MacOsRange};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "psso.shared-keys-required",
+        id: RuleId::PssoSharedKeysRequired,
         severity: Severity::Error,
         summary: "`EnableAuthorization` and `EnableCreateUserAtLogin` come with `UseSharedDeviceKeys` true.",
         rationale: "Apple: both \"require\" shared device keys; without them the settings have no effect.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
         check: shared_keys_required,
+        repair: None,
     },
     Rule {
-        id: "psso.grace-period-required",
+        id: RuleId::PssoGracePeriodRequired,
         severity: Severity::Error,
         summary: "`OfflineGracePeriod` is set when a policy has `AllowOfflineGracePeriod`; `AuthenticationGracePeriod` when one has `AllowAuthenticationGracePeriod`.",
         rationale: "Apple: each grace period is \"required when\" its policy value is set.",
         source: RuleSource::AppleSchema,
-        macos: "15+",
+        macos: MacOsRange::from(MacOs::V15),
         fix: "set the grace period inside PlatformSSO, or remove the policy value",
         check: grace_period_required,
+        repair: None,
     },
     Rule {
-        id: "psso.touch-id-unlock-only",
+        id: RuleId::PssoTouchIdUnlockOnly,
         severity: Severity::Error,
         summary: "`AllowTouchIDOrWatchForUnlock` appears only in `UnlockPolicy`.",
         rationale: "Apple defines the value for screen unlock only; `FileVaultPolicy` and `LoginPolicy` do not accept it.",
         source: RuleSource::AppleSchema,
-        macos: "15+",
+        macos: MacOsRange::from(MacOs::V15),
         fix: "move `AllowTouchIDOrWatchForUnlock` to UnlockPolicy",
         check: touch_id_unlock_only,
+        repair: None,
     },
     Rule {
-        id: "psso.policy-needs-password",
+        id: RuleId::PssoPolicyNeedsPassword,
         severity: Severity::Warning,
         summary: "`FileVaultPolicy`, `LoginPolicy` and `UnlockPolicy` are set only with the `Password` method.",
         rationale: "Apple and Microsoft: the policies apply when the authentication method is `Password`; with another method they do nothing.",
         source: RuleSource::AppleSchema,
-        macos: "15+",
+        macos: MacOsRange::from(MacOs::V15),
         fix: "remove the policy, or use the `Password` authentication method",
         check: policy_needs_password,
+        repair: None,
     },
     Rule {
-        id: "psso.grace-needs-require",
+        id: RuleId::PssoGraceNeedsRequire,
         severity: Severity::Warning,
         summary: "`AllowOfflineGracePeriod` and `AllowAuthenticationGracePeriod` come with `RequireAuthentication` in the same policy.",
         rationale: "Apple: the grace periods only have an effect together with `RequireAuthentication`.",
         source: RuleSource::AppleSchema,
-        macos: "15+",
+        macos: MacOsRange::from(MacOs::V15),
         fix: "add `RequireAuthentication` to the policy, or remove the grace-period value",
         check: grace_needs_require,
+        repair: None,
     },
     Rule {
-        id: "psso.groups-mode-needs-groups",
+        id: RuleId::PssoGroupsModeNeedsGroups,
         severity: Severity::Error,
         summary: "An authorization mode of `Groups` comes with `AdministratorGroups`, `AdditionalGroups` or `AuthorizationGroups`.",
         rationale: "Apple: `Groups` takes its permissions from those keys; without them no group grants anything.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "add the groups, or use `Standard` or `Admin`",
         check: groups_mode_needs_groups,
+        repair: None,
     },
     Rule {
-        id: "psso.microsoft-authorization-modes",
+        id: RuleId::PssoMicrosoftAuthorizationModes,
         severity: Severity::Warning,
         summary: "`NewUserAuthorizationMode` and `UserAuthorizationMode` are `Standard` or `Admin`.",
         rationale: "Microsoft: \"Currently, Standard and Admin values are supported\"; `Groups` is not.",
         source: RuleSource::MicrosoftDocs,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "use `Standard` or `Admin`",
         check: microsoft_authorization_modes,
+        repair: None,
     },
     Rule {
-        id: "psso.create-first-user-password",
+        id: RuleId::PssoCreateFirstUserPassword,
         severity: Severity::Warning,
         summary: "`EnableCreateFirstUserDuringSetup` is set only with the `Password` method.",
         rationale: "Microsoft: \"If you're not using Password ... don't add or configure this setting.\"",
         source: RuleSource::MicrosoftDocs,
-        macos: "26+",
+        macos: MacOsRange::from(MacOs::V26),
         fix: "remove EnableCreateFirstUserDuringSetup, or use the `Password` method",
         check: create_first_user_password,
+        repair: None,
     },
     Rule {
-        id: "psso.password-filevault-policy",
+        id: RuleId::PssoPasswordFilevaultPolicy,
         severity: Severity::Warning,
         summary: "With the `Password` method on macOS 15+, `FileVaultPolicy` is `AttemptAuthentication`.",
         rationale: "Microsoft's required table sets `FileVaultPolicy` to `AttemptAuthentication` for the Password method on macOS 15 and later.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "15+",
+        macos: MacOsRange::from(MacOs::V15),
         fix: "set <key>FileVaultPolicy</key><array><string>AttemptAuthentication</string></array> inside PlatformSSO",
         check: password_filevault_policy,
+        repair: Some(fix_password_filevault_policy),
     },
     Rule {
-        id: "psso.token-to-user-mapping",
+        id: RuleId::PssoTokenToUserMapping,
         severity: Severity::Info,
         summary: "`PlatformSSO.TokenToUserMapping` maps the account name and the full name.",
         rationale: "Microsoft's table maps `AccountName` to `com.apple.PlatformSSO.AccountShortName` (or `preferred_username`) and `FullName` to `name`; local accounts made at login take these claims.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>TokenToUserMapping</key><dict><key>AccountName</key><string>preferred_username</string><key>FullName</key><string>name</string></dict> inside PlatformSSO",
         check: token_to_user_mapping,
+        repair: None,
     },
     Rule {
-        id: "psso.create-user-method",
+        id: RuleId::PssoCreateUserMethod,
         severity: Severity::Warning,
         summary: "`EnableCreateUserAtLogin` comes with the `Password` or `SmartCard` method.",
         rationale: "Apple: new users are created at the login window when the method is `Password` or `SmartCard`.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "use the `Password` or `SmartCard` method, or remove EnableCreateUserAtLogin",
         check: create_user_method,
+        repair: None,
     },
     Rule {
-        id: "psso.undocumented-by-microsoft",
+        id: RuleId::PssoUndocumentedByMicrosoft,
         severity: Severity::Warning,
         summary: "`PlatformSSO` holds only keys Microsoft documents for its plug-in.",
         rationale: "Microsoft: \"Any undocumented Platform SSO settings aren't supported.\" Apple keys such as `LoginPolicy`, `LoginFrequency` or `AdministratorGroups` are not in Microsoft's guides.",
         source: RuleSource::MicrosoftDocs,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "remove the key unless Microsoft support asked for it",
         check: undocumented_by_microsoft,
+        repair: None,
     },
     Rule {
-        id: "psso.setup-company-portal",
+        id: RuleId::PssoSetupCompanyPortal,
         severity: Severity::Info,
         summary: "Registration during Setup Assistant needs a recent Company Portal and a matching enrollment profile.",
         rationale: "Microsoft: Company Portal must be a required app, the enrollment uses Setup Assistant with modern authentication and \"Await final configuration\"; MDM vendors report Company Portal 5.2604 or later is needed.",
         source: RuleSource::MicrosoftDocs,
-        macos: "26+",
+        macos: MacOsRange::from(MacOs::V26),
         fix: "deploy Company Portal 5.2604 or later as a required app before enrollment",
         check: setup_company_portal,
+        repair: None,
     },
 ];
 
@@ -386,5 +400,30 @@ fn token_to_user_mapping(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 format!("is not set; {MESSAGE}"),
             );
         }
+    }
+}
+
+/// Sets `FileVaultPolicy` to `AttemptAuthentication` for the `Password` method
+/// when every Mac of the fleet runs macOS 15 or later.
+fn fix_password_filevault_policy(fixer: &mut Fixer<'_>) {
+    if fixer.target().min_macos < MacOs::V15 {
+        return;
+    }
+    let Some(mut p) = fixer.payload() else { return };
+    if microsoft::platform_method(&mut p).as_deref() != Some("Password") {
+        return;
+    }
+    let path = p.path("PlatformSSO.FileVaultPolicy");
+    let Some(platform) = p.platform() else { return };
+    if !platform.contains_key("FileVaultPolicy") {
+        platform.insert(
+            "FileVaultPolicy".into(),
+            Value::Array(vec!["AttemptAuthentication".into()]),
+        );
+        p.notes.note(
+            RuleId::PssoPasswordFilevaultPolicy,
+            path,
+            "set to [`AttemptAuthentication`], as Microsoft's table says for Password on macOS 15+",
+        );
     }
 }

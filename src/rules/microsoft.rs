@@ -3,173 +3,190 @@
 
 use plist::Value;
 
-use super::{Context, Rule, RuleSource, Severity, Sink, SsoPayload, describe};
+use super::fix::{Fixer, Payload, platform_sso};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, describe};
 use crate::catalog::microsoft::{
     Cloud, DEVICE_REGISTRATION_PLACEHOLDER, EXTENSION_IDENTIFIER, NOT_MICROSOFT_PROFILE_URLS,
-    REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER, is_microsoft_url,
+    REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER, URLS, is_microsoft_url,
 };
-use crate::model::MacOs;
+use crate::model::{MacOs, MacOsRange};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "sso.extension-identifier",
+        id: RuleId::SsoExtensionIdentifier,
         severity: Severity::Error,
         summary: "`ExtensionIdentifier` is `com.microsoft.CompanyPortalMac.ssoextension`.",
         rationale: "It names the Microsoft Enterprise SSO plug-in inside Company Portal; any other value configures another extension.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>ExtensionIdentifier</key><string>com.microsoft.CompanyPortalMac.ssoextension</string>",
         check: extension_identifier,
+        repair: Some(fix_extension_identifier),
     },
     Rule {
-        id: "sso.team-identifier",
+        id: RuleId::SsoTeamIdentifier,
         severity: Severity::Error,
         summary: "`TeamIdentifier` is `UBF8T346G9`.",
         rationale: "Microsoft's team identifier; Apple requires the key on macOS, together with the extension identifier.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>TeamIdentifier</key><string>UBF8T346G9</string>",
         check: team_identifier,
+        repair: Some(fix_team_identifier),
     },
     Rule {
-        id: "sso.type",
+        id: RuleId::SsoType,
         severity: Severity::Error,
         summary: "`Type` is `Redirect`.",
         rationale: "The Microsoft plug-in is a redirect extension; Platform SSO requires a redirect payload.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>Type</key><string>Redirect</string>",
         check: sso_type,
+        repair: Some(fix_sso_type),
     },
     Rule {
-        id: "sso.urls.commercial",
+        id: RuleId::SsoUrlsCommercial,
         severity: Severity::Error,
         summary: "`URLs` holds `https://login.microsoftonline.com`, `https://login.microsoft.com` and `https://sts.windows.net`.",
         rationale: "Microsoft requires the three commercial sign-in URLs for every tenant; a redirect payload needs `URLs`.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "add the missing URLs to the `URLs` array",
         check: commercial_urls,
+        repair: Some(fix_commercial_urls),
     },
     Rule {
-        id: "sso.urls.sovereign",
+        id: RuleId::SsoUrlsSovereign,
         severity: Severity::Warning,
         summary: "`URLs` holds the four sovereign-cloud URLs (China and US Government).",
         rationale: "Microsoft's MDM-vendor guide lists all seven URLs; Intune says to add the sovereign ones when the tenant uses those clouds. A partial set is a common mistake.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "add the URLs of the sovereign clouds the tenant uses (`psso-profile generate` adds all seven by default)",
         check: sovereign_urls,
+        repair: Some(fix_sovereign_urls),
     },
     Rule {
-        id: "sso.screen-locked-behavior",
+        id: RuleId::SsoScreenLockedBehavior,
         severity: Severity::Error,
         summary: "`ScreenLockedBehavior` is `DoNotHandle`.",
         rationale: "Microsoft requires `DoNotHandle`; when the key is absent Apple's default is `Cancel`, which cancels sign-ins while the screen is locked.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>ScreenLockedBehavior</key><string>DoNotHandle</string>",
         check: screen_locked_behavior,
+        repair: Some(fix_screen_locked_behavior),
     },
     Rule {
-        id: "sso.auth-method",
+        id: RuleId::SsoAuthMethod,
         severity: Severity::Error,
         summary: "`PlatformSSO.AuthenticationMethod` is `Password`, `UserSecureEnclaveKey` or `SmartCard`.",
         rationale: "macOS 14 and later read the authentication method from the `PlatformSSO` dictionary only; without it Platform SSO does not register.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>AuthenticationMethod</key><string>UserSecureEnclaveKey</string> inside PlatformSSO (Microsoft's recommendation)",
         check: auth_method,
+        repair: Some(fix_auth_method),
     },
     Rule {
-        id: "sso.auth-method.macos13",
+        id: RuleId::SsoAuthMethodMacos13,
         severity: Severity::Error,
         summary: "A fleet with macOS 13 has the deprecated top-level `AuthenticationMethod` (`Password` or `UserSecureEnclaveKey`) and does not use `SmartCard`.",
         rationale: "macOS 13 reads only the top-level key, and has no smart-card method; a fleet from 13 sets both keys.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13 only",
+        macos: MacOsRange::only(MacOs::V13),
         fix: "set the top-level <key>AuthenticationMethod</key> to the same value as PlatformSSO's, or raise the fleet's minimum to macOS 14",
         check: auth_method_macos13,
+        repair: Some(fix_auth_method_macos13),
     },
     Rule {
-        id: "sso.auth-method.agree",
+        id: RuleId::SsoAuthMethodAgree,
         severity: Severity::Error,
         summary: "The top-level `AuthenticationMethod` and `PlatformSSO.AuthenticationMethod` have the same value.",
         rationale: "A fleet on macOS 13 and 14+ sets both; different values register Macs differently, and the plug-in reports error 10001.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "give both keys the same value",
         check: auth_methods_agree,
+        repair: None,
     },
     Rule {
-        id: "sso.use-shared-device-keys",
+        id: RuleId::SsoUseSharedDeviceKeys,
         severity: Severity::Error,
         summary: "`PlatformSSO.UseSharedDeviceKeys` is `true`.",
         rationale: "Microsoft requires shared device keys for Platform SSO; turning them on later forces every user to register again.",
         source: RuleSource::MicrosoftRequiredTable,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
         check: use_shared_device_keys,
+        repair: Some(fix_use_shared_device_keys),
     },
     Rule {
-        id: "sso.registration-token.needs-auth",
+        id: RuleId::SsoRegistrationTokenNeedsAuth,
         severity: Severity::Error,
         summary: "A `RegistrationToken` comes with an authentication method.",
         rationale: "Apple: the token \"requires that 'PlatformSSO.AuthenticationMethod' isn't empty\" (on macOS 13, the top-level key).",
         source: RuleSource::AppleSchema,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set the authentication method, or remove RegistrationToken",
         check: registration_token_needs_auth,
+        repair: None,
     },
     Rule {
-        id: "sso.urls.not-microsoft",
+        id: RuleId::SsoUrlsNotMicrosoft,
         severity: Severity::Warning,
         summary: "`URLs` of the Microsoft SSO payload holds only the seven URLs Microsoft lists.",
         rationale: "Other hosts, such as `https://login.windows.net` or `https://enterpriseregistration.windows.net`, are not sign-in URL prefixes Microsoft documents for the payload.",
         source: RuleSource::DocumentedPitfall,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "remove the URL",
         check: not_microsoft_urls,
+        repair: None,
     },
     Rule {
-        id: "sso.urls.format",
+        id: RuleId::SsoUrlsFormat,
         severity: Severity::Error,
         summary: "Every `URLs` entry starts with `http://` or `https://` and has no query or fragment.",
         rationale: "Apple: URL prefixes must begin with http:// or https://, and query parameters and fragments are not allowed.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "write the URL as `https://host` with an optional path",
         check: url_format,
+        repair: None,
     },
     Rule {
-        id: "sso.urls.unique",
+        id: RuleId::SsoUrlsUnique,
         severity: Severity::Error,
         summary: "No URL or host is listed by two Extensible SSO payloads.",
         rationale: "Apple: URLs and hosts must be unique across all installed Extensible SSO payloads; an overlapping payload (an older \"SSO app extension\" profile) takes requests away from Platform SSO.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "keep each URL in one payload only, and remove the older SSO extension payload",
         check: unique_urls,
+        repair: None,
     },
     Rule {
-        id: "sso.redirect-ignores",
+        id: RuleId::SsoRedirectIgnores,
         severity: Severity::Warning,
         summary: "A Redirect payload has no `Hosts` or `Realm`.",
         rationale: "Apple: `Hosts` and `Realm` are for Credential payloads and are ignored for Redirect.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "remove the key",
         check: redirect_ignores,
+        repair: None,
     },
     Rule {
-        id: "sso.registration-token.absent",
+        id: RuleId::SsoRegistrationTokenAbsent,
         severity: Severity::Info,
         summary: "The payload has a `RegistrationToken` for silent device registration.",
         rationale: "Intune requires `{{DEVICEREGISTRATION}}` and Microsoft's shared-Mac guide recommends it; without it users register interactively. Microsoft's MDM-vendor table does not list it.",
         source: RuleSource::MicrosoftDocs,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>RegistrationToken</key><string>{{DEVICEREGISTRATION}}</string> if the MDM substitutes it",
         check: registration_token_absent,
+        repair: None,
     },
 ];
 
@@ -308,9 +325,6 @@ fn auth_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn auth_method_macos13(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    if ctx.target.min_macos != MacOs::V13 {
-        return;
-    }
     for p in &ctx.sso {
         let modern = p.string("PlatformSSO.AuthenticationMethod");
         if modern == Some("SmartCard") {
@@ -486,5 +500,180 @@ fn registration_token_absent(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 format!("is not set; Intune uses `{DEVICE_REGISTRATION_PLACEHOLDER}` for silent registration, other MDMs document their own value"),
             );
         }
+    }
+}
+
+fn fix_extension_identifier(fixer: &mut Fixer<'_>) {
+    if let Some(mut p) = fixer.payload() {
+        p.set_string(
+            RuleId::SsoExtensionIdentifier,
+            "ExtensionIdentifier",
+            EXTENSION_IDENTIFIER,
+        );
+    }
+}
+
+fn fix_team_identifier(fixer: &mut Fixer<'_>) {
+    if let Some(mut p) = fixer.payload() {
+        p.set_string(RuleId::SsoTeamIdentifier, "TeamIdentifier", TEAM_IDENTIFIER);
+    }
+}
+
+fn fix_sso_type(fixer: &mut Fixer<'_>) {
+    if let Some(mut p) = fixer.payload() {
+        p.set_string(RuleId::SsoType, "Type", SSO_TYPE);
+    }
+}
+
+fn fix_screen_locked_behavior(fixer: &mut Fixer<'_>) {
+    if let Some(mut p) = fixer.payload() {
+        p.set_string(
+            RuleId::SsoScreenLockedBehavior,
+            "ScreenLockedBehavior",
+            SCREEN_LOCKED_BEHAVIOR,
+        );
+    }
+}
+
+fn fix_commercial_urls(fixer: &mut Fixer<'_>) {
+    add_urls(fixer, RuleId::SsoUrlsCommercial, |c| c == Cloud::Commercial);
+}
+
+fn fix_sovereign_urls(fixer: &mut Fixer<'_>) {
+    add_urls(fixer, RuleId::SsoUrlsSovereign, |c| c != Cloud::Commercial);
+}
+
+/// Adds the URLs of Microsoft's list for the clouds `clouds` accepts that `URLs`
+/// lacks, in Microsoft's order; `URLs` becomes an array first (a lone string
+/// becomes its first item).
+fn add_urls(fixer: &mut Fixer<'_>, rule: RuleId, clouds: impl Fn(Cloud) -> bool) {
+    let Some(p) = fixer.payload() else { return };
+    let path = p.path("URLs");
+    let entry = p
+        .dict
+        .entry("URLs".to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if !matches!(entry, Value::Array(_)) {
+        let old = std::mem::replace(entry, Value::Array(Vec::new()));
+        if let (Value::String(s), Value::Array(items)) = (old, &mut *entry) {
+            items.push(Value::String(s));
+        }
+    }
+    let Value::Array(items) = entry else { return };
+    for url in URLS.iter().filter(|u| clouds(u.cloud)) {
+        let present = items
+            .iter()
+            .filter_map(Value::as_string)
+            .any(|u| u.trim_end_matches('/').eq_ignore_ascii_case(url.url));
+        if !present {
+            items.push(url.url.into());
+            p.notes
+                .note(rule, path.clone(), format!("added `{}`", url.url));
+        }
+    }
+}
+
+/// The method Apple spells like `text` ignoring case.
+fn canonical_method(text: &str) -> Option<&'static str> {
+    METHODS
+        .iter()
+        .copied()
+        .find(|m| m.eq_ignore_ascii_case(text))
+}
+
+/// The top-level (macOS 13) authentication method, when it is a string.
+fn legacy_method(p: &Payload<'_>) -> Option<String> {
+    p.dict
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .map(str::to_string)
+}
+
+/// Sets `PlatformSSO.AuthenticationMethod`: kept when it names a method (in
+/// Apple's spelling), else taken from the top-level key, else Microsoft's
+/// recommendation `UserSecureEnclaveKey`.
+fn fix_auth_method(fixer: &mut Fixer<'_>) {
+    let Some(p) = fixer.payload() else { return };
+    let legacy = legacy_method(&p);
+    let path = p.path("PlatformSSO.AuthenticationMethod");
+    let Some(platform) = platform_sso(p.dict) else {
+        return;
+    };
+    let current = platform
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .map(str::to_string);
+    let method = match current.as_deref().and_then(canonical_method) {
+        Some(m) => m,
+        None => {
+            let chosen = legacy
+                .as_deref()
+                .and_then(canonical_method)
+                .unwrap_or("UserSecureEnclaveKey");
+            platform.insert("AuthenticationMethod".into(), chosen.into());
+            let why = if legacy.is_some() {
+                "from the top-level key"
+            } else {
+                "Microsoft's recommendation"
+            };
+            p.notes.note(
+                RuleId::SsoAuthMethod,
+                path.clone(),
+                format!("set to `{chosen}` ({why})"),
+            );
+            chosen
+        }
+    };
+    if current.as_deref().is_some_and(|c| c != method) {
+        platform.insert("AuthenticationMethod".into(), method.into());
+        p.notes.note(
+            RuleId::SchemaValue,
+            path,
+            format!("written as Apple spells it: `{method}`"),
+        );
+    }
+}
+
+/// The method of `PlatformSSO`, as [`fix_auth_method`] left it.
+pub(super) fn platform_method(p: &mut Payload<'_>) -> Option<String> {
+    p.platform()?
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .map(str::to_string)
+}
+
+/// Sets the top-level key macOS 13 reads to the method of `PlatformSSO`, which
+/// macOS 13 has unless it is `SmartCard`.
+fn fix_auth_method_macos13(fixer: &mut Fixer<'_>) {
+    let Some(mut p) = fixer.payload() else { return };
+    let Some(method) = platform_method(&mut p) else {
+        return;
+    };
+    if method != "SmartCard" && legacy_method(&p).as_deref() != Some(method.as_str()) {
+        let path = p.path("AuthenticationMethod");
+        p.dict
+            .insert("AuthenticationMethod".into(), method.as_str().into());
+        p.notes.note(
+            RuleId::SsoAuthMethodMacos13,
+            path,
+            format!("set to `{method}` for macOS 13, the same as PlatformSSO"),
+        );
+    }
+}
+
+fn fix_use_shared_device_keys(fixer: &mut Fixer<'_>) {
+    let Some(p) = fixer.payload() else { return };
+    let path = p.path("PlatformSSO.UseSharedDeviceKeys");
+    let Some(platform) = platform_sso(p.dict) else {
+        return;
+    };
+    if platform
+        .get("UseSharedDeviceKeys")
+        .and_then(Value::as_boolean)
+        != Some(true)
+    {
+        platform.insert("UseSharedDeviceKeys".into(), Value::Boolean(true));
+        p.notes
+            .note(RuleId::SsoUseSharedDeviceKeys, path, "set to true");
     }
 }

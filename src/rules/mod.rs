@@ -1,12 +1,16 @@
 //! The rule engine: [`check`] reads any profile tree (generated or foreign) and
-//! returns a [`Report`] of [`Finding`]s. Rules are data ([`Rule`]) with stable ids,
-//! a severity, the facts they come from and a fix hint; [`RULES`] lists them all.
+//! returns a [`Report`] of [`Finding`]s. Rules are data ([`Rule`]) with stable ids
+//! ([`RuleId`]), a severity, the macOS range where they apply, the facts they come
+//! from and a fix hint; [`RULES`] lists them all. A rule whose findings can be
+//! repaired with certainty carries its repair, which [`crate::lint::fix()`] runs.
 
 mod combination;
 mod context;
 mod extension_data;
+pub(crate) mod fix;
 mod microsoft;
 mod placement;
+mod rule_id;
 mod schema;
 mod signature;
 mod structure;
@@ -14,9 +18,9 @@ mod structure;
 use serde::Serialize;
 
 pub use context::{Context, EXTENSIBLE_SSO, SsoPayload};
-pub(crate) use placement::normalize;
+pub use rule_id::{RuleId, UnknownRuleId};
 
-use crate::model::Target;
+use crate::model::{MacOsRange, Target};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -69,7 +73,7 @@ impl std::fmt::Display for RuleSource {
 #[derive(Clone, Copy, Serialize)]
 pub struct Rule {
     /// Stable id, such as `sso.screen-locked-behavior`.
-    pub id: &'static str,
+    pub id: RuleId,
     /// The severity of its findings.
     pub severity: Severity,
     /// What the rule checks, in one line.
@@ -78,12 +82,23 @@ pub struct Rule {
     pub rationale: &'static str,
     /// Where the facts come from.
     pub source: RuleSource,
-    /// The macOS versions where it applies, such as `13+` or `14+`.
-    pub macos: &'static str,
+    /// The macOS versions where it applies, such as `13+` or `13 only`: the rule
+    /// runs only for a fleet where some Mac runs one of them.
+    pub macos: MacOsRange,
     /// How to fix a finding.
     pub fix: &'static str,
     #[serde(skip)]
     check: fn(&Context<'_>, &mut Sink<'_>),
+    /// The autofix of its findings, for the rules whose right value is certain.
+    #[serde(skip)]
+    repair: Option<fix::Repair>,
+}
+
+impl Rule {
+    /// The rule's repair, if it has one.
+    pub(crate) fn repair(&self) -> Option<fix::Repair> {
+        self.repair
+    }
 }
 
 impl std::fmt::Debug for Rule {
@@ -99,7 +114,7 @@ impl std::fmt::Debug for Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The id of the rule that found it.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// How serious it is.
     pub severity: Severity,
     /// The key path, such as `PayloadContent[0].PlatformSSO.UseSharedDeviceKeys`
@@ -140,7 +155,7 @@ impl Report {
     }
 
     /// Whether a finding of `rule` is present.
-    pub fn has(&self, rule: &str) -> bool {
+    pub fn has(&self, rule: RuleId) -> bool {
         self.findings.iter().any(|f| f.rule == rule)
     }
 }
@@ -187,11 +202,6 @@ pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
     rules
 });
 
-/// The rule with id `id`.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
-}
-
 /// Checks a profile tree for the fleet `target` and reports every finding.
 ///
 /// `check` never panics and accepts any [`plist::Value`]: a root that is not a
@@ -210,7 +220,7 @@ pub fn check_signed(
     let mut context = Context::new(profile, *target);
     context.signature = signature;
     let mut findings = Vec::new();
-    for rule in RULES.iter() {
+    for rule in RULES.iter().filter(|r| r.macos.applies_to(target)) {
         let mut sink = Sink {
             rule,
             findings: &mut findings,

@@ -1,30 +1,36 @@
 //! Rules on where keys sit: keys Apple does not define in a dictionary, and known
 //! keys put in the wrong dictionary (`RegistrationToken` inside `PlatformSSO`).
 
+use plist::Value;
+
+use super::fix::{Fixer, place, platform_sso};
 use super::schema::Dict;
-use super::{Context, Rule, RuleSource, Severity, Sink};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink};
 use crate::catalog::apple::{self, AppleKey, Scope};
+use crate::model::MacOsRange;
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "schema.misplaced-key",
+        id: RuleId::SchemaMisplacedKey,
         severity: Severity::Error,
         summary: "Known keys sit in the dictionary Apple defines them in.",
         rationale: "macOS reads each key in one place only: `RegistrationToken` inside `PlatformSSO`, or `UseSharedDeviceKeys` at the payload's top level, is ignored.",
         source: RuleSource::DocumentedPitfall,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "move the key to the place Apple defines it",
         check: misplaced,
+        repair: Some(fix_misplaced),
     },
     Rule {
-        id: "schema.unknown-key",
+        id: RuleId::SchemaUnknownKey,
         severity: Severity::Warning,
         summary: "The profile, the Extensible SSO payload and its `PlatformSSO` dictionaries hold only keys Apple defines.",
         rationale: "macOS ignores keys it does not know; an unknown key is usually a typo or a setting meant for `ExtensionData`.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "remove the key, or correct its spelling",
         check: unknown,
+        repair: None,
     },
 ];
 
@@ -113,4 +119,95 @@ pub(crate) fn normalize(name: &str) -> String {
         .filter(|c| *c != '_' && *c != '-')
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Moves keys to the dictionary Apple defines them in, without overwriting a
+/// value already there: Extensible SSO keys from the profile's top level into
+/// the payload, payload keys out of `PlatformSSO`, and `PlatformSSO` keys from
+/// the payload's top level into it.
+fn fix_misplaced(fixer: &mut Fixer<'_>) {
+    // Extensible SSO keys at the profile's top level.
+    let Some(base) = fixer.payload().map(|p| p.path("")) else {
+        return;
+    };
+    let (root, notes) = fixer.root();
+    let names: Vec<String> = root
+        .keys()
+        .filter(|k| {
+            apple::lookup(Scope::Profile, k).is_none()
+                && apple::lookup(Scope::ExtensibleSso, k).is_some()
+        })
+        .cloned()
+        .collect();
+    let mut moved = Vec::new();
+    for name in names {
+        if let Some(value) = root.remove(&name) {
+            notes.note(
+                RuleId::SchemaMisplacedKey,
+                name.clone(),
+                format!("moved to {base}.{name}"),
+            );
+            moved.push((name, value));
+        }
+    }
+    let Some(p) = fixer.payload() else { return };
+    let sso = p.dict;
+    for (key, value) in moved {
+        sso.entry(key).or_insert(value);
+    }
+    // RegistrationToken and the other payload-level keys inside PlatformSSO.
+    if let Some(Value::Dictionary(platform)) = sso.get_mut("PlatformSSO") {
+        let stray: Vec<String> = platform
+            .keys()
+            .filter(|k| {
+                apple::lookup(Scope::ExtensibleSso, &format!("PlatformSSO.{k}")).is_none()
+                    && apple::lookup(Scope::ExtensibleSso, k).is_some()
+            })
+            .cloned()
+            .collect();
+        let mut moved = Vec::new();
+        for key in stray {
+            if let Some(value) = platform.remove(&key) {
+                moved.push((key, value));
+            }
+        }
+        for (key, value) in moved {
+            let (from, to) = (format!("{base}.PlatformSSO.{key}"), format!("{base}.{key}"));
+            place(
+                p.notes,
+                RuleId::SchemaMisplacedKey,
+                sso,
+                &key,
+                value,
+                from,
+                to,
+            );
+        }
+    }
+    // PlatformSSO keys at the payload's top level.
+    let stray: Vec<String> = sso
+        .keys()
+        .filter(|k| {
+            apple::lookup(Scope::ExtensibleSso, k).is_none()
+                && apple::lookup(Scope::Payload, k).is_none()
+        })
+        .filter(|k| apple::lookup(Scope::ExtensibleSso, &format!("PlatformSSO.{k}")).is_some())
+        .cloned()
+        .collect();
+    for key in stray {
+        if let Some(value) = sso.remove(&key)
+            && let Some(platform) = platform_sso(sso)
+        {
+            let (from, to) = (format!("{base}.{key}"), format!("{base}.PlatformSSO.{key}"));
+            place(
+                p.notes,
+                RuleId::SchemaMisplacedKey,
+                platform,
+                &key,
+                value,
+                from,
+                to,
+            );
+        }
+    }
 }

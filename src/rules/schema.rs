@@ -4,70 +4,78 @@
 use plist::{Dictionary, Value};
 
 use super::context::EXTENSIBLE_SSO;
-use super::{Context, Rule, RuleSource, Severity, Sink, describe, microsoft};
+use super::fix::{Fixer, Notes, platform_sso};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, describe, microsoft};
 use crate::catalog::apple::{self, AppleKey, Kind, Scope};
 use crate::catalog::microsoft::REQUIRED;
+use crate::model::{MacOs, MacOsRange};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "schema.required",
+        id: RuleId::SchemaRequired,
         severity: Severity::Error,
         summary: "Keys Apple marks as required are present.",
         rationale: "Apple refuses a payload without its required keys (`ExtensionIdentifier`, `Type`).",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "add the key",
         check: required,
+        repair: None,
     },
     Rule {
-        id: "schema.type",
+        id: RuleId::SchemaType,
         severity: Severity::Error,
         summary: "Every key Apple defines has the type Apple's schema gives it (arrays and their items included).",
         rationale: "macOS ignores or refuses a key of the wrong type, such as `URLs` as a string or `UseSharedDeviceKeys` as the string `true`.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "write the value with the type Apple's schema gives",
         check: types,
+        repair: None,
     },
     Rule {
-        id: "schema.value",
+        id: RuleId::SchemaValue,
         severity: Severity::Error,
         summary: "Keys with a list of allowed values hold one of them, spelled exactly as Apple spells it.",
         rationale: "Apple's `rangelist`s are exact; a misspelling such as `UserSecureEnclave` is not understood.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "use one of Apple's values",
         check: values,
+        repair: Some(fix_spelling),
     },
     Rule {
-        id: "schema.range",
+        id: RuleId::SchemaRange,
         severity: Severity::Error,
         summary: "Numbers respect Apple's bounds: `PlatformSSO.LoginFrequency` is at least 3600.",
         rationale: "Apple: the login frequency is at least one hour (3600 seconds); the default is 64800.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "use a value within Apple's bounds",
         check: ranges,
+        repair: Some(fix_login_frequency),
     },
     Rule {
-        id: "schema.newer-than-target",
+        id: RuleId::SchemaNewerThanTarget,
         severity: Severity::Warning,
         summary: "Keys introduced after the fleet's oldest macOS are flagged: older Macs ignore them.",
         rationale: "A key newer than some Macs of the fleet has no effect on them, such as `FileVaultPolicy` (macOS 15) on macOS 14.",
         source: RuleSource::AppleSchema,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "raise the fleet's minimum macOS (`--min-macos`) or accept that older Macs ignore the key",
         check: newer_than_target,
+        repair: None,
     },
     Rule {
-        id: "schema.deprecated-key",
+        id: RuleId::SchemaDeprecatedKey,
         severity: Severity::Warning,
         summary: "Deprecated keys are flagged when no Mac of the fleet needs them.",
         rationale: "The top-level `AuthenticationMethod` is deprecated since macOS 14, which reads `PlatformSSO.AuthenticationMethod`; only macOS 13 needs it.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "remove the key, or lower `--min-macos` to 13 if the fleet has macOS 13",
         check: deprecated,
+        repair: Some(fix_deprecated),
     },
 ];
 
@@ -402,4 +410,96 @@ fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             );
         }
     });
+}
+
+/// Removes the deprecated top-level `AuthenticationMethod` when no Mac of the
+/// fleet reads it (the fleet starts after the version that deprecated it).
+fn fix_deprecated(fixer: &mut Fixer<'_>) {
+    let Some(p) = fixer.payload() else { return };
+    let Some(since) = apple::lookup(Scope::ExtensibleSso, "AuthenticationMethod")
+        .and_then(|k| k.deprecated)
+        .filter(|since| *since <= p.target.min_macos)
+    else {
+        return;
+    };
+    if p.dict
+        .get("AuthenticationMethod")
+        .and_then(Value::as_string)
+        .is_none()
+    {
+        return;
+    }
+    p.dict.remove("AuthenticationMethod");
+    let path = p.path("AuthenticationMethod");
+    p.notes.note(
+        RuleId::SchemaDeprecatedKey,
+        path,
+        format!(
+            "removed: deprecated since macOS {since}, and the fleet starts at macOS {}",
+            p.target.min_macos
+        ),
+    );
+}
+
+/// Raises `PlatformSSO.LoginFrequency` to Apple's minimum.
+fn fix_login_frequency(fixer: &mut Fixer<'_>) {
+    let Some(p) = fixer.payload() else { return };
+    let path = p.path("PlatformSSO.LoginFrequency");
+    let Some(platform) = platform_sso(p.dict) else {
+        return;
+    };
+    if let Some(freq) = platform
+        .get("LoginFrequency")
+        .and_then(Value::as_signed_integer)
+        && freq < 3600
+    {
+        platform.insert("LoginFrequency".into(), Value::Integer(3600.into()));
+        p.notes.note(
+            RuleId::SchemaRange,
+            path,
+            format!("raised from {freq} to Apple's minimum 3600"),
+        );
+    }
+}
+
+/// Rewrites allowed values of the payload in Apple's spelling (`standard` as
+/// `Standard`).
+fn fix_spelling(fixer: &mut Fixer<'_>) {
+    let Some(p) = fixer.payload() else { return };
+    let base = p.path("");
+    respell_dict(p.notes, p.dict, "", &base);
+}
+
+fn respell_dict(notes: &mut Notes, dict: &mut Dictionary, catalog: &str, base: &str) {
+    for key in apple::children(Scope::ExtensibleSso, catalog) {
+        let path = format!("{base}.{}", key.name());
+        match dict.get_mut(key.name()) {
+            Some(Value::Dictionary(child)) if key.item.is_none() => {
+                respell_dict(notes, child, key.path, &path)
+            }
+            Some(Value::String(s)) => respell(notes, s, key.allowed, path),
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    if let Value::String(s) = item {
+                        respell(notes, s, key.allowed, format!("{path}[{i}]"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn respell(notes: &mut Notes, s: &mut String, allowed: &[&str], path: String) {
+    if allowed.contains(&s.as_str()) {
+        return;
+    }
+    if let Some(spelling) = allowed.iter().find(|a| a.eq_ignore_ascii_case(s)) {
+        notes.note(
+            RuleId::SchemaValue,
+            path,
+            format!("`{s}` written as Apple spells it: `{spelling}`"),
+        );
+        *s = spelling.to_string();
+    }
 }

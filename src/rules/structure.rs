@@ -5,79 +5,88 @@ use std::collections::HashMap;
 
 use plist::{Dictionary, Value};
 
-use super::{Context, Rule, RuleSource, Severity, Sink, describe};
+use super::fix::{Fixer, is_microsoft};
+use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, describe};
 use crate::catalog::microsoft::EXTENSION_IDENTIFIER;
+use crate::model::{MacOs, MacOsRange};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
-        id: "profile.root",
+        id: RuleId::ProfileRoot,
         severity: Severity::Error,
         summary: "The profile is a dictionary with a `PayloadContent` array of payload dictionaries.",
         rationale: "A configuration profile is a property-list dictionary; its payloads are dictionaries inside `PayloadContent`.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "start from `psso-profile generate` or wrap the payload in a configuration profile",
         check: root,
+        repair: None,
     },
     Rule {
-        id: "profile.payload-type",
+        id: RuleId::ProfilePayloadType,
         severity: Severity::Error,
         summary: "The profile's `PayloadType` is `Configuration` and every payload has a `PayloadType`.",
         rationale: "Apple: \"The only supported value is 'Configuration'.\" A payload without a type is refused at install.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "set <key>PayloadType</key><string>Configuration</string> at the top level",
         check: payload_type,
+        repair: Some(fix_payload_type),
     },
     Rule {
-        id: "profile.payload-version",
+        id: RuleId::ProfilePayloadVersion,
         severity: Severity::Error,
         summary: "`PayloadVersion` is the integer 1, in the profile and in every payload.",
         rationale: "Apple allows only 1.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "set <key>PayloadVersion</key><integer>1</integer>",
         check: payload_version,
+        repair: Some(fix_payload_version),
     },
     Rule {
-        id: "profile.identifier",
+        id: RuleId::ProfileIdentifier,
         severity: Severity::Error,
         summary: "The profile and every payload have a non-empty `PayloadIdentifier` without spaces; payload identifiers are unique within the profile.",
         rationale: "Apple: the identifier decides whether an install replaces an existing profile, and a payload identifier \"must be unique within the profile\".",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "set a reverse-DNS identifier, such as `com.contoso.platformsso`, and `<profile identifier>.sso` for the payload",
         check: identifiers,
+        repair: None,
     },
     Rule {
-        id: "profile.uuid",
+        id: RuleId::ProfileUuid,
         severity: Severity::Error,
         summary: "The profile and every payload have a `PayloadUUID` that is a valid UUID, and no two are the same.",
         rationale: "Apple: the UUID is globally unique; installs that find a duplicate replace the wrong payload.",
         source: RuleSource::AppleSchema,
-        macos: "all",
+        macos: MacOsRange::ALL,
         fix: "set a fresh UUID (`uuidgen`), or let `psso-profile generate` derive one from the identifier",
         check: uuids,
+        repair: None,
     },
     Rule {
-        id: "profile.sso-payload-count",
+        id: RuleId::ProfileSsoPayloadCount,
         severity: Severity::Error,
         summary: "Exactly one `com.apple.extensiblesso` payload is for the Microsoft Enterprise SSO plug-in.",
         rationale: "Without one, Platform SSO is not configured; with two, the plug-in fails with error 10002 \"multiple SSOe payloads configured\".",
         source: RuleSource::MicrosoftDocs,
-        macos: "13+",
+        macos: MacOsRange::from(MacOs::V13),
         fix: "keep one Extensible SSO payload for `com.microsoft.CompanyPortalMac.ssoextension` and merge the settings of the others into it",
         check: sso_payload_count,
+        repair: Some(fix_sso_payload_count),
     },
     Rule {
-        id: "profile.scope-user",
+        id: RuleId::ProfileScopeUser,
         severity: Severity::Error,
         summary: "A profile that sets device-channel-only keys (`PlatformSSO.UseSharedDeviceKeys`) is not `PayloadScope` `User`.",
         rationale: "Apple supports `UseSharedDeviceKeys` on the device channel only; a user-scoped profile cannot apply it.",
         source: RuleSource::AppleSchema,
-        macos: "14+",
+        macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>PayloadScope</key><string>System</string> and install the profile on the device channel",
         check: scope_user,
+        repair: Some(fix_scope_user),
     },
 ];
 
@@ -268,5 +277,114 @@ fn scope_user(ctx: &Context<'_>, sink: &mut Sink<'_>) {
                 ),
             );
         }
+    }
+}
+
+fn fix_payload_type(fixer: &mut Fixer<'_>) {
+    let (root, notes) = fixer.root();
+    if root.get("PayloadType").and_then(Value::as_string) != Some("Configuration") {
+        root.insert("PayloadType".into(), "Configuration".into());
+        notes.note(
+            RuleId::ProfilePayloadType,
+            "PayloadType",
+            "set to `Configuration`",
+        );
+    }
+}
+
+fn fix_payload_version(fixer: &mut Fixer<'_>) {
+    let version_ok =
+        |d: &Dictionary| d.get("PayloadVersion").and_then(Value::as_signed_integer) == Some(1);
+    let (root, notes) = fixer.root();
+    if !version_ok(root) {
+        root.insert("PayloadVersion".into(), Value::Integer(1.into()));
+        notes.note(RuleId::ProfilePayloadVersion, "PayloadVersion", "set to 1");
+    }
+    let Some((payloads, notes)) = fixer.payloads() else {
+        return;
+    };
+    for (i, p) in payloads.iter_mut().enumerate() {
+        if let Value::Dictionary(p) = p
+            && !version_ok(p)
+        {
+            p.insert("PayloadVersion".into(), Value::Integer(1.into()));
+            notes.note(
+                RuleId::ProfilePayloadVersion,
+                format!("PayloadContent[{i}].PayloadVersion"),
+                "set to 1",
+            );
+        }
+    }
+}
+
+/// Merges every further Microsoft SSO payload into the first (keys the first
+/// lacks are taken, dictionaries merged key by key) and removes them: two
+/// payloads for the plug-in are Microsoft's error 10002.
+fn fix_sso_payload_count(fixer: &mut Fixer<'_>) {
+    let Some((payloads, notes)) = fixer.payloads() else {
+        return;
+    };
+    let indices: Vec<usize> = payloads
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_microsoft(p))
+        .map(|(i, _)| i)
+        .collect();
+    let Some((&first, rest)) = indices.split_first() else {
+        return;
+    };
+    for &i in rest.iter().rev() {
+        let Value::Dictionary(extra) = payloads.remove(i) else {
+            continue;
+        };
+        if let Some(Value::Dictionary(target)) = payloads.get_mut(first) {
+            merge_into(target, extra);
+        }
+        notes.note(
+            RuleId::ProfileSsoPayloadCount,
+            format!("PayloadContent[{i}]"),
+            format!("merged into PayloadContent[{first}] and removed (one payload for the Microsoft plug-in)"),
+        );
+    }
+}
+
+fn merge_into(target: &mut Dictionary, extra: Dictionary) {
+    const OWN: [&str; 2] = ["PayloadIdentifier", "PayloadUUID"];
+    for (key, value) in extra {
+        if OWN.contains(&key.as_str()) {
+            continue;
+        }
+        match (target.get_mut(&key), value) {
+            (Some(Value::Dictionary(t)), Value::Dictionary(v)) => merge_into(t, v),
+            (Some(Value::Array(t)), Value::Array(v)) if key == "URLs" => {
+                for item in v {
+                    if !t.contains(&item) {
+                        t.push(item);
+                    }
+                }
+            }
+            (Some(_), _) => {}
+            (None, value) => {
+                target.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Sets `PayloadScope` to `System` when the repaired payload has shared device
+/// keys, which need the device channel.
+fn fix_scope_user(fixer: &mut Fixer<'_>) {
+    let needs_system = fixer
+        .payload()
+        .and_then(|mut p| p.platform().map(|d| d.contains_key("UseSharedDeviceKeys")))
+        .unwrap_or(false);
+    let (root, notes) = fixer.root();
+    if needs_system && root.get("PayloadScope").and_then(Value::as_string) == Some("User") {
+        root.insert("PayloadScope".into(), "System".into());
+        notes.note(
+            RuleId::ProfileScopeUser,
+            "PayloadScope",
+            "set to `System` (shared device keys need the device channel)",
+        );
     }
 }

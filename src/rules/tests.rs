@@ -1,7 +1,7 @@
 use plist::{Dictionary, Value};
 
 use super::*;
-use crate::model::{MacOs, Target};
+use crate::model::{MacOs, MacOsRange, Target};
 use crate::spec::Spec;
 
 fn valid() -> Value {
@@ -57,10 +57,10 @@ fn check14(value: &Value) -> Report {
 }
 
 /// Rules that accompany many mutations of these tests, and have tests of their own.
-const ADVISORY: [&str; 3] = [
-    "psso.undocumented-by-microsoft",
-    "psso.setup-company-portal",
-    "sso.registration-token.absent",
+const ADVISORY: [RuleId; 3] = [
+    RuleId::PssoUndocumentedByMicrosoft,
+    RuleId::PssoSetupCompanyPortal,
+    RuleId::SsoRegistrationTokenAbsent,
 ];
 
 /// Asserts that `report` has no findings besides [`ADVISORY`] ones.
@@ -77,7 +77,7 @@ fn assert_clean(report: &Report) {
 /// The only finding of `report` (besides [`ADVISORY`] ones), which must be of
 /// `rule` at `path`.
 #[track_caller]
-fn only(report: &Report, rule: &str, path: &str) -> Finding {
+fn only(report: &Report, rule: RuleId, path: &str) -> Finding {
     let findings: Vec<&Finding> = report
         .findings
         .iter()
@@ -107,21 +107,26 @@ fn rule_ids_are_unique_and_documented() {
             "{}",
             r.id
         );
-        assert_eq!(rule(r.id).map(|x| x.id), Some(r.id));
     }
     for row in crate::catalog::microsoft::REQUIRED {
-        assert!(
-            rule(row.rule).is_some(),
-            "{} names a rule that does not exist",
+        assert_eq!(
+            row.macos,
+            row.rule.rule().macos,
+            "{}: the row of Microsoft's table and its rule apply to the same macOS",
             row.rule
         );
+    }
+    let ids: Vec<RuleId> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(ids, RuleId::ALL, "one rule per id, in the order of the ids");
+    for &id in RuleId::ALL {
+        assert_eq!(id.rule().id, id);
     }
 }
 
 #[test]
 fn root_must_be_a_dictionary_with_payloads() {
     let report = check14(&Value::Array(vec![]));
-    only(&report, "profile.root", "");
+    only(&report, RuleId::ProfileRoot, "");
     assert_eq!(
         report.findings[0].message,
         "the profile's root is not a dictionary"
@@ -130,7 +135,7 @@ fn root_must_be_a_dictionary_with_payloads() {
     let mut v = valid();
     set(&mut v, "PayloadContent", "x");
     let r = check14(&v);
-    assert!(r.findings.iter().any(|f| f.rule == "profile.root"
+    assert!(r.findings.iter().any(|f| f.rule == RuleId::ProfileRoot
         && f.message == "is `x`; expected an array of payload dictionaries"));
 
     let mut v = valid();
@@ -138,24 +143,28 @@ fn root_must_be_a_dictionary_with_payloads() {
         .as_array_mut()
         .unwrap()
         .push(Value::Boolean(true));
-    only(&check14(&v), "profile.root", "PayloadContent[1]");
+    only(&check14(&v), RuleId::ProfileRoot, "PayloadContent[1]");
 }
 
 #[test]
 fn profile_type_and_version() {
     let mut v = valid();
     set(&mut v, "PayloadType", "Profile");
-    let f = only(&check14(&v), "profile.payload-type", "PayloadType");
+    let f = only(&check14(&v), RuleId::ProfilePayloadType, "PayloadType");
     assert_eq!(f.message, "is `Profile`; Apple allows only `Configuration`");
 
     let mut v = valid();
     set(&mut v, "PayloadVersion", "1");
-    only(&check14(&v), "profile.payload-version", "PayloadVersion");
+    only(
+        &check14(&v),
+        RuleId::ProfilePayloadVersion,
+        "PayloadVersion",
+    );
     let mut v = valid();
     remove(&mut v, &format!("{SSO}.PayloadVersion"));
     only(
         &check14(&v),
-        "profile.payload-version",
+        RuleId::ProfilePayloadVersion,
         "PayloadContent[0].PayloadVersion",
     );
 }
@@ -164,13 +173,13 @@ fn profile_type_and_version() {
 fn identifiers_and_uuids() {
     let mut v = valid();
     set(&mut v, "PayloadIdentifier", "com.contoso psso");
-    only(&check14(&v), "profile.identifier", "PayloadIdentifier");
+    only(&check14(&v), RuleId::ProfileIdentifier, "PayloadIdentifier");
 
     let mut v = valid();
     set(&mut v, &format!("{SSO}.PayloadUUID"), "not-a-uuid");
     let f = only(
         &check14(&v),
-        "profile.uuid",
+        RuleId::ProfileUuid,
         "PayloadContent[0].PayloadUUID",
     );
     assert!(
@@ -184,7 +193,7 @@ fn identifiers_and_uuids() {
     set(&mut v, &format!("{SSO}.PayloadUUID"), top.clone());
     let f = only(
         &check14(&v),
-        "profile.uuid",
+        RuleId::ProfileUuid,
         "PayloadContent[0].PayloadUUID",
     );
     assert_eq!(
@@ -221,7 +230,7 @@ fn two_microsoft_payloads_are_error_10002() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.rule == "profile.sso-payload-count")
+        .find(|f| f.rule == RuleId::ProfileSsoPayloadCount)
         .unwrap();
     assert_eq!(f.path, "PayloadContent[1]");
     assert!(f.message.contains("10002"), "{}", f.message);
@@ -240,7 +249,11 @@ fn urls_shared_with_another_sso_payload() {
             strings(&["https://LOGIN.microsoftonline.com/"]),
         );
     });
-    let f = only(&check14(&v), "sso.urls.unique", "PayloadContent[1].URLs[0]");
+    let f = only(
+        &check14(&v),
+        RuleId::SsoUrlsUnique,
+        "PayloadContent[1].URLs[0]",
+    );
     assert_eq!(
         f.message,
         "`https://LOGIN.microsoftonline.com/` is also listed by PayloadContent[0].URLs; Apple requires each to be unique across Extensible SSO payloads"
@@ -260,7 +273,7 @@ fn duplicate_payload_identifiers() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "profile.identifier"
+            .any(|f| f.rule == RuleId::ProfileIdentifier
                 && f.path == "PayloadContent[1].PayloadIdentifier"),
         "{r:#?}"
     );
@@ -270,7 +283,11 @@ fn duplicate_payload_identifiers() {
 fn no_sso_payload_at_all() {
     let mut v = valid();
     set(&mut v, "PayloadContent", Value::Array(vec![]));
-    only(&check14(&v), "profile.sso-payload-count", "PayloadContent");
+    only(
+        &check14(&v),
+        RuleId::ProfileSsoPayloadCount,
+        "PayloadContent",
+    );
 }
 
 #[test]
@@ -283,7 +300,7 @@ fn misspelt_extension_identifier_is_reported_on_the_payload() {
     );
     let f = only(
         &check14(&v),
-        "sso.extension-identifier",
+        RuleId::SsoExtensionIdentifier,
         "PayloadContent[0].ExtensionIdentifier",
     );
     assert_eq!(
@@ -330,7 +347,11 @@ fn non_microsoft_payload_missing_apple_required_keys() {
             "com.apple.AppSSOKerberos.KerberosExtension".into(),
         );
     });
-    let f = only(&check14(&v), "schema.required", "PayloadContent[1].Type");
+    let f = only(
+        &check14(&v),
+        RuleId::SchemaRequired,
+        "PayloadContent[1].Type",
+    );
     assert!(
         f.message.starts_with("is missing; Apple requires it"),
         "{}",
@@ -344,20 +365,20 @@ fn team_type_and_screen_locked_behavior() {
     set(&mut v, &format!("{SSO}.TeamIdentifier"), "ubf8t346g9");
     only(
         &check14(&v),
-        "sso.team-identifier",
+        RuleId::SsoTeamIdentifier,
         "PayloadContent[0].TeamIdentifier",
     );
 
     let mut v = valid();
     set(&mut v, &format!("{SSO}.Type"), "Credential");
-    let f = only(&check14(&v), "sso.type", "PayloadContent[0].Type");
+    let f = only(&check14(&v), RuleId::SsoType, "PayloadContent[0].Type");
     assert_eq!(f.message, "is `Credential`; Microsoft requires `Redirect`");
 
     let mut v = valid();
     remove(&mut v, &format!("{SSO}.ScreenLockedBehavior"));
     let f = only(
         &check14(&v),
-        "sso.screen-locked-behavior",
+        RuleId::SsoScreenLockedBehavior,
         "PayloadContent[0].ScreenLockedBehavior",
     );
     assert_eq!(
@@ -385,7 +406,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
     let commercial: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| f.rule == "sso.urls.commercial")
+        .filter(|f| f.rule == RuleId::SsoUrlsCommercial)
         .collect();
     assert_eq!(commercial.len(), 1, "{r:#?}");
     assert_eq!(
@@ -399,7 +420,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
     let sovereign: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| f.rule == "sso.urls.sovereign")
+        .filter(|f| f.rule == RuleId::SsoUrlsSovereign)
         .collect();
     assert_eq!(sovereign.len(), 1);
     assert_eq!(sovereign[0].severity, Severity::Warning);
@@ -417,7 +438,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
     );
     let f = only(
         &check14(&v),
-        "sso.urls.commercial",
+        RuleId::SsoUrlsCommercial,
         "PayloadContent[0].URLs",
     );
     assert_eq!(
@@ -429,7 +450,7 @@ fn urls_commercial_errors_and_sovereign_warning() {
     remove(&mut v, &format!("{SSO}.URLs"));
     only(
         &check14(&v),
-        "sso.urls.commercial",
+        RuleId::SsoUrlsCommercial,
         "PayloadContent[0].URLs",
     );
 }
@@ -441,7 +462,7 @@ fn auth_method_for_each_target() {
     remove(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"));
     only(
         &check14(&v),
-        "sso.auth-method",
+        RuleId::SsoAuthMethod,
         "PayloadContent[0].PlatformSSO.AuthenticationMethod",
     );
 
@@ -453,7 +474,7 @@ fn auth_method_for_each_target() {
     );
     let f = only(
         &check14(&v),
-        "sso.auth-method",
+        RuleId::SsoAuthMethod,
         "PayloadContent[0].PlatformSSO.AuthenticationMethod",
     );
     assert_eq!(
@@ -466,7 +487,7 @@ fn auth_method_for_each_target() {
     let r = check(&v, &Target::new(MacOs::V13));
     let f = only(
         &r,
-        "sso.auth-method.macos13",
+        RuleId::SsoAuthMethodMacos13,
         "PayloadContent[0].AuthenticationMethod",
     );
     assert_eq!(
@@ -485,10 +506,30 @@ fn auth_method_for_each_target() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "sso.auth-method.macos13"
+            .any(|f| f.rule == RuleId::SsoAuthMethodMacos13
                 && f.path.ends_with("PlatformSSO.AuthenticationMethod"))
     );
-    assert!(r.has("sso.auth-method.agree"));
+    assert!(r.has(RuleId::SsoAuthMethodAgree));
+}
+
+#[test]
+fn rules_run_only_where_their_macos_range_applies() {
+    // `sso.auth-method.macos13` is for macOS 13 only: a fleet from 13.4 still has
+    // Macs on 13, a fleet from 14 has none.
+    let v = valid();
+    for (min, expected) in [
+        (MacOs::V13, true),
+        (MacOs::new(13, 4), true),
+        (MacOs::V14, false),
+        (MacOs::V26, false),
+    ] {
+        let r = check(&v, &Target::new(min));
+        assert_eq!(r.has(RuleId::SsoAuthMethodMacos13), expected, "{min}");
+    }
+    assert_eq!(
+        RuleId::SsoAuthMethodMacos13.rule().macos,
+        MacOsRange::only(MacOs::V13)
+    );
 }
 
 #[test]
@@ -497,12 +538,12 @@ fn auth_methods_must_agree_and_deprecated_key_warns_on_14() {
     set(&mut v, &format!("{SSO}.AuthenticationMethod"), "Password");
     let r = check14(&v);
     assert_eq!(r.findings.len(), 2, "{r:#?}");
-    assert_eq!(r.findings[0].rule, "sso.auth-method.agree");
+    assert_eq!(r.findings[0].rule, RuleId::SsoAuthMethodAgree);
     assert_eq!(
         r.findings[0].message,
         "is `Password` but PlatformSSO.AuthenticationMethod is `UserSecureEnclaveKey`; Macs on macOS 13 and 14+ would register differently"
     );
-    assert_eq!(r.findings[1].rule, "schema.deprecated-key");
+    assert_eq!(r.findings[1].rule, RuleId::SchemaDeprecatedKey);
     assert_eq!(r.findings[1].severity, Severity::Warning);
     assert_eq!(
         r.findings[1].message,
@@ -520,7 +561,7 @@ fn use_shared_device_keys() {
     );
     let f = only(
         &check14(&v),
-        "sso.use-shared-device-keys",
+        RuleId::SsoUseSharedDeviceKeys,
         "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
     );
     assert_eq!(
@@ -536,7 +577,7 @@ fn use_shared_device_keys() {
     );
     let f = only(
         &check14(&v),
-        "sso.use-shared-device-keys",
+        RuleId::SsoUseSharedDeviceKeys,
         "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
     );
     assert_eq!(f.message, "is `true`; Microsoft requires the boolean true");
@@ -552,14 +593,14 @@ fn registration_token_needs_a_method() {
     );
     remove(&mut v, &format!("{SSO}.PlatformSSO.AuthenticationMethod"));
     let r = check14(&v);
-    assert!(r.has("sso.registration-token.needs-auth"), "{r:#?}");
+    assert!(r.has(RuleId::SsoRegistrationTokenNeedsAuth), "{r:#?}");
 }
 
 #[test]
 fn user_scope_with_shared_device_keys() {
     let mut v = valid();
     set(&mut v, "PayloadScope", "User");
-    only(&check14(&v), "profile.scope-user", "PayloadScope");
+    only(&check14(&v), RuleId::ProfileScopeUser, "PayloadScope");
 }
 
 #[test]
@@ -568,7 +609,7 @@ fn schema_types_values_and_ranges() {
     set(&mut v, &format!("{SSO}.PlatformSSO.LoginFrequency"), "3600");
     let f = only(
         &check14(&v),
-        "schema.type",
+        RuleId::SchemaType,
         "PayloadContent[0].PlatformSSO.LoginFrequency",
     );
     assert_eq!(f.message, "is `3600`; expected an integer");
@@ -582,7 +623,7 @@ fn schema_types_values_and_ranges() {
     );
     let f = only(
         &check14(&v),
-        "schema.range",
+        RuleId::SchemaRange,
         "PayloadContent[0].PlatformSSO.LoginFrequency",
     );
     assert_eq!(f.message, "is 600; Apple's minimum is 3600");
@@ -595,7 +636,7 @@ fn schema_types_values_and_ranges() {
     );
     let f = only(
         &check14(&v),
-        "schema.value",
+        RuleId::SchemaValue,
         "PayloadContent[0].PlatformSSO.NewUserAuthorizationMode",
     );
     assert_eq!(
@@ -612,7 +653,7 @@ fn schema_types_values_and_ranges() {
     );
     only(
         &check14(&v),
-        "schema.type",
+        RuleId::SchemaType,
         "PayloadContent[0].PlatformSSO.TokenToUserMapping.AccountName",
     );
 
@@ -624,13 +665,13 @@ fn schema_types_values_and_ranges() {
     );
     only(
         &check14(&v),
-        "schema.type",
+        RuleId::SchemaType,
         "PayloadContent[0].PlatformSSO.AdditionalGroups[0]",
     );
 
     let mut v = valid();
     set(&mut v, "TargetDeviceType", Value::Integer(9.into()));
-    only(&check14(&v), "schema.value", "TargetDeviceType");
+    only(&check14(&v), RuleId::SchemaValue, "TargetDeviceType");
 }
 
 #[test]
@@ -643,7 +684,7 @@ fn newer_keys_warn_for_older_fleets() {
     );
     let f = only(
         &check(&v, &Target::new(MacOs::V15)),
-        "schema.newer-than-target",
+        RuleId::SchemaNewerThanTarget,
         "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup",
     );
     assert_eq!(
@@ -687,7 +728,7 @@ fn shared_keys_required_by_authorization() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "psso.shared-keys-required"
+            .any(|f| f.rule == RuleId::PssoSharedKeysRequired
                 && f.path.ends_with("EnableAuthorization")),
         "{r:#?}"
     );
@@ -703,7 +744,7 @@ fn policies_and_grace_periods() {
     );
     let f = only(
         &check15(&v),
-        "psso.grace-period-required",
+        RuleId::PssoGracePeriodRequired,
         "PayloadContent[0].PlatformSSO.OfflineGracePeriod",
     );
     assert_eq!(
@@ -731,7 +772,7 @@ fn policies_and_grace_periods() {
     );
     only(
         &check15(&v),
-        "psso.grace-needs-require",
+        RuleId::PssoGraceNeedsRequire,
         "PayloadContent[0].PlatformSSO.LoginPolicy",
     );
 
@@ -743,7 +784,7 @@ fn policies_and_grace_periods() {
     );
     only(
         &check15(&v),
-        "psso.touch-id-unlock-only",
+        RuleId::PssoTouchIdUnlockOnly,
         "PayloadContent[0].PlatformSSO.LoginPolicy[0]",
     );
     set(
@@ -766,7 +807,7 @@ fn policies_and_grace_periods() {
     );
     let f = only(
         &check15(&v),
-        "psso.policy-needs-password",
+        RuleId::PssoPolicyNeedsPassword,
         "PayloadContent[0].PlatformSSO.FileVaultPolicy",
     );
     assert_eq!(
@@ -785,8 +826,8 @@ fn authorization_modes() {
     );
     let r = check14(&v);
     assert_eq!(r.findings.len(), 2, "{r:#?}");
-    assert_eq!(r.findings[0].rule, "psso.groups-mode-needs-groups");
-    assert_eq!(r.findings[1].rule, "psso.microsoft-authorization-modes");
+    assert_eq!(r.findings[0].rule, RuleId::PssoGroupsModeNeedsGroups);
+    assert_eq!(r.findings[1].rule, RuleId::PssoMicrosoftAuthorizationModes);
     set(
         &mut v,
         &format!("{SSO}.PlatformSSO.AdministratorGroups"),
@@ -794,7 +835,7 @@ fn authorization_modes() {
     );
     only(
         &check14(&v),
-        "psso.microsoft-authorization-modes",
+        RuleId::PssoMicrosoftAuthorizationModes,
         "PayloadContent[0].PlatformSSO.UserAuthorizationMode",
     );
 }
@@ -809,7 +850,7 @@ fn create_first_user_only_with_password() {
     );
     let f = only(
         &check(&v, &Target::new(MacOs::V26)),
-        "psso.create-first-user-password",
+        RuleId::PssoCreateFirstUserPassword,
         "PayloadContent[0].PlatformSSO.EnableCreateFirstUserDuringSetup",
     );
     assert_eq!(f.severity, Severity::Warning);
@@ -902,7 +943,7 @@ fn undocumented_platform_sso_keys_and_setup_note() {
     );
     let f = only(
         &check14(&v),
-        "psso.undocumented-by-microsoft",
+        RuleId::PssoUndocumentedByMicrosoft,
         "PayloadContent[0].PlatformSSO.LoginFrequency",
     );
     assert_eq!(f.severity, Severity::Warning);
@@ -915,7 +956,7 @@ fn undocumented_platform_sso_keys_and_setup_note() {
     );
     let f = only(
         &check(&v, &Target::new(MacOs::V26)),
-        "psso.setup-company-portal",
+        RuleId::PssoSetupCompanyPortal,
         "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup",
     );
     assert_eq!(f.severity, Severity::Info);
@@ -931,7 +972,7 @@ fn registration_token_absent_is_info() {
     remove(&mut v, &format!("{SSO}.RegistrationToken"));
     let f = only(
         &check14(&v),
-        "sso.registration-token.absent",
+        RuleId::SsoRegistrationTokenAbsent,
         "PayloadContent[0].RegistrationToken",
     );
     assert_eq!(f.severity, Severity::Info);
@@ -949,7 +990,7 @@ fn misplaced_and_unknown_keys() {
     );
     let f = only(
         &check14(&v),
-        "schema.misplaced-key",
+        RuleId::SchemaMisplacedKey,
         "PayloadContent[0].PlatformSSO.RegistrationToken",
     );
     assert_eq!(
@@ -966,7 +1007,7 @@ fn misplaced_and_unknown_keys() {
     set(&mut v, &format!("{SSO}.UseSharedDeviceKeys"), true);
     let f = only(
         &check14(&v),
-        "schema.misplaced-key",
+        RuleId::SchemaMisplacedKey,
         "PayloadContent[0].UseSharedDeviceKeys",
     );
     assert_eq!(
@@ -977,7 +1018,11 @@ fn misplaced_and_unknown_keys() {
     // A payload key at the profile's top level.
     let mut v = valid();
     set(&mut v, "ScreenLockedBehavior", "DoNotHandle");
-    let f = only(&check14(&v), "schema.misplaced-key", "ScreenLockedBehavior");
+    let f = only(
+        &check14(&v),
+        RuleId::SchemaMisplacedKey,
+        "ScreenLockedBehavior",
+    );
     assert!(
         f.message.ends_with(
             "at PayloadContent[n].ScreenLockedBehavior (the com.apple.extensiblesso payload)"
@@ -995,7 +1040,7 @@ fn misplaced_and_unknown_keys() {
     );
     let f = only(
         &check14(&v),
-        "schema.unknown-key",
+        RuleId::SchemaUnknownKey,
         "PayloadContent[0].PlatformSSO.useSharedDeviceKeys",
     );
     assert_eq!(
@@ -1004,7 +1049,11 @@ fn misplaced_and_unknown_keys() {
     );
     let mut v = valid();
     set(&mut v, &format!("{SSO}.Foo"), 1);
-    let f = only(&check14(&v), "schema.unknown-key", "PayloadContent[0].Foo");
+    let f = only(
+        &check14(&v),
+        RuleId::SchemaUnknownKey,
+        "PayloadContent[0].Foo",
+    );
     assert_eq!(f.severity, Severity::Warning);
 }
 
@@ -1027,7 +1076,7 @@ fn extension_data_against_the_plugin_catalog() {
         Value::Dictionary(ext),
     );
     let r = check14(&v);
-    let got: Vec<(&str, &str)> = r
+    let got: Vec<(RuleId, &str)> = r
         .findings
         .iter()
         .map(|f| (f.rule, f.path.rsplit('.').next().unwrap()))
@@ -1035,12 +1084,12 @@ fn extension_data_against_the_plugin_catalog() {
     assert_eq!(
         got,
         [
-            ("ext.psso-key", "authentication_method"),
-            ("ext.type", "browser_sso_interaction_enabled"),
-            ("ext.ios-only", "AppCookieSSOAllowList"),
-            ("ext.deprecated", "browser_sso_disable_mfa"),
-            ("ext.unknown-key", "tenant_id"),
-            ("ext.unknown-key", "Disable_Explicit_App_Prompt"),
+            (RuleId::ExtPssoKey, "authentication_method"),
+            (RuleId::ExtType, "browser_sso_interaction_enabled"),
+            (RuleId::ExtIosOnly, "AppCookieSSOAllowList"),
+            (RuleId::ExtDeprecated, "browser_sso_disable_mfa"),
+            (RuleId::ExtUnknownKey, "tenant_id"),
+            (RuleId::ExtUnknownKey, "Disable_Explicit_App_Prompt"),
         ]
     );
     assert_eq!(
@@ -1071,7 +1120,7 @@ fn urls_outside_microsofts_list_and_malformed() {
     content.push("login.contoso.com".into());
     content.push("https://login.contoso.com/?x=1".into());
     let r = check14(&v);
-    let got: Vec<(&str, &str)> = r
+    let got: Vec<(RuleId, &str)> = r
         .findings
         .iter()
         .map(|f| (f.rule, f.path.as_str()))
@@ -1079,11 +1128,11 @@ fn urls_outside_microsofts_list_and_malformed() {
     assert_eq!(
         got,
         [
-            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[7]"),
-            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[8]"),
-            ("sso.urls.not-microsoft", "PayloadContent[0].URLs[9]"),
-            ("sso.urls.format", "PayloadContent[0].URLs[8]"),
-            ("sso.urls.format", "PayloadContent[0].URLs[9]"),
+            (RuleId::SsoUrlsNotMicrosoft, "PayloadContent[0].URLs[7]"),
+            (RuleId::SsoUrlsNotMicrosoft, "PayloadContent[0].URLs[8]"),
+            (RuleId::SsoUrlsNotMicrosoft, "PayloadContent[0].URLs[9]"),
+            (RuleId::SsoUrlsFormat, "PayloadContent[0].URLs[8]"),
+            (RuleId::SsoUrlsFormat, "PayloadContent[0].URLs[9]"),
         ]
     );
     assert!(
@@ -1099,7 +1148,7 @@ fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
     set(&mut v, &format!("{SSO}.Hosts"), strings(&["contoso.com"]));
     only(
         &check14(&v),
-        "sso.redirect-ignores",
+        RuleId::SsoRedirectIgnores,
         "PayloadContent[0].Hosts",
     );
 
@@ -1107,7 +1156,7 @@ fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
     remove(&mut v, &format!("{SSO}.PlatformSSO.FileVaultPolicy"));
     only(
         &check15(&v),
-        "psso.password-filevault-policy",
+        RuleId::PssoPasswordFilevaultPolicy,
         "PayloadContent[0].PlatformSSO.FileVaultPolicy",
     );
     assert_clean(&check14(&v));
@@ -1120,7 +1169,7 @@ fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
     );
     only(
         &check14(&v),
-        "psso.create-user-method",
+        RuleId::PssoCreateUserMethod,
         "PayloadContent[0].PlatformSSO.EnableCreateUserAtLogin",
     );
 }
@@ -1131,7 +1180,7 @@ fn token_to_user_mapping_is_a_note() {
     remove(&mut v, &format!("{SSO}.PlatformSSO.TokenToUserMapping"));
     let f = only(
         &check14(&v),
-        "psso.token-to-user-mapping",
+        RuleId::PssoTokenToUserMapping,
         "PayloadContent[0].PlatformSSO.TokenToUserMapping",
     );
     assert_eq!(f.severity, Severity::Info);
@@ -1142,7 +1191,208 @@ fn token_to_user_mapping_is_a_note() {
     );
     only(
         &check14(&v),
-        "psso.token-to-user-mapping",
+        RuleId::PssoTokenToUserMapping,
         "PayloadContent[0].PlatformSSO.TokenToUserMapping.FullName",
     );
+}
+
+/// For each rule with a repair: a profile where the rule finds something, the
+/// fleet to check it for, and the mutation that breaks it.
+fn broken_for_each_repair() -> Vec<(RuleId, MacOs, Value)> {
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut v = valid();
+        f(&mut v);
+        v
+    };
+    let platform = |key: &str| format!("{SSO}.PlatformSSO.{key}");
+    let with_extension_data = |key: &str, value: Value| {
+        edit(&|v| {
+            let mut ext = Dictionary::new();
+            ext.insert(key.to_string(), value.clone());
+            set(v, &format!("{SSO}.ExtensionData"), Value::Dictionary(ext));
+        })
+    };
+    vec![
+        (
+            RuleId::ProfilePayloadType,
+            MacOs::V14,
+            edit(&|v| set(v, "PayloadType", "Profile")),
+        ),
+        (
+            RuleId::ProfilePayloadVersion,
+            MacOs::V14,
+            edit(&|v| set(v, &format!("{SSO}.PayloadVersion"), 2)),
+        ),
+        (
+            RuleId::ProfileSsoPayloadCount,
+            MacOs::V14,
+            with_second_payload(|_| {}),
+        ),
+        (
+            RuleId::ProfileScopeUser,
+            MacOs::V14,
+            edit(&|v| set(v, "PayloadScope", "User")),
+        ),
+        (
+            RuleId::SsoExtensionIdentifier,
+            MacOs::V14,
+            edit(&|v| {
+                set(
+                    v,
+                    &format!("{SSO}.ExtensionIdentifier"),
+                    "com.microsoft.CompanyPortalMac.ssoextensio",
+                )
+            }),
+        ),
+        (
+            RuleId::SsoTeamIdentifier,
+            MacOs::V14,
+            edit(&|v| set(v, &format!("{SSO}.TeamIdentifier"), "ABCDE12345")),
+        ),
+        (
+            RuleId::SsoType,
+            MacOs::V14,
+            edit(&|v| set(v, &format!("{SSO}.Type"), "Credential")),
+        ),
+        (
+            RuleId::SsoUrlsCommercial,
+            MacOs::V14,
+            edit(&|v| {
+                set(
+                    v,
+                    &format!("{SSO}.URLs"),
+                    strings(&["https://login.microsoftonline.com"]),
+                )
+            }),
+        ),
+        (
+            RuleId::SsoUrlsSovereign,
+            MacOs::V14,
+            edit(&|v| {
+                let commercial: Vec<&str> = crate::catalog::microsoft::Cloud::Commercial
+                    .urls()
+                    .collect();
+                set(v, &format!("{SSO}.URLs"), strings(&commercial));
+            }),
+        ),
+        (
+            RuleId::SsoScreenLockedBehavior,
+            MacOs::V14,
+            edit(&|v| remove(v, &format!("{SSO}.ScreenLockedBehavior"))),
+        ),
+        (
+            RuleId::SsoAuthMethod,
+            MacOs::V14,
+            edit(&|v| remove(v, &platform("AuthenticationMethod"))),
+        ),
+        (RuleId::SsoAuthMethodMacos13, MacOs::V13, valid()),
+        (
+            RuleId::SsoUseSharedDeviceKeys,
+            MacOs::V14,
+            edit(&|v| set(v, &platform("UseSharedDeviceKeys"), false)),
+        ),
+        (
+            RuleId::SchemaValue,
+            MacOs::V14,
+            edit(&|v| set(v, &platform("NewUserAuthorizationMode"), "standard")),
+        ),
+        (
+            RuleId::SchemaRange,
+            MacOs::V14,
+            edit(&|v| set(v, &platform("LoginFrequency"), 60)),
+        ),
+        (
+            RuleId::SchemaDeprecatedKey,
+            MacOs::V14,
+            edit(&|v| {
+                set(
+                    v,
+                    &format!("{SSO}.AuthenticationMethod"),
+                    "UserSecureEnclaveKey",
+                )
+            }),
+        ),
+        (
+            RuleId::SchemaMisplacedKey,
+            MacOs::V14,
+            edit(&|v| {
+                remove(v, &format!("{SSO}.RegistrationToken"));
+                set(v, &platform("RegistrationToken"), "{{DEVICEREGISTRATION}}");
+            }),
+        ),
+        (
+            RuleId::ExtPssoKey,
+            MacOs::V14,
+            with_extension_data("AccountDisplayName", "Contoso".into()),
+        ),
+        (
+            RuleId::ExtType,
+            MacOs::V14,
+            with_extension_data("browser_sso_interaction_enabled", "1".into()),
+        ),
+        (RuleId::PssoPasswordFilevaultPolicy, MacOs::V15, {
+            let mut v = password_profile();
+            remove(&mut v, &platform("FileVaultPolicy"));
+            v
+        }),
+    ]
+}
+
+#[test]
+fn each_repair_resolves_what_its_rule_finds() {
+    let cases = broken_for_each_repair();
+    let mut covered: Vec<RuleId> = cases.iter().map(|(id, _, _)| *id).collect();
+    covered.sort();
+    let mut with_repair: Vec<RuleId> = RULES
+        .iter()
+        .filter(|r| r.repair().is_some())
+        .map(|r| r.id)
+        .collect();
+    with_repair.sort();
+    assert_eq!(covered, with_repair, "one case for each rule with a repair");
+
+    for (id, min, mut profile) in cases {
+        let target = Target::new(min);
+        assert!(
+            check(&profile, &target).has(id),
+            "{id}: the rule finds the mutation"
+        );
+        let applied = crate::lint::fix(&mut profile, &target);
+        assert!(
+            applied.iter().any(|a| a.rule == id),
+            "{id}: its repair ran: {applied:#?}"
+        );
+        for a in &applied {
+            assert!(
+                a.rule.rule().repair().is_some(),
+                "{id}: `{}` is noted by a rule without a repair",
+                a.rule
+            );
+        }
+        let after = check(&profile, &target);
+        assert!(!after.has(id), "{id}: repaired: {after:#?}");
+    }
+}
+
+#[test]
+fn a_repair_runs_only_where_its_rule_applies() {
+    // The macOS 13 key is set for a fleet from 13.0 or 13.4, and left out (and a
+    // present one removed) from 14.
+    for (min, expected) in [
+        (MacOs::V13, Some("UserSecureEnclaveKey")),
+        (MacOs::new(13, 4), Some("UserSecureEnclaveKey")),
+        (MacOs::V14, None),
+    ] {
+        let mut v = valid();
+        crate::lint::fix(&mut v, &Target::new(min));
+        let top = v.as_dictionary().unwrap()["PayloadContent"]
+            .as_array()
+            .unwrap()[0]
+            .as_dictionary()
+            .unwrap()
+            .get("AuthenticationMethod")
+            .and_then(Value::as_string);
+        assert_eq!(top, expected, "{min}");
+        assert!(!check(&v, &Target::new(min)).has_errors(), "{min}");
+    }
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::rules::Severity;
+use crate::rules::{RuleId, Severity};
 
 fn spec(auth: AuthMethod, min: MacOs) -> Spec {
     Spec {
@@ -22,7 +22,7 @@ fn every_method_and_target_generates_without_errors_or_warnings() {
                     "SmartCard on macOS 13 must be refused"
                 );
                 assert!(
-                    generated.report.has("sso.auth-method.macos13"),
+                    generated.report.has(RuleId::SsoAuthMethodMacos13),
                     "{:?}",
                     generated.report
                 );
@@ -186,7 +186,7 @@ fn rejected_profile_reports_every_finding() {
     );
     let report = generated.report;
     assert_eq!(report.count(Severity::Error), 1);
-    let rules: Vec<(&str, &str)> = report
+    let rules: Vec<(RuleId, &str)> = report
         .findings
         .iter()
         .map(|f| (f.rule, f.path.as_str()))
@@ -195,15 +195,15 @@ fn rejected_profile_reports_every_finding() {
         rules,
         [
             (
-                "sso.registration-token.absent",
+                RuleId::SsoRegistrationTokenAbsent,
                 "PayloadContent[0].RegistrationToken"
             ),
             (
-                "schema.range",
+                RuleId::SchemaRange,
                 "PayloadContent[0].PlatformSSO.LoginFrequency"
             ),
             (
-                "psso.undocumented-by-microsoft",
+                RuleId::PssoUndocumentedByMicrosoft,
                 "PayloadContent[0].PlatformSSO.LoginFrequency"
             ),
         ],
