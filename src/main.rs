@@ -7,5 +7,5 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    cli::run()
+    std::process::ExitCode::from(cli::run_from(std::env::args_os()))
 }

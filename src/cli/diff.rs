@@ -4,12 +4,10 @@ use super::OutputFormat as Format;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use clap::Args;
-use serde::Serialize;
-
 use super::error::{CliError, Result};
-use psso_profile::codec::{self, Decoded};
-use psso_profile::diff::{self, ChangeKind, Diff};
+use clap::Args;
+use psso_profile::codec;
+use psso_profile::diff::{self, ChangeKind, Diff, DiffReport, Side};
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_FINDINGS, EXIT_OK, write_stdout};
@@ -54,21 +52,6 @@ pub(crate) struct DiffArgs {
     show_secrets: bool,
 }
 
-#[derive(Serialize)]
-struct Side {
-    file: String,
-    signed: bool,
-}
-
-#[derive(Serialize)]
-struct JsonOutput<'a> {
-    old: Side,
-    new: Side,
-    same: bool,
-    #[serde(flatten)]
-    diff: &'a Diff,
-}
-
 pub(crate) fn run(args: DiffArgs) -> Result<u8> {
     if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
         return Err(CliError::Usage(
@@ -78,17 +61,12 @@ pub(crate) fn run(args: DiffArgs) -> Result<u8> {
     let old = codec::read_file(&args.old)?;
     let new = codec::read_file(&args.new)?;
     let result = diff::diff(&old.value, &new.value, args.show_secrets);
-    let side = |path: &PathBuf, d: &Decoded| Side {
-        file: path.display().to_string(),
-        signed: d.signed.is_some(),
-    };
     let text = match args.format {
-        Format::Json => super::json(&JsonOutput {
-            old: side(&args.old, &old),
-            new: side(&args.new, &new),
-            same: result.is_empty(),
-            diff: &result,
-        })?,
+        Format::Json => super::json(&DiffReport::new(
+            Side::new(args.old.display().to_string(), &old),
+            Side::new(args.new.display().to_string(), &new),
+            &result,
+        ))?,
         Format::Human => human(&result, stdout_color()),
     };
     write_stdout(&text)?;

@@ -11,7 +11,7 @@ use clap::{Args, Subcommand};
 use super::error::Result;
 use psso_profile::Error;
 use psso_profile::codec::write_output;
-use psso_profile::events::{EventKind, LineError, Timestamp, Track, TrackStatus, Transition};
+use psso_profile::events::{EventKind, LineError, StateRow, Track, Transition, TransitionRow};
 
 use super::{EXIT_FINDINGS, EXIT_OK};
 
@@ -135,24 +135,6 @@ fn list(args: &ListArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-#[derive(serde::Serialize)]
-struct StateRow<'a> {
-    device: &'a str,
-    device_registration: TrackStatus,
-    user_registration: TrackStatus,
-    registration_failed: bool,
-    compliant: bool,
-    last_change: Option<Timestamp>,
-}
-
-#[derive(serde::Serialize)]
-struct TransitionRow<'a> {
-    time: Timestamp,
-    device: &'a str,
-    compliant: bool,
-    event: EventKind,
-}
-
 fn reduce(args: &ReduceArgs) -> Result<u8> {
     let path = args.input.as_path();
     let read_err = |source| Error::Read {
@@ -180,19 +162,7 @@ fn reduce(args: &ReduceArgs) -> Result<u8> {
         transitions_output(&timeline.into_transitions(), args.format)?
     } else {
         let tracker = psso_profile::events::reduce(reader, on_skip).map_err(read_err)?;
-        let rows: Vec<_> = tracker
-            .sorted()
-            .into_iter()
-            .map(|(device, state)| StateRow {
-                device,
-                device_registration: state.device_registration(),
-                user_registration: state.user_registration(),
-                registration_failed: state.registration_failed(),
-                compliant: state.compliant(),
-                last_change: state.last_change(),
-            })
-            .collect();
-        states_output(&rows, args.format)?
+        states_output(&tracker.rows(), args.format)?
     };
     write_output(Path::new("-"), out.as_bytes(), false)?;
     if skipped > 0 {
@@ -236,15 +206,7 @@ fn states_output(rows: &[StateRow<'_>], format: Format) -> Result<String> {
 
 fn transitions_output(transitions: &[Transition], format: Format) -> Result<String> {
     if let Format::Json = format {
-        let rows: Vec<_> = transitions
-            .iter()
-            .map(|t| TransitionRow {
-                time: t.time,
-                device: &t.device,
-                compliant: t.compliant,
-                event: t.event,
-            })
-            .collect();
+        let rows: Vec<_> = transitions.iter().map(TransitionRow::from).collect();
         return to_json(&rows);
     }
     let cells: Vec<[String; 4]> = transitions

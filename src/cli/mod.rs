@@ -1,8 +1,8 @@
 //! The command-line interface: clap types, one file per subcommand, and the
 //! printers. No domain logic lives here; every command calls the library.
 
-use std::process::ExitCode;
-use std::sync::OnceLock;
+use std::ffi::OsString;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -61,11 +61,16 @@ pub(crate) struct Ui {
     pub(crate) verbose: bool,
 }
 
-static UI: OnceLock<Ui> = OnceLock::new();
+// The flags of the command line being run: set by `run_from` for each run.
+static QUIET: AtomicBool = AtomicBool::new(false);
+static VERBOSE: AtomicBool = AtomicBool::new(false);
 
-/// The flags of this process (defaults before the command line is parsed).
+/// The flags of the command line being run (defaults before it is parsed).
 pub(crate) fn ui() -> Ui {
-    UI.get().copied().unwrap_or_default()
+    Ui {
+        quiet: QUIET.load(Ordering::Relaxed),
+        verbose: VERBOSE.load(Ordering::Relaxed),
+    }
 }
 
 /// Prints a warning on standard error, unless `--quiet`.
@@ -129,23 +134,27 @@ enum Command {
     Templates(templates::TemplatesArgs),
 }
 
-/// Runs the command line of this process and returns its exit code.
-pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+/// Runs the command line `args` (the program name first, as `std::env::args_os`
+/// gives it) and returns its exit code. The binary runs its own arguments; the
+/// Python module's `psso-profile` command runs `sys.argv`.
+pub fn run_from<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(err) => return ExitCode::from(usage_error(&err)),
+        Err(err) => return usage_error(&err),
     };
-    let _ = UI.set(Ui {
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-    });
+    QUIET.store(cli.quiet, Ordering::Relaxed);
+    VERBOSE.store(cli.verbose, Ordering::Relaxed);
     match dispatch(cli.command) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         // A reader that stopped reading (`| head`) is not an error.
-        Err(err) if err.is_broken_pipe() => ExitCode::from(EXIT_OK),
+        Err(err) if err.is_broken_pipe() => EXIT_OK,
         Err(err) => {
             error::report(&err);
-            ExitCode::from(EXIT_ERROR)
+            EXIT_ERROR
         }
     }
 }

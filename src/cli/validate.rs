@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::error::{CliError, Result};
 use psso_profile::Error;
-use psso_profile::codec::{self, InputFormat};
-use psso_profile::lint::{self, Applied, Linted};
+use psso_profile::codec;
+use psso_profile::lint::{self, Applied, FileReport, Linted};
 use psso_profile::model::{MacOs, Target};
 use psso_profile::rules::{Finding, Severity};
 use psso_profile::sign::VerifyOptions;
@@ -89,21 +89,8 @@ pub(crate) struct ValidateArgs {
 struct JsonReport<'a> {
     min_macos: MacOs,
     strict: bool,
-    files: Vec<JsonFile<'a>>,
+    files: Vec<FileReport<'a>>,
     summary: Summary,
-}
-
-#[derive(Debug, Serialize)]
-struct JsonFile<'a> {
-    path: String,
-    /// `xml`, `binary`, `signed`; absent when unreadable.
-    format: Option<&'static str>,
-    /// Whether the signature verified; absent for unsigned files.
-    signature_valid: Option<bool>,
-    /// Why the file could not be read.
-    error: Option<String>,
-    findings: &'a [Finding],
-    fixes: &'a [Applied],
 }
 
 #[derive(Debug, Default, Serialize, Clone, Copy)]
@@ -129,6 +116,16 @@ pub(crate) struct Outcome {
 impl Outcome {
     pub(crate) fn findings(&self) -> &[Finding] {
         self.linted.as_ref().map_or(&[], |l| &l.report.findings)
+    }
+
+    /// The outcome as one file of `--format json`.
+    fn report(&self) -> FileReport<'_> {
+        match &self.linted {
+            Some(linted) => FileReport::new(self.path.clone(), linted, &self.fixes),
+            None => {
+                FileReport::unreadable(self.path.clone(), self.error.clone().unwrap_or_default())
+            }
+        }
     }
 }
 
@@ -186,21 +183,7 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
             let doc = JsonReport {
                 min_macos: args.min_macos,
                 strict: args.strict,
-                files: outcomes
-                    .iter()
-                    .map(|o| JsonFile {
-                        path: o.path.clone(),
-                        format: o.linted.as_ref().map(|l| format_name(l.decoded.format)),
-                        signature_valid: o
-                            .linted
-                            .as_ref()
-                            .and_then(|l| l.verification.as_ref())
-                            .map(|v| v.is_valid()),
-                        error: o.error.clone(),
-                        findings: o.findings(),
-                        fixes: &o.fixes,
-                    })
-                    .collect(),
+                files: outcomes.iter().map(Outcome::report).collect(),
                 summary,
             };
             serde_json::to_writer_pretty(&mut out, &doc)
@@ -222,14 +205,6 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
     } else {
         EXIT_OK
     })
-}
-
-fn format_name(format: InputFormat) -> &'static str {
-    match format {
-        InputFormat::Xml => "xml",
-        InputFormat::Binary => "binary",
-        _ => "signed",
-    }
 }
 
 /// Reads, checks and (with `--fix`) repairs one input. An unreadable input is an

@@ -4,13 +4,11 @@ use super::OutputFormat as Format;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
-use serde::Serialize;
-
 use super::error::Result;
+use clap::Args;
 use psso_profile::Error;
 use psso_profile::codec::{read_input, write_output};
-use psso_profile::sign::{self, Severity, Verification, VerifyOptions};
+use psso_profile::sign::{self, Severity, Verification, VerifyOptions, VerifyReport};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -78,14 +76,6 @@ pub(crate) struct VerifyArgs {
     force: bool,
 }
 
-#[derive(Serialize)]
-struct JsonOutput<'a> {
-    file: String,
-    valid: bool,
-    #[serde(flatten)]
-    verification: &'a Verification,
-}
-
 pub(crate) fn run(args: VerifyArgs) -> Result<u8> {
     let bytes = read_input(&args.file)?;
     let signed = sign::open(&bytes).map_err(|source| Error::Unreadable {
@@ -107,15 +97,11 @@ pub(crate) fn run(args: VerifyArgs) -> Result<u8> {
     let file = args.file.display().to_string();
     let text = match args.format {
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(&JsonOutput {
-                file: file.clone(),
-                valid,
-                verification: &report,
-            })
-            .map_err(|source| Error::Encode {
-                format: "JSON",
-                source: Box::new(source),
-            })?;
+            let mut json = serde_json::to_string_pretty(&VerifyReport::new(file.clone(), &report))
+                .map_err(|source| Error::Encode {
+                    format: "JSON",
+                    source: Box::new(source),
+                })?;
             json.push('\n');
             json
         }

@@ -91,6 +91,52 @@ impl Diff {
     }
 }
 
+/// One of the two profiles compared, as `diff --format json` names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Side {
+    /// The file as named.
+    pub file: String,
+    /// Whether it came wrapped in a CMS signature.
+    pub signed: bool,
+}
+
+impl Side {
+    /// The side for the profile read from `file`.
+    pub fn new(file: impl Into<String>, decoded: &crate::codec::Decoded) -> Self {
+        Side {
+            file: file.into(),
+            signed: decoded.signed.is_some(),
+        }
+    }
+}
+
+/// The document of `diff --format json`: the two profiles, whether they mean the
+/// same, and the [`Diff`]'s fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport<'a> {
+    /// The old profile.
+    pub old: Side,
+    /// The new profile.
+    pub new: Side,
+    /// Whether they mean the same ([`Diff::is_empty`]).
+    pub same: bool,
+    /// The differences.
+    #[serde(flatten)]
+    pub diff: &'a Diff,
+}
+
+impl<'a> DiffReport<'a> {
+    /// The report of `diff` between `old` and `new`.
+    pub fn new(old: Side, new: Side, diff: &'a Diff) -> Self {
+        DiffReport {
+            old,
+            new,
+            same: diff.is_empty(),
+            diff,
+        }
+    }
+}
+
 /// Why a changed authentication method forces registration again.
 pub const REASON_AUTH_METHOD: &str = "changing the authentication method of a deployed profile makes every Mac and user register again";
 /// Why a changed `UseSharedDeviceKeys` forces registration again.

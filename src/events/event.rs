@@ -170,19 +170,27 @@ impl<'a> Event<'a> {
                 _ => LineError::NotJson { detail, column },
             }
         })?;
-        if wire.device.is_empty() {
+        Self::from_fields(wire.device, &wire.event, &wire.time)
+    }
+
+    /// An event from its three fields as text, checked as [`Event::from_json`]
+    /// checks a line's: a device identifier that is not empty, one of the nine
+    /// names exactly, an RFC 3339 time.
+    pub fn from_fields(
+        device: impl Into<Cow<'a, str>>,
+        event: &str,
+        time: &str,
+    ) -> Result<Self, LineError> {
+        let device = device.into();
+        if device.is_empty() {
             return Err(LineError::EmptyDevice);
         }
-        let kind = wire.event.parse::<EventKind>()?;
-        let time = Timestamp::parse(&wire.time).map_err(|reason| LineError::Time {
-            value: wire.time.clone().into_owned(),
+        let kind = event.parse::<EventKind>()?;
+        let time = Timestamp::parse(time).map_err(|reason| LineError::Time {
+            value: time.to_owned(),
             reason,
         })?;
-        Ok(Self {
-            device: wire.device,
-            kind,
-            time,
-        })
+        Ok(Self { device, kind, time })
     }
 
     /// The same event, owning its device identifier.
@@ -213,6 +221,43 @@ mod tests {
         assert!(matches!(event.device, Cow::Borrowed(_)));
         assert_eq!(event.kind, EventKind::UserRegistrationFailed);
         assert_eq!(event.time.to_string(), "2026-11-02T09:30:00Z");
+    }
+
+    #[test]
+    fn fields_are_checked_as_a_line_is() {
+        let event = Event::from_fields(
+            "C02XK1",
+            "Microsoft.PlatformSSO.Registration.Succeeded",
+            "2026-11-02T10:30:00+01:00",
+        )
+        .unwrap();
+        assert_eq!(event.kind, EventKind::RegistrationSucceeded);
+        assert_eq!(event.time.to_string(), "2026-11-02T09:30:00Z");
+        let err = |device, event, time| {
+            Event::from_fields(device, event, time)
+                .unwrap_err()
+                .to_string()
+        };
+        let time = "2026-11-02T09:30:00Z";
+        assert_eq!(
+            err("", "Microsoft.PlatformSSO.Registration.Succeeded", time),
+            "`device` is empty: expected the device identifier"
+        );
+        assert_eq!(
+            err("d", "Registration.Succeeded", time),
+            parse(&format!(
+                r#"{{"device":"d","event":"Registration.Succeeded","time":"{time}"}}"#
+            ))
+            .unwrap_err()
+        );
+        assert!(
+            err(
+                "d",
+                "Microsoft.PlatformSSO.Registration.Succeeded",
+                "yesterday"
+            )
+            .starts_with("`time` `yesterday` is not an RFC 3339 date-time")
+        );
     }
 
     #[test]

@@ -88,12 +88,14 @@
 mod device_id;
 pub(crate) mod event;
 mod kind;
+mod rows;
 mod stream;
 mod timestamp;
 mod tracker;
 
 pub use event::{Event, LineError};
 pub use kind::{EventKind, Outcome, Track, UnknownEvent};
+pub use rows::{StateRow, TransitionRow};
 pub use stream::{MAX_LINE_BYTES, Timeline, read_events, read_timeline, reduce};
 pub use timestamp::{Timestamp, TimestampError};
 pub use tracker::{DeviceState, TrackStatus, Tracker, Transition};

@@ -8,12 +8,14 @@ mod locate;
 
 use std::path::Path;
 
+use serde::Serialize;
+
 pub use fix::{Applied, fix};
 pub use locate::line_of;
 
 use crate::codec::{self, Decoded, Format, InputFormat};
 use crate::model::Target;
-use crate::rules::{self, Report};
+use crate::rules::{self, Finding, Report};
 use crate::sign::{self, Verification, VerifyOptions};
 
 /// A profile that was read and checked.
@@ -64,9 +66,8 @@ pub struct Fixed {
 ///
 /// # Errors
 ///
-/// [`crate::Error::Encode`] when the repaired tree cannot be encoded, the errors of
-/// [`codec::write_output`] (`overwrite` allows replacing an existing file), and those
-/// of [`codec::parse`] should the written bytes not read back.
+/// Those of [`fix_bytes`], and of [`codec::write_output`] (`overwrite` allows
+/// replacing an existing file).
 pub fn fix_to(
     linted: &Linted,
     target: &Target,
@@ -74,6 +75,25 @@ pub fn fix_to(
     destination: &Path,
     overwrite: bool,
 ) -> crate::Result<Fixed> {
+    let (bytes, fixed) = fix_bytes(linted, target, verify, destination)?;
+    codec::write_output(destination, &bytes, overwrite)?;
+    Ok(fixed)
+}
+
+/// Repairs a linted profile and encodes it as [`fix_to`] writes it, without
+/// writing it: the repaired bytes, and what was done with the result linted again.
+/// `origin` names the repaired profile in messages.
+///
+/// # Errors
+///
+/// [`crate::Error::Encode`] when the repaired tree cannot be encoded, and those
+/// of [`codec::parse`] should the encoded bytes not read back.
+pub fn fix_bytes(
+    linted: &Linted,
+    target: &Target,
+    verify: &VerifyOptions,
+    origin: &Path,
+) -> crate::Result<(Vec<u8>, Fixed)> {
     let mut value = linted.decoded.value.clone();
     let fixes = fix(&mut value, target);
     let encoding = match linted.decoded.content_format {
@@ -81,12 +101,122 @@ pub fn fix_to(
         _ => Format::Xml,
     };
     let bytes = codec::write(&value, encoding)?;
-    codec::write_output(destination, &bytes, overwrite)?;
-    let mut decoded = codec::parse(&bytes, destination)?;
+    let mut decoded = codec::parse(&bytes, origin)?;
     decoded.format = decoded.content_format;
-    Ok(Fixed {
+    let fixed = Fixed {
         fixes,
         linted: lint(decoded, target, verify),
         dropped_signature: linted.decoded.signed.is_some(),
-    })
+    };
+    Ok((bytes, fixed))
+}
+
+/// One file of `validate --format json`: how it was read, whether its signature
+/// verified, its findings and the repairs made. `psso-profile validate` prints one
+/// per input, and the Python module's `validate` and `fix` return one.
+///
+/// Every field is written, `null` when it does not apply.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport<'a> {
+    /// The file as named.
+    pub path: String,
+    /// `xml`, `binary` or `signed`; `None` when the file could not be read.
+    pub format: Option<&'static str>,
+    /// Whether the signature verified; `None` for an unsigned or unreadable file.
+    pub signature_valid: Option<bool>,
+    /// Why the file could not be read.
+    pub error: Option<String>,
+    /// The findings, the signature's included.
+    pub findings: &'a [Finding],
+    /// The repairs made, in order.
+    pub fixes: &'a [Applied],
+}
+
+impl<'a> FileReport<'a> {
+    /// The report of a profile that was read and linted, and repaired by `fixes`
+    /// (`&[]` when it was not repaired; `linted` is then the repaired profile).
+    pub fn new(path: impl Into<String>, linted: &'a Linted, fixes: &'a [Applied]) -> Self {
+        FileReport {
+            path: path.into(),
+            format: Some(match linted.decoded.format {
+                InputFormat::Xml => "xml",
+                InputFormat::Binary => "binary",
+                _ => "signed",
+            }),
+            signature_valid: linted.verification.as_ref().map(Verification::is_valid),
+            error: None,
+            findings: &linted.report.findings,
+            fixes,
+        }
+    }
+
+    /// The report of a file that could not be read, and why.
+    pub fn unreadable(path: impl Into<String>, error: impl Into<String>) -> Self {
+        FileReport {
+            path: path.into(),
+            format: None,
+            signature_valid: None,
+            error: Some(error.into()),
+            findings: &[],
+            fixes: &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MacOs;
+
+    #[test]
+    fn a_file_report_writes_every_field() {
+        assert_eq!(
+            serde_json::to_value(FileReport::unreadable("x", "`x` is empty")).unwrap(),
+            serde_json::json!({
+                "path": "x",
+                "format": null,
+                "signature_valid": null,
+                "error": "`x` is empty",
+                "findings": [],
+                "fixes": []
+            })
+        );
+        let value = crate::spec::Spec::default().generate().unwrap().value;
+        let bytes = codec::write(&value, Format::Binary).unwrap();
+        let target = Target::new(MacOs::V14);
+        let linted = lint(
+            codec::parse(&bytes, "p".as_ref()).unwrap(),
+            &target,
+            &VerifyOptions::new(),
+        );
+        let json = serde_json::to_value(FileReport::new("p", &linted, &[])).unwrap();
+        assert_eq!(json["format"], "binary");
+        assert_eq!(json["signature_valid"], serde_json::Value::Null);
+        assert_eq!(json["error"], serde_json::Value::Null);
+        assert_eq!(
+            json["findings"],
+            serde_json::to_value(&linted.report.findings).unwrap()
+        );
+    }
+
+    #[test]
+    fn fix_bytes_gives_what_fix_to_writes() {
+        let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+<key>PayloadType</key><string>Configuration</string>
+<key>PayloadVersion</key><integer>2</integer>
+</dict></plist>"#;
+        let target = Target::new(MacOs::V14);
+        let verify = VerifyOptions::new();
+        let linted = lint(codec::parse(xml, "in".as_ref()).unwrap(), &target, &verify);
+        let (bytes, fixed) = fix_bytes(&linted, &target, &verify, "out".as_ref()).unwrap();
+        assert_eq!(fixed.fixes[0].path, "PayloadVersion");
+        assert!(!fixed.dropped_signature);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.mobileconfig");
+        let written = fix_to(&linted, &target, &verify, &out, false).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), bytes);
+        assert_eq!(written.fixes, fixed.fixes);
+        assert_eq!(written.linted.report, fixed.linted.report);
+    }
 }

@@ -90,3 +90,27 @@ pub use signer::{KeyKind, Signer};
 pub use verify::{
     Problem, ProblemKind, Severity, SignerDetails, Verification, VerifyOptions, verify,
 };
+
+/// The document of `verify --format json`: the file, whether its signature is
+/// valid, and the [`Verification`]'s fields.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VerifyReport<'a> {
+    /// The file as named.
+    pub file: String,
+    /// [`Verification::is_valid`].
+    pub valid: bool,
+    /// What was checked and found.
+    #[serde(flatten)]
+    pub verification: &'a Verification,
+}
+
+impl<'a> VerifyReport<'a> {
+    /// The report of `verification` for `file`.
+    pub fn new(file: impl Into<String>, verification: &'a Verification) -> Self {
+        VerifyReport {
+            file: file.into(),
+            valid: verification.is_valid(),
+            verification,
+        }
+    }
+}
