@@ -454,7 +454,7 @@ fn py_generate<'py>(
             ));
         }
     };
-    let generated = lib(spec.generate())?;
+    let generated = lib(py.detach(|| spec.generate()))?;
     if generated.is_refused() {
         return Err(refused(py, "<generated>", &generated.report));
     }
