@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::cli::error::describe;
 use crate::cli::report::format_finding;
-use crate::cli::signing::parse_signing_time;
+use crate::cli::signing::{parse_signing_time, placeholder_warning, validity_warnings};
 use crate::codec::{self, Format};
 use crate::diff::{DiffReport, Side};
 use crate::error::Error;
@@ -282,29 +282,18 @@ fn p12_signer(
     Ok(signer)
 }
 
+/// Warns as the command line does when the certificate has expired, now or at the
+/// signing time.
 fn check_validity(py: Python<'_>, signer: &Signer, time: SigningTime) -> PyResult<()> {
-    if let Err(err) = signer.check_validity(std::time::SystemTime::now()) {
-        warn(py, &err.to_string())?;
-    }
-    if let SigningTime::At(at) = time
-        && let Err(err) = signer.check_validity(at)
-    {
-        warn(
-            py,
-            &format!("at the signing time, {err}; verifiers will reject the signature"),
-        )?;
+    for warning in validity_warnings(signer, time) {
+        warn(py, &warning)?;
     }
     Ok(())
 }
 
 fn warn_placeholders(py: Python<'_>, placeholders: &[String]) -> PyResult<()> {
     for placeholder in placeholders {
-        warn(
-            py,
-            &format!(
-                "the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
-            ),
-        )?;
+        warn(py, &placeholder_warning(placeholder))?;
     }
     Ok(())
 }
