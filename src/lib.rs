@@ -55,6 +55,16 @@ pub mod spec;
 
 pub use error::{Error, Result};
 
+// The Python module (`python` feature) carries the command line: the same `cli`
+// module as the binary's, whose `psso_profile::` paths name this crate. Not public.
+#[cfg(feature = "python")]
+extern crate self as psso_profile;
+#[cfg(feature = "python")]
+#[path = "cli/mod.rs"]
+mod cli;
+#[cfg(feature = "python")]
+mod python;
+
 /// The README's `rust` blocks, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -4,8 +4,9 @@ use super::OutputFormat as Format;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::error::{CliError, Result};
 use clap::Args;
+
+use super::error::{CliError, Result};
 use psso_profile::codec;
 use psso_profile::diff::{self, ChangeKind, Diff, DiffReport, Side};
 

@@ -94,15 +94,8 @@ impl SigningArgs {
         }
         let time = parse_signing_time(self.signing_time.as_deref().unwrap_or("now"))?;
         let signer = self.load_signer()?;
-        if let Err(err) = signer.check_validity(SystemTime::now()) {
-            super::warn(&err.to_string());
-        }
-        if let SigningTime::At(at) = time
-            && let Err(err) = signer.check_validity(at)
-        {
-            super::warn(&format!(
-                "at the signing time, {err}; verifiers will reject the signature"
-            ));
+        for warning in validity_warnings(&signer, time) {
+            super::warn(&warning);
         }
         Ok(Some(Signing { signer, time }))
     }
@@ -199,12 +192,34 @@ impl SignerSource<'_> {
     }
 }
 
+/// What is wrong with signing with `signer` at `time`: a certificate expired now,
+/// or not valid at the signing time.
+pub(crate) fn validity_warnings(signer: &Signer, time: SigningTime) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if let Err(err) = signer.check_validity(SystemTime::now()) {
+        warnings.push(err.to_string());
+    }
+    if let SigningTime::At(at) = time
+        && let Err(err) = signer.check_validity(at)
+    {
+        warnings.push(format!(
+            "at the signing time, {err}; verifiers will reject the signature"
+        ));
+    }
+    warnings
+}
+
+/// The warning for an MDM placeholder left in signed content.
+pub(crate) fn placeholder_warning(placeholder: &str) -> String {
+    format!(
+        "the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
+    )
+}
+
 /// Prints one warning per MDM placeholder left in signed content.
 pub(crate) fn warn_placeholders<'a>(placeholders: impl IntoIterator<Item = &'a str>) {
     for placeholder in placeholders {
-        super::warn(&format!(
-            "the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
-        ));
+        super::warn(&placeholder_warning(placeholder));
     }
 }
 

@@ -4,8 +4,9 @@ use super::OutputFormat as Format;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::error::Result;
 use clap::Args;
+
+use super::error::Result;
 use psso_profile::Error;
 use psso_profile::codec::{read_input, write_output};
 use psso_profile::sign::{self, Severity, Verification, VerifyOptions, VerifyReport};

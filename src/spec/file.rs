@@ -247,7 +247,8 @@ impl RowSpec {
     }
 }
 
-fn deserialize(table: toml::Table, key: &str) -> Result<Spec> {
+/// The spec that `table` (spec keys to values) holds; an error names `key`.
+pub(crate) fn deserialize(table: toml::Table, key: &str) -> Result<Spec> {
     Spec::deserialize(table).map_err(|e| Error::SpecValue {
         key: key.to_string(),
         message: e.message().trim_end().to_string(),

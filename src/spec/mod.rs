@@ -24,6 +24,8 @@ mod templates;
 mod vars;
 
 pub use crate::settings::Spec;
+#[cfg(feature = "python")]
+pub(crate) use file::deserialize;
 pub use file::{RowSpec, SpecFile, keys};
 pub use templates::{Template, template, templates};
 pub use vars::{VarError, Vars, substitute};
