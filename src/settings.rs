@@ -31,6 +31,7 @@ use crate::model::{
     AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod, PayloadScope,
     Policy, TokenToUserMapping, UnlockPolicy,
 };
+use crate::rules::Expect;
 use crate::spec::{AuthorizationGroup, ExtensionEntry, UuidMode, entries, lenient};
 
 /// Where a setting lands in the profile.
@@ -350,6 +351,13 @@ settings! {
     /// [default: 14]
     min_macos: Option<MacOs>,
         arg(value_name = "VERSION", value_parser = crate::model::parse_macos_arg),
+        serde(default, deserialize_with = "lenient::opt_from_str")
+        => none "";
+    /// What the profile configures: `platform-sso`, or `sso-extension` for the Microsoft
+    /// SSO extension without Platform SSO (no PlatformSSO, no macOS 13 key, no
+    /// registration token); `any` is `platform-sso` here [default: platform-sso]
+    expect: Option<Expect>,
+        arg(value_name = "KIND", ignore_case = true),
         serde(default, deserialize_with = "lenient::opt_from_str")
         => none "";
     /// PayloadOrganization of the profile and its payload

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::MacOs;
 use crate::rules::{RuleId, Severity};
 
 fn spec(auth: AuthMethod, min: MacOs) -> Spec {
