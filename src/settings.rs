@@ -508,7 +508,9 @@ settings! {
         arg(value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true"),
         serde(default, deserialize_with = "lenient::opt_bool")
         => platform_sso "EnableRegistrationDuringSetup";
-    /// PlatformSSO.EnableCreateFirstUserDuringSetup (macOS 26+; Microsoft: Password only)
+    /// PlatformSSO.EnableCreateFirstUserDuringSetup (macOS 26+; Microsoft: Password only;
+    /// written false with another method and registration during setup, Apple's default
+    /// being true)
     enable_create_first_user_during_setup: Option<bool>,
         arg(value_name = "BOOL"),
         serde(default, deserialize_with = "lenient::opt_bool")

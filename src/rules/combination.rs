@@ -96,12 +96,12 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::PssoCreateFirstUserPassword,
         severity: Severity::Warning,
-        summary: "`EnableCreateFirstUserDuringSetup` is set only with the `Password` method.",
-        rationale: "Microsoft: \"If you're not using Password ... don't add or configure this setting.\"",
+        summary: "`EnableCreateFirstUserDuringSetup` is on (set, or by Apple's default with registration in Setup Assistant) only with the `Password` method.",
+        rationale: "Microsoft: create the first user during setup with Password only (\"If you're not using Password ... don't add or configure this setting\"); Apple's default is true on macOS 26, so registration in Setup Assistant with another method creates the first user unless the key is false.",
         source: RuleSource::MicrosoftDocs,
         applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V26),
-        fix: "remove EnableCreateFirstUserDuringSetup, or use the `Password` method",
+        fix: "set <key>EnableCreateFirstUserDuringSetup</key><false/> inside PlatformSSO (Apple's default is true), or use the `Password` method",
         check: create_first_user_password,
         repair: None,
     },
@@ -311,17 +311,25 @@ fn microsoft_authorization_modes(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 
 fn create_first_user_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in ctx.targets() {
-        let method = p.string("PlatformSSO.AuthenticationMethod");
-        if p.boolean("PlatformSSO.EnableCreateFirstUserDuringSetup") == Some(true)
-            && method.is_some_and(|m| m != "Password")
-        {
-            sink.emit(
-                p.path("PlatformSSO.EnableCreateFirstUserDuringSetup"),
-                format!(
-                    "is true with the `{}` method; Microsoft supports it with `Password` only",
-                    method.unwrap_or_default()
-                ),
-            );
+        let Some(method) = p
+            .string("PlatformSSO.AuthenticationMethod")
+            .filter(|m| *m != "Password")
+        else {
+            continue;
+        };
+        let path = p.path("PlatformSSO.EnableCreateFirstUserDuringSetup");
+        match p.boolean("PlatformSSO.EnableCreateFirstUserDuringSetup") {
+            Some(true) => sink.emit(
+                path,
+                format!("is true with the `{method}` method; Microsoft supports it with `Password` only"),
+            ),
+            // Apple's default is true: with registration in Setup Assistant, the
+            // first user is created through Platform SSO unless the key says no.
+            None if p.boolean("PlatformSSO.EnableRegistrationDuringSetup") == Some(true) => sink.emit(
+                path,
+                format!("is not set, so Apple's default true applies in Setup Assistant with the `{method}` method; Microsoft supports creating the first user there with `Password` only"),
+            ),
+            _ => {}
         }
     }
 }

@@ -816,7 +816,7 @@ fn schema_types_values_and_ranges() {
 
 #[test]
 fn newer_keys_warn_for_older_fleets() {
-    let mut v = valid();
+    let mut v = password_profile();
     set(
         &mut v,
         &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
@@ -994,6 +994,38 @@ fn create_first_user_only_with_password() {
         "PayloadContent[0].PlatformSSO.EnableCreateFirstUserDuringSetup",
     );
     assert_eq!(f.severity, Severity::Warning);
+    // Absent, Apple's default true applies once registration happens in Setup
+    // Assistant; false, or the Password method, is what Microsoft supports.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
+        true,
+    );
+    let f = only(
+        &check(&v, &Target::new(MacOs::V26)),
+        RuleId::PssoCreateFirstUserPassword,
+        "PayloadContent[0].PlatformSSO.EnableCreateFirstUserDuringSetup",
+    );
+    assert!(
+        f.message
+            .starts_with("is not set, so Apple's default true applies"),
+        "{}",
+        f.message
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableCreateFirstUserDuringSetup"),
+        false,
+    );
+    assert!(!check(&v, &Target::new(MacOs::V26)).has(RuleId::PssoCreateFirstUserPassword));
+    let mut v = password_profile();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
+        true,
+    );
+    assert!(!check(&v, &Target::new(MacOs::V26)).has(RuleId::PssoCreateFirstUserPassword));
 }
 
 #[test]
@@ -1090,7 +1122,7 @@ fn undocumented_platform_sso_keys_and_setup_note() {
     );
     assert_eq!(f.severity, Severity::Warning);
 
-    let mut v = valid();
+    let mut v = password_profile();
     set(
         &mut v,
         &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),

@@ -272,6 +272,14 @@ impl Spec {
             // `Password` on macOS 15+ (older Macs of the fleet ignore it).
             platform_sso.filevault_policy = Some(vec![Policy::AttemptAuthentication]);
         }
+        if platform_sso.enable_registration_during_setup == Some(true)
+            && platform_sso.enable_create_first_user_during_setup.is_none()
+            && auth != AuthMethod::Password
+        {
+            // Apple's default is true; Microsoft creates the first user during
+            // setup with the Password method only.
+            platform_sso.enable_create_first_user_during_setup = Some(false);
+        }
         platform_sso.authentication_method = Some(auth);
         platform_sso.use_shared_device_keys = Some(true);
         platform_sso.token_to_user_mapping = Some(TokenToUserMapping {
