@@ -13,7 +13,9 @@ use psso_profile::codec::{self, InputFormat};
 use psso_profile::diff::Reregistration;
 use psso_profile::lint::{self, Applied, Linted};
 use psso_profile::model::MacOs;
-use psso_profile::rules::{Expect, Finding, FleetFinding, Location, PayloadKind, Severity};
+use psso_profile::rules::{
+    Expect, Finding, FleetFinding, Location, PayloadKind, Severity, SsoPayload,
+};
 use psso_profile::sign::VerifyOptions;
 
 use super::error::describe;
@@ -301,18 +303,11 @@ fn json_file(o: &Outcome) -> JsonFile<'_> {
 
 /// Each dictionary of `PayloadContent` with its kind.
 fn payload_kinds(profile: &plist::Value) -> Vec<JsonPayload> {
-    profile
-        .as_dictionary()
-        .and_then(|r| r.get("PayloadContent"))
-        .and_then(plist::Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .filter_map(|(index, p)| {
-            p.as_dictionary().map(|d| JsonPayload {
-                index,
-                kind: PayloadKind::of(d),
-            })
+    SsoPayload::all(profile, Expect::Any)
+        .iter()
+        .map(|p| JsonPayload {
+            index: p.index,
+            kind: p.kind,
         })
         .collect()
 }
@@ -399,18 +394,6 @@ fn summarize(outcomes: &[Outcome], fleet: &[FleetFinding]) -> Summary {
     s
 }
 
-/// A fleet finding as one of a file's findings, for the printers: its message
-/// names the other file and key path.
-pub(crate) fn as_finding(f: &FleetFinding) -> Finding {
-    Finding {
-        rule: f.rule,
-        severity: f.severity,
-        path: f.path.clone(),
-        message: f.message.clone(),
-        fix: f.fix.clone(),
-    }
-}
-
 /// Where a fleet finding's other profile and key path are, in words.
 fn related_words(related: &Option<Location>) -> String {
     match related {
@@ -470,7 +453,7 @@ fn print_human(
         }
     }
     for f in fleet {
-        out.write_all(format_finding(&f.file, &as_finding(f), color).as_bytes())?;
+        out.write_all(format_finding(&f.file, &f.finding(), color).as_bytes())?;
         out.write_all(related_words(&f.related).as_bytes())?;
     }
     writeln!(

@@ -120,17 +120,17 @@ pub fn diff(old: &Value, new: &Value, show_secrets: bool) -> Diff {
     };
     walker.walk(String::new(), None, old, new);
     changes.sort_by(|a, b| a.path.cmp(&b.path));
+    let options = Options::default();
+    let (a, b) = (Context::new(old, &options), Context::new(new, &options));
     Diff {
         changes,
-        kinds: kinds(old, new),
-        reregistration: reregistration(old, new),
+        kinds: kinds(&a, &b),
+        reregistration: reregistration_between(&a, &b),
     }
 }
 
-/// The payloads, by index, whose kind differs between `old` and `new`.
-fn kinds(old: &Value, new: &Value) -> Vec<KindChange> {
-    let options = Options::default();
-    let (a, b) = (Context::new(old, &options), Context::new(new, &options));
+/// The payloads, by index, whose kind differs between `a` and `b`.
+fn kinds(a: &Context<'_>, b: &Context<'_>) -> Vec<KindChange> {
     a.payloads
         .iter()
         .filter_map(|x| {
@@ -304,8 +304,12 @@ fn happened(change: Trigger, a: Option<&Value>, b: Option<&Value>) -> bool {
 /// compares a profile before and after its repairs with this function.
 pub fn reregistration(old: &Value, new: &Value) -> Vec<Reregistration> {
     let options = Options::default();
-    let (a, b) = (Context::new(old, &options), Context::new(new, &options));
-    let (x, y) = (registered(&a), registered(&b));
+    reregistration_between(&Context::new(old, &options), &Context::new(new, &options))
+}
+
+/// [`reregistration`] between the contexts of the two profiles.
+fn reregistration_between(a: &Context<'_>, b: &Context<'_>) -> Vec<Reregistration> {
+    let (x, y) = (registered(a), registered(b));
     let was_psso = x.is_some_and(|x| x.kind == PayloadKind::MicrosoftPlatformSso);
     let platform_turned = match (x, y) {
         (Some(x), Some(y)) => x.has_platform_sso() != y.has_platform_sso(),

@@ -11,8 +11,8 @@ use plist::Value;
 use serde::Serialize;
 
 use super::{
-    Applies, Context, Expect, Options, PayloadKind, Rule, RuleId, RuleSource, Severity, Sink,
-    SsoPayload,
+    Applies, Context, Expect, Finding, Options, PayloadKind, Rule, RuleId, RuleSource, Severity,
+    Sink, SsoPayload,
 };
 use crate::model::MacOsRange;
 
@@ -119,6 +119,20 @@ pub struct FleetFinding {
     pub fix: String,
     /// The other profile and key path involved, when there is one.
     pub related: Option<Location>,
+}
+
+impl FleetFinding {
+    /// The finding as one of its profile's findings (its message names the other
+    /// profile and key path), for printers and tallies that list findings by file.
+    pub fn finding(&self) -> Finding {
+        Finding {
+            rule: self.rule,
+            severity: self.severity,
+            path: self.path.clone(),
+            message: self.message.clone(),
+            fix: self.fix.clone(),
+        }
+    }
 }
 
 /// The members of the set, each with its rule context.

@@ -4,7 +4,8 @@
 use plist::Value;
 use serde::{Deserialize, Serialize};
 
-use super::kind::{EXTENSIBLE_SSO, PayloadKind};
+use super::context::SsoPayload;
+use super::kind::PayloadKind;
 use crate::model::{MacOs, Target};
 
 /// What the Microsoft SSO payloads of the checked profiles are meant to configure.
@@ -166,15 +167,9 @@ impl Options {
 /// ignore it, and one profile often serves a fleet of several releases.
 /// `validate` and `inspect` both read the target here.
 pub fn infer_target(profile: &Value) -> (Target, TargetReason) {
-    let macos13 = profile
-        .as_dictionary()
-        .and_then(|r| r.get("PayloadContent"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_dictionary)
-        .filter(|p| p.get("PayloadType").and_then(Value::as_string) == Some(EXTENSIBLE_SSO))
-        .any(|p| p.contains_key("AuthenticationMethod"));
+    let macos13 = SsoPayload::all(profile, Expect::Any)
+        .iter()
+        .any(|p| p.kind.is_sso() && p.dict.contains_key("AuthenticationMethod"));
     if macos13 {
         (Target::new(MacOs::V13), TargetReason::Macos13Key)
     } else {
@@ -200,6 +195,8 @@ mod tests {
             "invalid value `psso` for `expect`: expected `any`, `platform-sso` or `sso-extension`"
         );
     }
+
+    use crate::rules::EXTENSIBLE_SSO;
 
     #[test]
     fn the_macos_13_key_means_a_fleet_from_13() {

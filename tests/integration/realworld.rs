@@ -235,13 +235,7 @@ fn measure(verdicts: &Verdicts, mode: Mode) -> (Tally, BTreeMap<String, Tally>, 
         let linted = lint_as(&corpus().join(name), verdict, mode);
         let fleet = lint::check_fleet(&[(name.as_str(), &linted)], linted.options.expect);
         let mut findings = linted.report.findings.clone();
-        findings.extend(fleet.iter().map(|f| Finding {
-            rule: f.rule,
-            severity: f.severity,
-            path: f.path.clone(),
-            message: f.message.clone(),
-            fix: f.fix.clone(),
-        }));
+        findings.extend(fleet.iter().map(|f| f.finding()));
         if mode == Mode::AsJudged
             && verdict.min_macos_source.as_deref() == Some("inferred")
             && let Some(m) = verdict.min_macos
