@@ -325,26 +325,31 @@ fn misspelt_extension_identifier_is_reported_on_the_payload() {
     );
 }
 
+/// A Kerberos extension payload for `realm` and `hosts`, as Apple's Kerberos
+/// schema writes one.
+fn kerberos_payload(realm: &str, hosts: &[&str]) -> Dictionary {
+    let mut d = Dictionary::new();
+    d.insert("PayloadType".into(), "com.apple.extensiblesso".into());
+    d.insert("PayloadIdentifier".into(), "com.contoso.kerberos".into());
+    d.insert(
+        "PayloadUUID".into(),
+        "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
+    );
+    d.insert("PayloadVersion".into(), Value::Integer(1.into()));
+    d.insert(
+        "ExtensionIdentifier".into(),
+        "com.apple.AppSSOKerberos.KerberosExtension".into(),
+    );
+    d.insert("TeamIdentifier".into(), "apple".into());
+    d.insert("Type".into(), "Credential".into());
+    d.insert("Realm".into(), realm.into());
+    d.insert("Hosts".into(), strings(hosts));
+    d
+}
+
 #[test]
 fn kerberos_payload_beside_is_fine() {
-    let v = with_second_payload(|d| {
-        d.clear();
-        d.insert("PayloadType".into(), "com.apple.extensiblesso".into());
-        d.insert("PayloadIdentifier".into(), "com.contoso.kerberos".into());
-        d.insert(
-            "PayloadUUID".into(),
-            "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
-        );
-        d.insert("PayloadVersion".into(), Value::Integer(1.into()));
-        d.insert(
-            "ExtensionIdentifier".into(),
-            "com.apple.AppSSOKerberos.KerberosExtension".into(),
-        );
-        d.insert("TeamIdentifier".into(), "apple".into());
-        d.insert("Type".into(), "Credential".into());
-        d.insert("Realm".into(), "CONTOSO.COM".into());
-        d.insert("Hosts".into(), strings(&["contoso.com"]));
-    });
+    let v = with_second_payload(|d| *d = kerberos_payload("CONTOSO.COM", &["contoso.com"]));
     assert_eq!(check14(&v).findings, vec![]);
 }
 
@@ -355,22 +360,10 @@ fn kerberos_payloads_follow_their_own_schema_and_microsofts_guidance() {
         let content = v.as_dictionary_mut().unwrap()["PayloadContent"]
             .as_array_mut()
             .unwrap();
-        let mut d = Dictionary::new();
-        d.insert("PayloadType".into(), "com.apple.extensiblesso".into());
-        d.insert("PayloadIdentifier".into(), "com.contoso.kerberos".into());
-        d.insert(
-            "PayloadUUID".into(),
-            "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
+        let mut d = kerberos_payload(
+            "KERBEROS.MICROSOFTONLINE.COM",
+            &["windows.net", ".windows.net"],
         );
-        d.insert("PayloadVersion".into(), Value::Integer(1.into()));
-        d.insert(
-            "ExtensionIdentifier".into(),
-            "com.apple.AppSSOKerberos.KerberosExtension".into(),
-        );
-        d.insert("TeamIdentifier".into(), "apple".into());
-        d.insert("Type".into(), "Credential".into());
-        d.insert("Realm".into(), "KERBEROS.MICROSOFTONLINE.COM".into());
-        d.insert("Hosts".into(), strings(&["windows.net", ".windows.net"]));
         let mut ext = Dictionary::new();
         ext.insert("usePlatformSSOTGT".into(), Value::Boolean(true));
         ext.insert("performKerberosOnly".into(), Value::Boolean(true));

@@ -4,7 +4,7 @@
 use predicates::prelude::*;
 
 use crate::golden::assert_golden;
-use crate::support::{bin, have_tool, shared_reference};
+use crate::support::{bin, have_tool, payload, shared_reference};
 
 const METHODS: [&str; 3] = ["Password", "UserSecureEnclaveKey", "SmartCard"];
 const TARGETS: [&str; 4] = ["13", "14", "15", "26"];
@@ -271,12 +271,7 @@ fn an_sso_extension_profile_has_no_platform_sso() {
         .stdout
         .clone();
     let value = plist::Value::from_reader_xml(&out[..]).unwrap();
-    let payload = value.as_dictionary().unwrap()["PayloadContent"]
-        .as_array()
-        .unwrap()[0]
-        .as_dictionary()
-        .unwrap()
-        .clone();
+    let payload = payload(&value, 0);
     for key in ["PlatformSSO", "AuthenticationMethod", "RegistrationToken"] {
         assert!(!payload.contains_key(key), "{key}");
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 use serde::Deserialize;
 
-use crate::support::{bin, have_tool};
+use crate::support::{bin, have_tool, payload};
 
 fn corpus(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -869,14 +869,9 @@ fn fix_never_turns_platform_sso_on_nor_drops_macos_13() {
         "error[ext.psso-key] PayloadContent[0].ExtensionData.authentication_method",
     ));
     let fixed = plist::Value::from_file(&out).unwrap();
-    let payload = fixed.as_dictionary().unwrap()["PayloadContent"]
-        .as_array()
-        .unwrap()[0]
-        .as_dictionary()
-        .unwrap()
-        .clone();
+    let first = payload(&fixed, 0);
     for key in ["PlatformSSO", "AuthenticationMethod", "RegistrationToken"] {
-        assert!(!payload.contains_key(key), "{key} added");
+        assert!(!first.contains_key(key), "{key} added");
     }
     // An SSO extension payload with Microsoft's mistakes gets Microsoft's fixes,
     // never a PlatformSSO dictionary, even when Platform SSO is expected.
@@ -908,15 +903,10 @@ fn fix_never_turns_platform_sso_on_nor_drops_macos_13() {
     ))
     .stdout(predicate::str::contains("after these fixes").not());
     let fixed = plist::Value::from_file(&out).unwrap();
-    let payload = fixed.as_dictionary().unwrap()["PayloadContent"]
-        .as_array()
-        .unwrap()[0]
-        .as_dictionary()
-        .unwrap()
-        .clone();
-    assert!(!payload.contains_key("PlatformSSO"), "{payload:?}");
+    let second = payload(&fixed, 0);
+    assert!(!second.contains_key("PlatformSSO"), "{second:?}");
     assert!(
-        payload.contains_key("UseSharedDeviceKeys"),
+        second.contains_key("UseSharedDeviceKeys"),
         "the misplaced key stays for the admin"
     );
 
