@@ -1573,3 +1573,48 @@ fn a_repair_runs_only_where_its_rule_applies() {
         assert!(!check(&v, &Target::new(min)).has_errors(), "{min}");
     }
 }
+
+#[test]
+fn another_vendors_payload_gets_only_apples_rules() {
+    // Microsoft's profile as another vendor's: its team, URLs and Platform SSO rows
+    // are Microsoft's, not Apple's, so nothing is reported against them.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.ExtensionIdentifier"),
+        "com.okta.mobile.auth-service-extension",
+    );
+    set(&mut v, &format!("{SSO}.TeamIdentifier"), "B7F62B65BN");
+    set(
+        &mut v,
+        &format!("{SSO}.URLs"),
+        strings(&["https://contoso.okta.com/oauth2/v1/token"]),
+    );
+    remove(&mut v, &format!("{SSO}.ScreenLockedBehavior"));
+    set(&mut v, &platform_key("UseSharedDeviceKeys"), false);
+    set(&mut v, &platform_key("NewUserAuthorizationMode"), "Groups");
+    set(
+        &mut v,
+        &platform_key("AdministratorGroups"),
+        strings(&["admins"]),
+    );
+    let r = check14(&v);
+    for f in &r.findings {
+        assert!(
+            !matches!(
+                f.rule.rule().applies,
+                crate::rules::Applies::Microsoft | crate::rules::Applies::MicrosoftPlatformSso
+            ),
+            "{f:#?}"
+        );
+    }
+    only(&r, RuleId::ProfileMicrosoftPayload, "PayloadContent");
+    // Apple's rules still read it.
+    set(&mut v, &platform_key("EnableAuthorization"), true);
+    assert!(check14(&v).has(RuleId::PssoSharedKeysRequired));
+}
+
+/// The key path of `key` inside the first payload's `PlatformSSO`.
+fn platform_key(key: &str) -> String {
+    format!("{SSO}.PlatformSSO.{key}")
+}

@@ -884,6 +884,48 @@ fn inspect_json(file: &Path, extra: &[&str]) -> JsonInspection {
 }
 
 #[test]
+fn inspect_words_another_vendors_and_kerberos_payloads_as_theirs() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld");
+    let okta = inspect_json(
+        &corpus.join("fleet-okta-psso-simplified-setup.mobileconfig"),
+        &[],
+    );
+    let sso = &okta.sso[0];
+    assert_eq!((sso.kind.as_str(), sso.microsoft), ("other-sso", false));
+    assert!(sso.reregistration.is_empty());
+    let plain = sso.plain.join("\n");
+    assert!(
+        plain.contains("their identity provider's password"),
+        "{plain}"
+    );
+    assert!(
+        !plain.contains("Entra") && !plain.contains("Microsoft requires"),
+        "{plain}"
+    );
+    assert_eq!(okta.lint.errors, 0);
+    let kerberos = inspect_json(
+        &corpus.join("msdocs-kerberos-cloud-psso-tgt.mobileconfig"),
+        &[],
+    );
+    let sso = &kerberos.sso[0];
+    assert_eq!(sso.kind, "kerberos");
+    assert!(
+        sso.plain[0].starts_with(
+            "Apple's Kerberos SSO extension for the realm KERBEROS.MICROSOFTONLINE.COM"
+        ),
+        "{:?}",
+        sso.plain
+    );
+    assert!(sso.plain.iter().any(|p| p.contains("usePlatformSSOTGT")));
+    let macos13 = inspect_json(&corpus.join("kandji-okta-psso-macos13.mobileconfig"), &[]);
+    assert_eq!(macos13.macos.target, 13);
+    assert_eq!(
+        macos13.macos.target_reason.as_deref(),
+        Some("the profile carries the macOS 13 AuthenticationMethod")
+    );
+}
+
+#[test]
 fn inspect_json_parses_and_hides_the_registration_token() {
     let dir = tempfile::tempdir().unwrap();
     let path = generate(
