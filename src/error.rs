@@ -153,6 +153,15 @@ pub enum Error {
         /// What is wrong, and what was expected.
         message: String,
     },
+    /// A setting that configures Platform SSO, in a spec that expects the Microsoft
+    /// SSO extension without Platform SSO.
+    #[error(
+        "`{key}` configures Platform SSO, but the spec expects the SSO extension without Platform SSO (`sso-extension`)"
+    )]
+    PlatformSsoNotExpected {
+        /// The spec key of the setting.
+        key: String,
+    },
     /// A spec value, once filled from a row, is not one its key accepts.
     #[error("`{key}`: {message}")]
     SpecValue {

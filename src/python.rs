@@ -31,7 +31,7 @@ use crate::inspect::{self, Options};
 use crate::lint::{self, FileReport};
 use crate::model::{MacOs, Target};
 use crate::output::Output;
-use crate::rules::{Finding, Report, Severity};
+use crate::rules::{Expect, Finding, Report, Severity};
 use crate::settings::SETTINGS;
 use crate::sign::{self, Signer, SigningTime, VerifyOptions, VerifyReport};
 use crate::spec::{self, Spec, SpecFile};
@@ -466,31 +466,47 @@ fn py_generate<'py>(
 
 /// Reads and lints a profile (XML, binary or CMS-signed, whose signature is
 /// verified) and returns one file entry of `psso-profile validate --format json`:
-/// `path`, `format`, `signature_valid`, `error`, `findings`, `fixes`.
+/// `path`, `format`, `signature_valid`, `error`, `target`, `payloads`, `findings`,
+/// `fixes`, `reregistration`.
 ///
-/// `min_macos` is the fleet's oldest macOS (default 14). `strict` makes an expired
+/// `min_macos` is the fleet's oldest macOS (default: read from the profile, as
+/// `validate` reads it); `expect` is what the Microsoft SSO payloads must configure
+/// (`"platform-sso"`, `"sso-extension"` or `"any"`, the default). `strict` makes an expired
 /// signing certificate invalidate the signature; `ca` is a CA certificate (PEM)
 /// or a list of them that a signature must chain to. `name` names the profile in
 /// the result (default: the path, or `<bytes>`). Raises `ValueError` when `data`
 /// is not a profile.
 #[pyfunction]
-#[pyo3(name = "validate", signature = (data, *, min_macos=None, strict=false, ca=None, name=None))]
+#[pyo3(name = "validate", signature = (data, *, min_macos=None, expect="any", strict=false, ca=None, name=None))]
+#[allow(clippy::too_many_arguments)]
 fn py_validate(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
     min_macos: Option<&Bound<'_, PyAny>>,
+    expect: &str,
     strict: bool,
     ca: Option<&Bound<'_, PyAny>>,
     name: Option<String>,
 ) -> PyResult<Py<PyAny>> {
     let input = input(data, "data")?.renamed(name);
-    let target = Target::new(macos(min_macos)?.unwrap_or_default());
+    let min_macos = macos(min_macos)?;
+    let expect = expectation(expect)?;
     let verify = verify_options(ca, strict)?;
     let linted = lib(py.detach(|| {
         let decoded = codec::parse(&input.bytes, &input.path)?;
-        Ok(lint::lint(decoded, &target, &verify))
+        let options = lint::options_for(&decoded, min_macos, expect);
+        Ok(lint::lint_with(decoded, &options, &verify))
     }))?;
-    to_py(py, &FileReport::new(&input.name, &linted, &[]))
+    to_py(py, &FileReport::new(&input.name, &linted, &[], &[]))
+}
+
+/// `expect=` as the command line's `--expect` takes it.
+fn expectation(text: &str) -> PyResult<Expect> {
+    text.parse::<Expect>().map_err(|_| {
+        PyValueError::new_err(format!(
+            "invalid value `{text}` for `expect`: expected `platform-sso`, `sso-extension` or `any`"
+        ))
+    })
 }
 
 /// Repairs what `validate` can repair and returns the repaired profile's bytes
@@ -499,20 +515,23 @@ fn py_validate(
 /// `psso-profile validate --fix --format json` prints it: `fixes` lists the
 /// repairs, `findings` what remains.
 #[pyfunction]
-#[pyo3(name = "fix", signature = (data, *, min_macos=None, name=None))]
+#[pyo3(name = "fix", signature = (data, *, min_macos=None, expect="any", name=None))]
 fn py_fix<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     min_macos: Option<&Bound<'py, PyAny>>,
+    expect: &str,
     name: Option<String>,
 ) -> PyResult<(Bound<'py, PyBytes>, Py<PyAny>)> {
     let input = input(data, "data")?.renamed(name);
-    let target = Target::new(macos(min_macos)?.unwrap_or_default());
+    let min_macos = macos(min_macos)?;
+    let expect = expectation(expect)?;
     let verify = VerifyOptions::new();
     let (bytes, fixed) = lib(py.detach(|| {
         let decoded = codec::parse(&input.bytes, &input.path)?;
-        let linted = lint::lint(decoded, &target, &verify);
-        lint::fix_bytes(&linted, &target, &verify, &input.path)
+        let options = lint::options_for(&decoded, min_macos, expect);
+        let linted = lint::lint_with(decoded, &options, &verify);
+        lint::fix_bytes(&linted, &verify, &input.path)
     }))?;
     if fixed.dropped_signature {
         warn(
@@ -525,7 +544,12 @@ fn py_fix<'py>(
     }
     let report = to_py(
         py,
-        &FileReport::new(&input.name, &fixed.linted, &fixed.fixes),
+        &FileReport::new(
+            &input.name,
+            &fixed.linted,
+            &fixed.fixes,
+            &fixed.reregistration,
+        ),
     )?;
     Ok((PyBytes::new(py, &bytes), report))
 }
@@ -660,6 +684,7 @@ fn py_inspect(
     let options = Options {
         show_secrets,
         min_macos: macos(min_macos)?,
+        expect: Expect::Any,
     };
     let inspection = lib(py.detach(|| {
         let decoded = codec::parse(&input.bytes, &input.path)?;

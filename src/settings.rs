@@ -31,6 +31,7 @@ use crate::model::{
     AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod, PayloadScope,
     Policy, TokenToUserMapping, UnlockPolicy,
 };
+use crate::rules::Expect;
 use crate::spec::{AuthorizationGroup, ExtensionEntry, UuidMode, entries, lenient};
 
 /// Where a setting lands in the profile.
@@ -352,6 +353,13 @@ settings! {
         arg(value_name = "VERSION", value_parser = crate::model::parse_macos_arg),
         serde(default, deserialize_with = "lenient::opt_from_str")
         => none "";
+    /// What the profile configures: `platform-sso`, or `sso-extension` for the Microsoft
+    /// SSO extension without Platform SSO (no PlatformSSO, no macOS 13 key, no
+    /// registration token); `any` is `platform-sso` here [default: platform-sso]
+    expect: Option<Expect>,
+        arg(value_name = "KIND", ignore_case = true),
+        serde(default, deserialize_with = "lenient::opt_from_str")
+        => none "";
     /// PayloadOrganization of the profile and its payload
     org: Option<String>,
         arg(value_name = "NAME")
@@ -500,7 +508,9 @@ settings! {
         arg(value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true"),
         serde(default, deserialize_with = "lenient::opt_bool")
         => platform_sso "EnableRegistrationDuringSetup";
-    /// PlatformSSO.EnableCreateFirstUserDuringSetup (macOS 26+; Microsoft: Password only)
+    /// PlatformSSO.EnableCreateFirstUserDuringSetup (macOS 26+; Microsoft: Password only;
+    /// written false with another method and registration during setup, Apple's default
+    /// being true)
     enable_create_first_user_during_setup: Option<bool>,
         arg(value_name = "BOOL"),
         serde(default, deserialize_with = "lenient::opt_bool")

@@ -22,9 +22,13 @@ Examples:
 Compares what the profiles say, not how they are written: XML or binary, signed or not, key
 order and formatting do not matter. Arrays are compared by index, except the sets of strings
 (URLs, Hosts, groups, accounts, policies), whose order means nothing to macOS: each string
-added or removed is listed. Changes that make every user register Platform SSO again are
-called out: the authentication method, UseSharedDeviceKeys, a new PayloadUUID or
-PayloadIdentifier of the SSO payload, a new profile identifier, the SSO payload removed.
+added or removed is listed. A payload whose kind changes is named (an SSO extension payload
+that now configures Platform SSO...). Changes that make every user register Platform SSO
+again are called out, from Microsoft's list: the authentication method, UseSharedDeviceKeys,
+Platform SSO turned on or off, a new PayloadUUID or PayloadIdentifier of the SSO payload, a
+new profile identifier, the SSO payload removed, enable_se_key_biometric_policy turned on,
+use_most_secure_storage changed. Removing the deprecated top-level AuthenticationMethod is
+not one of them.
 Secret values (RegistrationToken...) are shown as <redacted> unless --show-secrets; a change
 to them is still listed.
 
@@ -32,7 +36,8 @@ Human output: `+` added, `-` removed, `~` changed, then the re-registration warn
 JSON (--format json):
   {\"old\": {\"file\", \"signed\"}, \"new\": {\"file\", \"signed\"}, \"same\": false,
    \"changes\": [{\"path\", \"kind\": \"added\"|\"removed\"|\"changed\", \"old\", \"new\"}],
-   \"reregistration\": [{\"path\", \"reason\"}]}
+   \"kinds\": [{\"path\", \"old\", \"new\"}],
+   \"reregistration\": [{\"path\", \"reason\", \"source\"}]}
 
 Exit codes: 0 the same, 1 different, 2 an input is unreadable.";
 
@@ -96,6 +101,9 @@ fn human(d: &Diff, color: bool) -> String {
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "{} difference(s)", d.changes.len());
+    for k in &d.kinds {
+        let _ = writeln!(out, "{} was {} and is now {}", k.path, k.old, k.new);
+    }
     if !d.reregistration.is_empty() {
         let _ = writeln!(
             out,

@@ -25,7 +25,8 @@ Examples:
   psso-profile explain --login-frequency
 
 Without an argument: Microsoft's required settings and every rule. With a rule id: what it
-checks, why, the source, the macOS versions, the fix. With a key (an Apple key path such as
+checks, which payloads it reads (Microsoft Platform SSO, Microsoft SSO extension, any SSO
+payload, Kerberos, profiles checked together), why, the source, the macOS versions, the fix. With a key (an Apple key path such as
 PlatformSSO.UseSharedDeviceKeys, a bare name such as UseSharedDeviceKeys, or an ExtensionData
 key): what it is, its type, allowed values, default, macOS versions, source, the rules that
 read it, and the `generate` option that sets it. With a setting of `generate` (a spec-file
@@ -221,11 +222,17 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
             }
             out.push_str(&table(&rows));
             let _ = writeln!(out, "\n{}", paint("Rules:", "1", color));
-            let mut rows = vec![vec!["RULE".to_string(), "SEVERITY".into(), "CHECKS".into()]];
+            let mut rows = vec![vec![
+                "RULE".to_string(),
+                "SEVERITY".into(),
+                "PAYLOADS".into(),
+                "CHECKS".into(),
+            ]];
             for r in rules {
                 rows.push(vec![
                     r.id.to_string(),
                     r.severity.to_string(),
+                    r.applies.short().to_string(),
                     r.summary.to_string(),
                 ]);
             }
@@ -243,6 +250,7 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
                 rule.severity
             );
             field(&mut out, "checks:", rule.summary, color);
+            field(&mut out, "applies:", rule.applies.describe(), color);
             field(&mut out, "why:", rule.rationale, color);
             field(&mut out, "source:", &rule.source.to_string(), color);
             field(&mut out, "macOS:", &rule.macos.to_string(), color);

@@ -9,6 +9,7 @@ use clap::Args;
 use super::error::Result;
 use psso_profile::inspect::{self, Inspection, Options};
 use psso_profile::model::MacOs;
+use psso_profile::rules::Expect;
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_OK, write_stdout};
@@ -23,15 +24,20 @@ Reads XML, binary and CMS-signed profiles. Secrets (RegistrationToken, and any s
 key names a token, secret, password, passphrase or passcode) are shown as <redacted> unless
 --show-secrets, an MDM placeholder such as {{DEVICEREGISTRATION}} included (the summary says
 when the token is one).
-The fleet's oldest macOS (--min-macos) defaults to 13 when the profile carries the top-level
-AuthenticationMethod only macOS 13 reads, else 14. The signature is checked without a CA
-(`psso-profile verify --ca` checks the chain). With -v, every finding is listed on stderr.
+Each SSO payload is named by its kind, as `validate` classifies it: Microsoft Platform SSO,
+the Microsoft SSO extension without Platform SSO, another vendor's Extensible SSO payload,
+Apple's Kerberos extension.
+The fleet's oldest macOS (--min-macos) is read from the profile as `validate` reads it: 13
+when the profile carries the top-level AuthenticationMethod only macOS 13 reads, else 14.
+The signature is checked without a CA (`psso-profile verify --ca` checks the chain). With -v,
+every finding is listed on stderr.
 
 JSON (--format json): one object, documented in the README:
   {\"file\", \"encoding\": \"XML\"|\"binary\", \"signed\", \"identity\": {\"identifier\", \"uuid\",
    \"organization\", \"scope\", \"display_name\", \"description\"}, \"payloads\": [{\"index\",
-   \"payload_type\", \"identifier\", \"uuid\"}], \"sso\": [{...settings, \"plain\": [sentences]}],
-   \"macos\": {\"oldest\", \"target\", \"newer_than_target\", \"deprecated\"},
+   \"payload_type\", \"identifier\", \"uuid\"}], \"sso\": [{\"index\", \"kind\", ...settings,
+   \"reregistration\": [keys], \"plain\": [sentences]}],
+   \"macos\": {\"oldest\", \"target\", \"target_reason\", \"newer_than_target\", \"deprecated\"},
    \"signature\": null | {\"valid\", \"signer\", \"signing_time\", \"problems\"},
    \"lint\": {\"errors\", \"warnings\", \"notes\"}}
 
@@ -53,12 +59,16 @@ pub(crate) struct InspectArgs {
     /// The fleet's oldest macOS (13, 14, 15, 26), for the findings and the key versions
     #[arg(long, value_name = "VERSION", value_parser = psso_profile::model::parse_macos_arg)]
     min_macos: Option<MacOs>,
+    /// What the Microsoft SSO payloads must configure, for the findings (as `validate --expect`)
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = Expect::Any)]
+    expect: Expect,
 }
 
 pub(crate) fn run(args: InspectArgs) -> Result<u8> {
     let options = Options {
         show_secrets: args.show_secrets,
         min_macos: args.min_macos,
+        expect: args.expect,
     };
     let inspection = inspect::inspect_file(&args.file, &options)?;
     if super::ui().verbose {
@@ -119,8 +129,9 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
     for s in &i.sso {
         let _ = writeln!(
             out,
-            "\n{}",
-            head(&format!("single sign-on (PayloadContent[{}]):", s.index))
+            "\n{} {}",
+            head(&format!("single sign-on (PayloadContent[{}]):", s.index)),
+            s.kind
         );
         for sentence in &s.plain {
             let _ = writeln!(out, "  - {sentence}");
@@ -129,10 +140,13 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
     let m = &i.macos;
     let _ = writeln!(
         out,
-        "\n{} every key is read from macOS {:#}; checked for a fleet from macOS {}",
+        "\n{} every key is read from macOS {:#}; checked for a fleet from macOS {}{}",
         head("macOS:"),
         m.oldest,
-        m.target
+        m.target,
+        m.target_reason
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default()
     );
     for k in &m.newer_than_target {
         let _ = writeln!(

@@ -5,7 +5,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use psso_profile::lint::line_of;
-use psso_profile::rules::{RULES, Severity};
+use psso_profile::rules::{FleetFinding, RULES, Severity};
 
 use super::validate::Outcome;
 
@@ -24,9 +24,25 @@ fn uri(path: &str) -> String {
     path.replace('\\', "/")
 }
 
+/// The line of `key_path` in the file named `file`, when its bytes were kept.
+fn line_in(outcomes: &[Outcome], file: &str, key_path: &str) -> usize {
+    outcomes
+        .iter()
+        .find(|o| o.path == file)
+        .and_then(|o| o.source.as_deref())
+        .and_then(|bytes| line_of(bytes, key_path))
+        .unwrap_or(1)
+}
+
 /// Writes one SARIF log with one run: every rule, and one result per finding
-/// (an unreadable file is a result of the pseudo-rule `input.unreadable`).
-pub(crate) fn write(out: &mut dyn Write, outcomes: &[Outcome]) -> std::io::Result<()> {
+/// (an unreadable file is a result of the pseudo-rule `input.unreadable`). A
+/// finding of profiles checked together has the other profile's key as its
+/// related location.
+pub(crate) fn write(
+    out: &mut dyn Write,
+    outcomes: &[Outcome],
+    fleet: &[FleetFinding],
+) -> std::io::Result<()> {
     let mut rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -80,6 +96,32 @@ pub(crate) fn write(out: &mut dyn Write, outcomes: &[Outcome]) -> std::io::Resul
                 "locations": [location(&o.path, line, Some(&f.path))],
             }));
         }
+    }
+    for f in fleet {
+        let path = if f.path.is_empty() {
+            "(profile)"
+        } else {
+            f.path.as_str()
+        };
+        let mut result = json!({
+            "ruleId": f.rule,
+            "ruleIndex": RULES.iter().position(|r| r.id == f.rule),
+            "level": level(f.severity),
+            "message": { "text": format!("{path} {}. Fix: {}", f.message, f.fix) },
+            "locations": [location(&f.file, line_in(outcomes, &f.file, &f.path), Some(&f.path))],
+        });
+        if let Some(related) = &f.related {
+            let mut other = location(
+                &related.file,
+                line_in(outcomes, &related.file, &related.path),
+                Some(&related.path),
+            );
+            other["id"] = json!(0);
+            other["message"] =
+                json!({ "text": format!("also in {} {}", related.file, related.path) });
+            result["relatedLocations"] = json!([other]);
+        }
+        results.push(result);
     }
     let log = json!({
         "$schema": SCHEMA,

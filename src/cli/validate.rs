@@ -10,9 +10,10 @@ use serde::Serialize;
 use super::error::{CliError, Result};
 use psso_profile::Error;
 use psso_profile::codec;
+use psso_profile::diff::Reregistration;
 use psso_profile::lint::{self, Applied, FileReport, Linted};
-use psso_profile::model::{MacOs, Target};
-use psso_profile::rules::{Finding, Severity};
+use psso_profile::model::MacOs;
+use psso_profile::rules::{Expect, Finding, FleetFinding, Location, Severity};
 use psso_profile::sign::VerifyOptions;
 
 use super::error::describe;
@@ -23,10 +24,22 @@ const EXAMPLES: &str = "\
 Examples:
   psso-profile validate psso.mobileconfig
   psso-profile validate profiles/ --min-macos 13 --strict
+  psso-profile validate profiles/ --expect platform-sso
   psso-profile validate psso.mobileconfig --format sarif > psso.sarif
   psso-profile validate old.mobileconfig --fix -o fixed.mobileconfig
   psso-profile validate profiles/ --fix --in-place
   cat psso.mobileconfig | psso-profile validate -
+
+Every payload is classified first: Microsoft Platform SSO, the Microsoft SSO extension
+without Platform SSO, another vendor's Extensible SSO payload, Apple's Kerberos extension,
+or another payload. Apple's schema applies to every SSO payload, Microsoft's settings to
+Microsoft's payloads (its Platform SSO rows where Platform SSO is configured or expected).
+
+Without --min-macos, each profile is checked for the fleet it names: from macOS 13 when it
+carries the deprecated top-level AuthenticationMethod that only macOS 13 reads, else from 14;
+the output says which. Several files (or a folder) are also checked together, as installed
+on one Mac: URLs or hosts shared by two profiles, more than one Microsoft SSO payload, one
+PayloadIdentifier or PayloadUUID in two profiles (--no-fleet checks each file alone).
 
 Exit codes: 0 clean (warnings allowed), 1 findings at error level (or warnings with
 --strict), 2 an input could not be read (the others are still checked).";
@@ -52,9 +65,18 @@ pub(crate) struct ValidateArgs {
     /// Profiles, folders, or `-` for standard input
     #[arg(required = true, value_name = "FILE")]
     inputs: Vec<PathBuf>,
-    /// Oldest macOS of the fleet
-    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = psso_profile::model::parse_macos_arg)]
-    min_macos: MacOs,
+    /// Oldest macOS of the fleet [default: read from each profile: 13 with the macOS 13
+    /// AuthenticationMethod, else 14]
+    #[arg(long, value_name = "VERSION", value_parser = psso_profile::model::parse_macos_arg)]
+    min_macos: Option<MacOs>,
+    /// What the Microsoft SSO payloads must configure: `platform-sso` (a Microsoft payload
+    /// without it is judged as Platform SSO, and the files must hold one), `sso-extension`
+    /// (Platform SSO is a finding), or `any` (judge each payload by what it configures)
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = Expect::Any)]
+    expect: Expect,
+    /// Check each file alone: the files are alternatives, not profiles installed together
+    #[arg(long)]
+    no_fleet: bool,
     /// Output format
     #[arg(long, value_name = "FORMAT", default_value = "human")]
     format: ReportFormat,
@@ -87,9 +109,13 @@ pub(crate) struct ValidateArgs {
 /// The JSON document of `validate --format json`.
 #[derive(Debug, Serialize)]
 struct JsonReport<'a> {
-    min_macos: MacOs,
+    /// The fleet given with `--min-macos`; `null` when read from each profile.
+    min_macos: Option<MacOs>,
+    expect: Expect,
     strict: bool,
     files: Vec<FileReport<'a>>,
+    /// The findings of the profiles checked together.
+    fleet: &'a [FleetFinding],
     summary: Summary,
 }
 
@@ -109,6 +135,7 @@ pub(crate) struct Outcome {
     pub(crate) linted: Option<Linted>,
     pub(crate) error: Option<String>,
     pub(crate) fixes: Vec<Applied>,
+    pub(crate) reregistration: Vec<Reregistration>,
 }
 
 // An outcome has `linted` (the input was read) or `error` (it was not).
@@ -116,16 +143,6 @@ pub(crate) struct Outcome {
 impl Outcome {
     pub(crate) fn findings(&self) -> &[Finding] {
         self.linted.as_ref().map_or(&[], |l| &l.report.findings)
-    }
-
-    /// The outcome as one file of `--format json`.
-    fn report(&self) -> FileReport<'_> {
-        match &self.linted {
-            Some(linted) => FileReport::new(self.path.clone(), linted, &self.fixes),
-            None => {
-                FileReport::unreadable(self.path.clone(), self.error.clone().unwrap_or_default())
-            }
-        }
     }
 }
 
@@ -138,7 +155,6 @@ fn display(path: &Path) -> String {
 }
 
 pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
-    let target = Target::new(args.min_macos);
     let mut verify = VerifyOptions::new().strict(args.strict);
     for ca in &args.ca {
         let pem = codec::read_input(ca)?;
@@ -168,9 +184,18 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
     }
     let mut outcomes = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        outcomes.push(check_one(input, &target, &verify, &args)?);
+        outcomes.push(check_one(input, &verify, &args)?);
     }
-    let summary = summarize(&outcomes);
+    let fleet = if args.no_fleet {
+        Vec::new()
+    } else {
+        let members: Vec<(&str, &Linted)> = outcomes
+            .iter()
+            .filter_map(|o| o.linted.as_ref().map(|l| (o.path.as_str(), l)))
+            .collect();
+        lint::check_fleet(&members, args.expect)
+    };
+    let summary = summarize(&outcomes, &fleet);
     // With `--fix -o -` the repaired profile is on stdout: the report goes to stderr.
     let mut out: Box<dyn Write> = if args.output.as_deref() == Some(Path::new("-")) {
         Box::new(std::io::stderr().lock())
@@ -178,26 +203,30 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
         Box::new(std::io::stdout().lock())
     };
     let printed = match args.format {
-        ReportFormat::Human => print_human(&mut out, &outcomes, &summary),
+        ReportFormat::Human => print_human(&mut out, &outcomes, &fleet, &summary),
         ReportFormat::Json => {
             let doc = JsonReport {
                 min_macos: args.min_macos,
+                expect: args.expect,
                 strict: args.strict,
                 files: outcomes.iter().map(Outcome::report).collect(),
+                fleet: &fleet,
                 summary,
             };
             serde_json::to_writer_pretty(&mut out, &doc)
                 .map_err(std::io::Error::from)
                 .and_then(|()| writeln!(out))
         }
-        ReportFormat::Sarif => sarif::write(&mut out, &outcomes),
+        ReportFormat::Sarif => sarif::write(&mut out, &outcomes, &fleet),
     };
     printed.map_err(super::stdout_error)?;
     let fails = outcomes.iter().any(|o| {
         o.linted
             .as_ref()
             .is_some_and(|l| l.report.fails(args.strict))
-    });
+    }) || fleet
+        .iter()
+        .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
     Ok(if summary.unreadable > 0 {
         EXIT_ERROR
     } else if fails {
@@ -207,14 +236,23 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
     })
 }
 
+impl Outcome {
+    /// The file's entry of `--format json`.
+    fn report(&self) -> FileReport<'_> {
+        match &self.linted {
+            Some(linted) => {
+                FileReport::new(self.path.clone(), linted, &self.fixes, &self.reregistration)
+            }
+            None => {
+                FileReport::unreadable(self.path.clone(), self.error.clone().unwrap_or_default())
+            }
+        }
+    }
+}
+
 /// Reads, checks and (with `--fix`) repairs one input. An unreadable input is an
 /// outcome with an error; a repaired profile that cannot be written stops the run.
-fn check_one(
-    input: &Path,
-    target: &Target,
-    verify: &VerifyOptions,
-    args: &ValidateArgs,
-) -> Result<Outcome> {
+fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Result<Outcome> {
     let path = display(input);
     let mut outcome = Outcome {
         path,
@@ -222,6 +260,7 @@ fn check_one(
         linted: None,
         error: None,
         fixes: Vec::new(),
+        reregistration: Vec::new(),
     };
     let read = codec::read_input(input).and_then(|bytes| {
         let decoded = codec::parse(&bytes, input)?;
@@ -236,7 +275,8 @@ fn check_one(
             return Ok(outcome);
         }
     };
-    let linted = lint::lint(decoded, target, verify);
+    let options = lint::options_for(&decoded, args.min_macos, args.expect);
+    let linted = lint::lint_with(decoded, &options, verify);
     if !args.fix {
         outcome.source = Some(bytes);
         outcome.linted = Some(linted);
@@ -246,7 +286,7 @@ fn check_one(
         Some(out) => (out.as_path(), args.force),
         None => (input, true),
     };
-    let fixed = lint::fix_to(&linted, target, verify, destination, overwrite)?;
+    let fixed = lint::fix_to(&linted, verify, destination, overwrite)?;
     if fixed.dropped_signature {
         super::warn(&format!(
             "`{}` was signed; the repaired profile is written unsigned and must be signed again",
@@ -254,11 +294,12 @@ fn check_one(
         ));
     }
     outcome.fixes = fixed.fixes;
+    outcome.reregistration = fixed.reregistration;
     outcome.linted = Some(fixed.linted);
     Ok(outcome)
 }
 
-fn summarize(outcomes: &[Outcome]) -> Summary {
+fn summarize(outcomes: &[Outcome], fleet: &[FleetFinding]) -> Summary {
     let mut s = Summary {
         files: outcomes.len(),
         ..Summary::default()
@@ -273,12 +314,29 @@ fn summarize(outcomes: &[Outcome]) -> Summary {
             s.info += l.report.count(Severity::Info);
         }
     }
+    for f in fleet {
+        match f.severity {
+            Severity::Error => s.errors += 1,
+            Severity::Warning => s.warnings += 1,
+            Severity::Info => s.info += 1,
+        }
+    }
     s
+}
+
+/// Where a fleet finding's other profile and key path are, in words.
+fn related_words(related: &Option<Location>) -> String {
+    match related {
+        Some(l) if l.path.is_empty() => format!("  also: {}\n", l.file),
+        Some(l) => format!("  also: {} {}\n", l.file, l.path),
+        None => String::new(),
+    }
 }
 
 fn print_human(
     out: &mut dyn Write,
     outcomes: &[Outcome],
+    fleet: &[FleetFinding],
     summary: &Summary,
 ) -> std::io::Result<()> {
     let color = stdout_color();
@@ -286,11 +344,25 @@ fn print_human(
         for fix in &o.fixes {
             writeln!(
                 out,
-                "{}: fixed[{}] {}: {}",
-                o.path, fix.rule, fix.path, fix.action
+                "{}: fixed[{}] {}: {}\n  for the Macs: {}",
+                o.path, fix.rule, fix.path, fix.action, fix.effect
+            )?;
+        }
+        for r in &o.reregistration {
+            writeln!(
+                out,
+                "{}: warning: after these fixes every user registers Platform SSO again: {}: {}",
+                o.path, r.path, r.reason
             )?;
         }
         let Some(linted) = &o.linted else { continue };
+        if let Some(reason) = linted.options.source.reason() {
+            writeln!(
+                out,
+                "{}: checked for a fleet from macOS {} ({reason})",
+                o.path, linted.options.target.min_macos
+            )?;
+        }
         if let Some(v) = &linted.verification {
             let signer = v
                 .signer
@@ -309,6 +381,10 @@ fn print_human(
         if linted.report.findings.is_empty() {
             writeln!(out, "{}: ok", o.path)?;
         }
+    }
+    for f in fleet {
+        out.write_all(format_finding(&f.file, &f.finding(), color).as_bytes())?;
+        out.write_all(related_words(&f.related).as_bytes())?;
     }
     writeln!(
         out,

@@ -11,20 +11,21 @@
 //!   added or removed is one change naming the array;
 //! - values of different kinds are one change of the whole value.
 //!
-//! [`Diff::reregistration`] lists the changes Microsoft documents as forcing
-//! every device and user to register again (`microsoft-psso` pitfalls 3 and 4):
-//! a changed authentication method or `UseSharedDeviceKeys`, a new
-//! `PayloadUUID` or `PayloadIdentifier` for the SSO payload, a new profile
-//! identifier, or the SSO payload removed.
-
-use std::cmp::Ordering;
+//! [`Diff::reregistration`] lists the changes that make users register Platform SSO
+//! again, from the one list of them in the catalog
+//! ([`crate::catalog::reregistration::TRIGGERS`], Microsoft's pitfalls): a changed
+//! authentication method or `UseSharedDeviceKeys`, Platform SSO turned on or off,
+//! a new `PayloadUUID` or `PayloadIdentifier` for the SSO payload, a new profile
+//! identifier, the SSO payload removed, and the plug-in's key-storage settings.
+//! [`Diff::kinds`] names the payloads whose kind changed ([`PayloadKind`]), in the
+//! words `inspect` and `validate` use.
 
 use plist::Value;
 use serde::Serialize;
 
+use crate::catalog::reregistration::{Change as Trigger, Place, TRIGGERS};
 use crate::inspect::shown;
-use crate::model::Target;
-use crate::rules::{Context, SsoPayload};
+use crate::rules::{Context, Options, PayloadKind, SsoPayload};
 
 /// Keys whose arrays hold a set of strings: compared without regard to order.
 pub const SET_KEYS: &[&str] = &[
@@ -73,6 +74,19 @@ pub struct Reregistration {
     pub path: String,
     /// Why it forces registration again.
     pub reason: &'static str,
+    /// Where Microsoft (or Apple) says so.
+    pub source: &'static str,
+}
+
+/// A payload whose kind changed between the two profiles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindChange {
+    /// The payload's path (`PayloadContent[0]`).
+    pub path: String,
+    /// What it was.
+    pub old: PayloadKind,
+    /// What it is.
+    pub new: PayloadKind,
 }
 
 /// The differences between two profiles.
@@ -80,6 +94,9 @@ pub struct Reregistration {
 pub struct Diff {
     /// Every difference, sorted by key path.
     pub changes: Vec<Change>,
+    /// The payloads whose kind changed, such as an SSO extension payload that now
+    /// configures Platform SSO.
+    pub kinds: Vec<KindChange>,
     /// The differences that make every user register again.
     pub reregistration: Vec<Reregistration>,
 }
@@ -137,17 +154,6 @@ impl<'a> DiffReport<'a> {
     }
 }
 
-/// Why a changed authentication method forces registration again.
-pub const REASON_AUTH_METHOD: &str = "changing the authentication method of a deployed profile makes every Mac and user register again";
-/// Why a changed `UseSharedDeviceKeys` forces registration again.
-pub const REASON_SHARED_KEYS: &str = "changing UseSharedDeviceKeys makes every user register again; Microsoft asks for it to be on from the start";
-/// Why a new identity of the SSO payload forces registration again.
-pub const REASON_SSO_PAYLOAD: &str = "macOS sees a different SSO payload: it removes the old one and installs the new one, so every user registers again";
-/// Why a new profile identifier forces registration again.
-pub const REASON_PROFILE_ID: &str = "a different profile identifier is a different profile: replacing the old one removes its SSO payload, so every user registers again";
-/// Why a removed SSO payload forces registration again.
-pub const REASON_SSO_REMOVED: &str = "the Platform SSO payload is gone: Macs drop their registration and must register again when it returns";
-
 /// Compares `old` and `new`. Values of secret keys (see
 /// [`crate::inspect::is_secret_key`]) are shown as [`crate::inspect::REDACTED`]
 /// unless `show_secrets`; their changes are still listed. Never panics,
@@ -160,10 +166,28 @@ pub fn diff(old: &Value, new: &Value, show_secrets: bool) -> Diff {
     };
     walker.walk(String::new(), None, old, new);
     changes.sort_by(|a, b| a.path.cmp(&b.path));
+    let options = Options::default();
+    let (a, b) = (Context::new(old, &options), Context::new(new, &options));
     Diff {
         changes,
-        reregistration: reregistration(old, new),
+        kinds: kinds(&a, &b),
+        reregistration: reregistration_between(&a, &b),
     }
+}
+
+/// The payloads, by index, whose kind differs between `a` and `b`.
+fn kinds(a: &Context<'_>, b: &Context<'_>) -> Vec<KindChange> {
+    a.payloads
+        .iter()
+        .filter_map(|x| {
+            let y = b.payloads.iter().find(|y| y.index == x.index)?;
+            (x.kind != y.kind).then(|| KindChange {
+                path: x.path(""),
+                old: x.kind,
+                new: y.kind,
+            })
+        })
+        .collect()
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -283,65 +307,98 @@ fn all_strings(items: &[Value]) -> bool {
     items.iter().all(|v| v.as_string().is_some())
 }
 
-fn reregistration(old: &Value, new: &Value) -> Vec<Reregistration> {
-    let target = Target::default();
-    let (a, b) = (Context::new(old, target), Context::new(new, target));
-    let mut out = Vec::new();
-    let root_id = |c: &Context<'_>| c.root.and_then(|r| r.get("PayloadIdentifier")).cloned();
-    if let (Some(x), Some(y)) = (root_id(&a), root_id(&b))
-        && !same(&x, &y)
-    {
-        out.push(Reregistration {
-            path: "PayloadIdentifier".into(),
-            reason: REASON_PROFILE_ID,
-        });
-    }
-    match (a.sso.first(), b.sso.first()) {
-        (Some(x), Some(y)) => sso_changes(x, y, &mut out),
-        (Some(x), None) => out.push(Reregistration {
-            path: x.path(""),
-            reason: REASON_SSO_REMOVED,
-        }),
-        _ => {}
-    }
-    out
+/// The Microsoft SSO payload a profile's registration hangs on: the first that
+/// configures Platform SSO, else the first Microsoft payload.
+fn registered<'c, 'a>(ctx: &'c Context<'a>) -> Option<&'c SsoPayload<'a>> {
+    ctx.microsoft()
+        .find(|p| p.kind == PayloadKind::MicrosoftPlatformSso)
+        .or_else(|| ctx.microsoft().next())
 }
 
-fn sso_changes(old: &SsoPayload<'_>, new: &SsoPayload<'_>, out: &mut Vec<Reregistration>) {
-    let differs = |key: &str| match (old.get(key), new.get(key)) {
-        (Some(x), Some(y)) => !same(x, y),
-        (None, None) => false,
-        _ => true,
+/// Whether a value is "on": `true` or the integer 1.
+fn on(value: Option<&Value>) -> bool {
+    match value {
+        Some(Value::Boolean(b)) => *b,
+        Some(Value::Integer(i)) => i.as_signed() == Some(1),
+        _ => false,
+    }
+}
+
+/// Whether `change` happened between `a` and `b`, the values of one key.
+fn happened(change: Trigger, a: Option<&Value>, b: Option<&Value>) -> bool {
+    match change {
+        Trigger::Changed => matches!((a, b), (Some(x), Some(y)) if !same(x, y)),
+        Trigger::BooleanChanged => {
+            a.and_then(Value::as_boolean).unwrap_or(false)
+                != b.and_then(Value::as_boolean).unwrap_or(false)
+        }
+        Trigger::TurnedOn => !on(a) && on(b),
+        Trigger::Any => match (a, b) {
+            (Some(x), Some(y)) => !same(x, y),
+            (None, None) => false,
+            _ => true,
+        },
+        Trigger::Added => a.is_none() && b.is_some(),
+        Trigger::Removed => a.is_some() && b.is_none(),
+    }
+}
+
+/// The changes from `old` to `new` that make users register Platform SSO again,
+/// by Microsoft's list ([`TRIGGERS`]), in its order. The Microsoft SSO payload of
+/// each profile is compared (other vendors document their own); nothing about the
+/// deprecated top-level `AuthenticationMethod` is on the list. `validate --fix`
+/// compares a profile before and after its repairs with this function.
+pub fn reregistration(old: &Value, new: &Value) -> Vec<Reregistration> {
+    let options = Options::default();
+    reregistration_between(&Context::new(old, &options), &Context::new(new, &options))
+}
+
+/// [`reregistration`] between the contexts of the two profiles.
+fn reregistration_between(a: &Context<'_>, b: &Context<'_>) -> Vec<Reregistration> {
+    let (x, y) = (registered(a), registered(b));
+    let was_psso = x.is_some_and(|x| x.kind == PayloadKind::MicrosoftPlatformSso);
+    let platform_turned = match (x, y) {
+        (Some(x), Some(y)) => x.has_platform_sso() != y.has_platform_sso(),
+        _ => false,
     };
-    for (key, reason) in [
-        ("PayloadIdentifier", REASON_SSO_PAYLOAD),
-        ("PayloadUUID", REASON_SSO_PAYLOAD),
-        ("PlatformSSO.AuthenticationMethod", REASON_AUTH_METHOD),
-        ("AuthenticationMethod", REASON_AUTH_METHOD),
-    ] {
-        if differs(key) {
+    let mut out = Vec::new();
+    for t in TRIGGERS {
+        let path = match (t.place, x, y) {
+            (Place::Profile, _, _) => {
+                let (ra, rb) = (
+                    a.root.and_then(|r| r.get(t.key)),
+                    b.root.and_then(|r| r.get(t.key)),
+                );
+                happened(t.change, ra, rb).then(|| t.key.to_string())
+            }
+            // The payload itself: gone when the old one configured Platform SSO.
+            (Place::Payload, Some(x), None) if t.key.is_empty() => {
+                (was_psso && t.change == Trigger::Removed).then(|| x.path(""))
+            }
+            (Place::Payload, Some(x), Some(y)) if !t.key.is_empty() => {
+                let key = t.key;
+                let inside_platform = key.starts_with("PlatformSSO.");
+                // Turning Platform SSO on counts for an SSO extension payload too;
+                // its settings count only once Platform SSO was configured, and not
+                // when the change is Platform SSO itself turned on or off.
+                let counts = if key == "PlatformSSO" {
+                    was_psso || t.change == Trigger::Added
+                } else {
+                    was_psso && !(inside_platform && platform_turned)
+                };
+                (counts && happened(t.change, x.get(key), y.get(key))).then(|| y.path(key))
+            }
+            _ => None,
+        };
+        if let Some(path) = path {
             out.push(Reregistration {
-                path: new.path(key),
-                reason,
+                path,
+                reason: t.reason,
+                source: t.source,
             });
         }
     }
-    // Absent means Apple's default, false.
-    let shared = |p: &SsoPayload<'_>| {
-        p.boolean("PlatformSSO.UseSharedDeviceKeys")
-            .unwrap_or(false)
-    };
-    if shared(old) != shared(new) {
-        out.push(Reregistration {
-            path: new.path("PlatformSSO.UseSharedDeviceKeys"),
-            reason: REASON_SHARED_KEYS,
-        });
-    }
-    out.sort_by(|a, b| match (a.path.as_str(), b.path.as_str()) {
-        ("PayloadIdentifier", _) => Ordering::Less,
-        (_, "PayloadIdentifier") => Ordering::Greater,
-        (x, y) => x.cmp(y),
-    });
+    out
 }
 
 #[cfg(test)]
@@ -349,6 +406,15 @@ mod tests {
     use plist::Dictionary;
 
     use super::*;
+
+    /// The reason the catalog gives for `change` of `key`.
+    fn reason(key: &str, change: Trigger) -> &'static str {
+        TRIGGERS
+            .iter()
+            .find(|t| t.key == key && t.change == change)
+            .unwrap()
+            .reason
+    }
 
     fn dict(entries: Vec<(&str, Value)>) -> Value {
         let mut d = Dictionary::new();
@@ -408,11 +474,14 @@ mod tests {
             }]
         );
         assert_eq!(
-            d.reregistration,
-            vec![Reregistration {
-                path: "PayloadContent[0].PlatformSSO.AuthenticationMethod".into(),
-                reason: REASON_AUTH_METHOD,
-            }]
+            d.reregistration
+                .iter()
+                .map(|r| (r.path.as_str(), r.reason))
+                .collect::<Vec<_>>(),
+            vec![(
+                "PayloadContent[0].PlatformSSO.AuthenticationMethod",
+                reason("PlatformSSO.AuthenticationMethod", Trigger::Changed)
+            )]
         );
     }
 
@@ -463,10 +532,13 @@ mod tests {
         assert_eq!(
             paths,
             vec![
-                ("PayloadContent[0].PayloadUUID", REASON_SSO_PAYLOAD),
+                (
+                    "PayloadContent[0].PayloadUUID",
+                    reason("PayloadUUID", Trigger::Changed)
+                ),
                 (
                     "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
-                    REASON_SHARED_KEYS
+                    reason("PlatformSSO.UseSharedDeviceKeys", Trigger::BooleanChanged)
                 ),
             ]
         );
@@ -508,7 +580,13 @@ mod tests {
             .iter()
             .map(|r| r.reason)
             .collect();
-        assert_eq!(reasons, vec![REASON_PROFILE_ID, REASON_SSO_REMOVED]);
+        assert_eq!(
+            reasons,
+            vec![
+                reason("PayloadIdentifier", Trigger::Changed),
+                reason("", Trigger::Removed)
+            ]
+        );
         // Not dictionaries at all: one change of the whole value, no panic.
         assert_eq!(diff(&s("a"), &Value::Boolean(true), false).changes.len(), 1);
     }

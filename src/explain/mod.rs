@@ -7,7 +7,7 @@ use crate::catalog::apple::{self, AppleKey, Scope};
 use crate::catalog::extension_data::{self, ExtensionDataKey};
 use crate::catalog::microsoft::{self, RequiredSetting};
 use crate::error::{Error, Result};
-use crate::rules::{RULES, Rule, RuleId, Severity};
+use crate::rules::{Applies, RULES, Rule, RuleId, Severity};
 use crate::settings::{self, Setting};
 
 /// A rule in the overview list.
@@ -17,6 +17,8 @@ pub struct RuleLine {
     pub id: RuleId,
     /// Its severity.
     pub severity: Severity,
+    /// The payloads it reads.
+    pub applies: Applies,
     /// What it checks.
     pub summary: &'static str,
 }
@@ -91,6 +93,7 @@ pub fn explain(topic: Option<&str>) -> Result<Explanation> {
                 .map(|r| RuleLine {
                     id: r.id,
                     severity: r.severity,
+                    applies: r.applies,
                     summary: r.summary,
                 })
                 .collect(),

@@ -16,11 +16,13 @@ use serde::Serialize;
 
 use crate::catalog::apple::{self, Scope};
 use crate::catalog::extension_data;
+use crate::catalog::kerberos;
 use crate::catalog::microsoft::{self, Cloud};
+use crate::catalog::reregistration::{Change, Place, TRIGGERS};
 use crate::codec::{Decoded, InputFormat, to_json_value};
 use crate::lint;
-use crate::model::{MacOs, Target};
-use crate::rules::{Context, EXTENSIBLE_SSO, Severity, SsoPayload};
+use crate::model::MacOs;
+use crate::rules::{Context, Expect, PayloadKind, Severity, SsoPayload, TargetReason};
 use crate::sign::{SignerDetails, VerifyOptions};
 
 /// What a redacted secret is shown as.
@@ -31,9 +33,12 @@ pub const REDACTED: &str = "<redacted>";
 pub struct Options {
     /// Show secrets instead of [`REDACTED`].
     pub show_secrets: bool,
-    /// The fleet's oldest macOS; by default 13 when the profile carries the
+    /// The fleet's oldest macOS; by default read from the profile as `validate`
+    /// reads it ([`crate::rules::infer_target`]): 13 when the profile carries the
     /// top-level `AuthenticationMethod` only macOS 13 reads, else 14.
     pub min_macos: Option<MacOs>,
+    /// What the Microsoft SSO payloads are meant to configure (for the findings).
+    pub expect: Expect,
 }
 
 /// Everything `inspect` says about a profile. Serialized as the JSON of
@@ -138,6 +143,8 @@ pub struct ExtensionEntry {
 pub struct SsoSettings {
     /// Index in `PayloadContent`.
     pub index: usize,
+    /// What the payload is, as `validate` classifies it.
+    pub kind: PayloadKind,
     /// Whether it is the Microsoft Enterprise SSO plug-in.
     pub microsoft: bool,
     /// `ExtensionIdentifier`.
@@ -172,6 +179,9 @@ pub struct SsoSettings {
     pub other_platform_sso: serde_json::Map<String, serde_json::Value>,
     /// `ExtensionData`.
     pub extension_data: Vec<ExtensionEntry>,
+    /// The settings of the payload whose later change makes every user register
+    /// Platform SSO again (Microsoft's list, as `diff` and `validate --fix` use it).
+    pub reregistration: Vec<String>,
     /// The settings in plain words, one sentence each.
     pub plain: Vec<String>,
 }
@@ -194,6 +204,8 @@ pub struct MacOsCoverage {
     pub oldest: MacOs,
     /// The fleet's oldest macOS the profile was checked for.
     pub target: MacOs,
+    /// Why, when it was read from the profile (`null` when given).
+    pub target_reason: Option<&'static str>,
     /// Keys that need a newer macOS than `target` (older Macs ignore them).
     pub newer_than_target: Vec<KeyVersion>,
     /// Keys Apple deprecated, with the version that deprecated them.
@@ -236,13 +248,11 @@ pub fn inspect_file(path: &Path, options: &Options) -> crate::Result<Inspection>
 
 /// Describes a decoded profile; `file` names it in the result.
 pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
-    let min_macos = options
-        .min_macos
-        .unwrap_or_else(|| infer_min_macos(&decoded.value));
-    let target = Target::new(min_macos);
-    let linted = lint::lint(decoded, &target, &VerifyOptions::new());
+    let check = lint::options_for(&decoded, options.min_macos, options.expect);
+    let min_macos = check.target.min_macos;
+    let linted = lint::lint_with(decoded, &check, &VerifyOptions::new());
     let value = &linted.decoded.value;
-    let context = Context::new(value, target);
+    let context = Context::new(value, &check);
     let root = context.root;
     let text = |key: &str| {
         root.and_then(|r| r.get(key))
@@ -288,7 +298,10 @@ pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
         identity,
         payloads,
         sso,
-        macos: macos_range(&context, min_macos),
+        macos: MacOsCoverage {
+            target_reason: check.source.reason().map(TargetReason::describe),
+            ..macos_range(&context, min_macos)
+        },
         signature,
         lint: LintSummary {
             errors: report.count(Severity::Error),
@@ -296,20 +309,6 @@ pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
             notes: report.count(Severity::Info),
         },
         findings: linted.report.clone(),
-    }
-}
-
-/// 13 when an Extensible SSO payload carries the top-level
-/// `AuthenticationMethod` that only macOS 13 reads, else 14.
-fn infer_min_macos(value: &Value) -> MacOs {
-    let context = Context::new(value, Target::default());
-    if context
-        .extensible_sso()
-        .any(|p| p.get("AuthenticationMethod").is_some())
-    {
-        MacOs::V13
-    } else {
-        MacOs::V14
     }
 }
 
@@ -415,6 +414,7 @@ fn sso_settings(p: &SsoPayload<'_>, show: bool) -> SsoSettings {
         .unwrap_or_default();
     let mut settings = SsoSettings {
         index: p.index,
+        kind: p.kind,
         microsoft: p.is_microsoft(),
         extension_identifier: owned("ExtensionIdentifier"),
         team_identifier: owned("TeamIdentifier"),
@@ -437,97 +437,171 @@ fn sso_settings(p: &SsoPayload<'_>, show: bool) -> SsoSettings {
         },
         other_platform_sso,
         extension_data,
+        reregistration: reregistration_keys(p.kind),
         plain: Vec::new(),
     };
-    settings.plain = plain_words(&settings, p.get("PlatformSSO").is_some());
+    settings.plain = plain_words(&settings, p);
     settings
 }
 
-fn method_words(method: &str) -> String {
-    match method {
-        "UserSecureEnclaveKey" => {
-            "a Secure Enclave key (phishing-resistant, Microsoft's recommendation)".into()
-        }
-        "Password" => "their Entra ID password, synchronised to the local account".into(),
-        "SmartCard" => "a smart card".into(),
-        other => format!("`{other}`, which is not a method Apple defines"),
+/// The settings of a payload of `kind` whose later change makes every user
+/// register again, from the catalog `diff` reads.
+fn reregistration_keys(kind: PayloadKind) -> Vec<String> {
+    match kind {
+        PayloadKind::MicrosoftPlatformSso => TRIGGERS
+            .iter()
+            .filter(|t| t.place == Place::Payload && !t.key.is_empty() && t.key != "PlatformSSO")
+            .map(|t| t.key.to_string())
+            .fold(Vec::new(), |mut keys, k| {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+                keys
+            }),
+        PayloadKind::MicrosoftSsoExtension => TRIGGERS
+            .iter()
+            .filter(|t| t.key == "PlatformSSO" && t.change == Change::Added)
+            .map(|t| t.key.to_string())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
-fn plain_words(s: &SsoSettings, has_platform_sso: bool) -> Vec<String> {
+fn method_words(method: &str, microsoft: bool) -> String {
+    match (method, microsoft) {
+        ("UserSecureEnclaveKey", true) => {
+            "a Secure Enclave key (phishing-resistant, Microsoft's recommendation)".into()
+        }
+        ("UserSecureEnclaveKey", false) => "a Secure Enclave key (phishing-resistant)".into(),
+        ("Password", true) => "their Entra ID password, synchronised to the local account".into(),
+        ("Password", false) => {
+            "their identity provider's password, synchronised to the local account".into()
+        }
+        ("SmartCard", _) => "a smart card".into(),
+        (other, _) => format!("`{other}`, which is not a method Apple defines"),
+    }
+}
+
+fn plain_words(s: &SsoSettings, p: &SsoPayload<'_>) -> Vec<String> {
     let mut out = Vec::new();
+    let microsoft = s.microsoft;
     let extension = s
         .extension_identifier
         .as_deref()
         .unwrap_or("(no ExtensionIdentifier)");
-    out.push(if s.microsoft {
-        format!(
-            "Single sign-on through the Microsoft Enterprise SSO plug-in ({extension}, team {}), type {}.",
-            s.team_identifier.as_deref().unwrap_or("missing"),
-            s.sso_type.as_deref().unwrap_or("missing")
-        )
-    } else {
-        format!("An Extensible SSO payload for `{extension}`, not the Microsoft Enterprise SSO plug-in.")
+    let team = s.team_identifier.as_deref().unwrap_or("missing");
+    let sso_type = s.sso_type.as_deref().unwrap_or("missing");
+    out.push(match s.kind {
+        PayloadKind::MicrosoftPlatformSso | PayloadKind::MicrosoftSsoExtension => format!(
+            "Single sign-on through the Microsoft Enterprise SSO plug-in ({extension}, team {team}), type {sso_type}."
+        ),
+        PayloadKind::Kerberos => {
+            let hosts = p.strings("Hosts");
+            format!(
+                "Apple's Kerberos SSO extension for the realm {}{}.",
+                p.string("Realm").unwrap_or("(no Realm)"),
+                if hosts.is_empty() {
+                    String::new()
+                } else {
+                    format!(", hosts {}", hosts.join(", "))
+                }
+            )
+        }
+        _ => format!(
+            "Another vendor's Extensible SSO payload, for `{extension}` (team {team}), type {sso_type}: only Apple's schema applies."
+        ),
     });
+    if s.kind == PayloadKind::Kerberos {
+        if p.boolean("ExtensionData.usePlatformSSOTGT") == Some(true) {
+            out.push("Kerberos tickets come from Platform SSO (usePlatformSSOTGT).".into());
+        }
+        if p.boolean("ExtensionData.performKerberosOnly") == Some(true) {
+            out.push("The extension handles Kerberos requests only: no password expiry checks or password sync (performKerberosOnly).".into());
+        }
+        if p.string("ExtensionIdentifier") != Some(kerberos::EXTENSION_IDENTIFIER) {
+            out.push("The extension identifier is not Apple's Kerberos extension.".into());
+        }
+        return out;
+    }
+    let platform = crate::rules::configures_platform_sso(p.dict);
     match (&s.authentication_method, &s.legacy_authentication_method) {
         (Some(m), legacy) => {
-            out.push(format!("Platform SSO (macOS 14+): users sign in with {}.", method_words(m)));
+            out.push(format!("Platform SSO (macOS 14+): users sign in with {}.", method_words(m, microsoft)));
             if let Some(l) = legacy {
-                out.push(format!("macOS 13 reads the deprecated top-level method: {}.", method_words(l)));
+                out.push(format!("macOS 13 reads the deprecated top-level method: {}.", method_words(l, microsoft)));
             }
         }
         (None, Some(l)) => out.push(format!(
             "Platform SSO on macOS 13 only: users sign in with {}; macOS 14 and later need PlatformSSO.AuthenticationMethod.",
-            method_words(l)
+            method_words(l, microsoft)
         )),
-        (None, None) if has_platform_sso => out.push("Platform SSO has no authentication method: it does nothing.".into()),
+        (None, None) if platform => out.push("Platform SSO has no authentication method: it does nothing.".into()),
+        (None, None) if s.kind == PayloadKind::MicrosoftSsoExtension => out.push(
+            "No Platform SSO: single sign-on for apps and browsers only (the Microsoft SSO extension, a supported deployment).".into(),
+        ),
         (None, None) => out.push("No Platform SSO: single sign-on for apps and browsers only.".into()),
     }
-    out.push(match s.use_shared_device_keys {
-        Some(true) => "Shared device keys: on, one signing and encryption key for every user of the Mac (Microsoft requires it).".into(),
-        Some(false) | None => format!(
-            "Shared device keys: off{}; Microsoft requires them, and turning them on later makes every user register again.",
-            if s.use_shared_device_keys.is_none() { " (absent)" } else { "" }
-        ),
-    });
-    out.push(match s.registration_token.as_deref() {
-        Some(t) if is_placeholder(t) => {
-            format!("Registration token: the MDM placeholder {t}, replaced per device by the MDM.")
-        }
-        Some(REDACTED) if s.registration_token_is_placeholder => {
-            "Registration token: an MDM placeholder, replaced per device by the MDM (redacted; --show-secrets shows it).".into()
-        }
-        Some(REDACTED) => "Registration token: set (redacted; --show-secrets shows it).".into(),
-        Some(t) => format!("Registration token: {t}."),
-        None => "Registration token: none, so registration is not silent.".into(),
-    });
-    let mut clouds: Vec<String> = Vec::new();
-    for cloud in Cloud::ALL {
-        let total = cloud.urls().count();
-        let listed = s.urls.iter().filter(|u| u.cloud == Some(cloud)).count();
-        if listed > 0 {
-            clouds.push(format!("{cloud} ({listed} of {total})"));
-        }
+    if platform {
+        out.push(match (s.use_shared_device_keys, microsoft) {
+            (Some(true), true) => "Shared device keys: on, one signing and encryption key for every user of the Mac (Microsoft requires it).".into(),
+            (Some(true), false) => "Shared device keys: on, one signing and encryption key for every user of the Mac.".into(),
+            (_, true) => format!(
+                "Shared device keys: off{}; Microsoft requires them, and turning them on later makes every user register again.",
+                if s.use_shared_device_keys.is_none() { " (absent)" } else { "" }
+            ),
+            (_, false) => format!(
+                "Shared device keys: off{}.",
+                if s.use_shared_device_keys.is_none() { " (absent, Apple's default)" } else { "" }
+            ),
+        });
+        out.push(match s.registration_token.as_deref() {
+            Some(t) if is_placeholder(t) => {
+                format!("Registration token: the MDM placeholder {t}, replaced per device by the MDM.")
+            }
+            Some(REDACTED) if s.registration_token_is_placeholder => {
+                "Registration token: an MDM placeholder, replaced per device by the MDM (redacted; --show-secrets shows it).".into()
+            }
+            Some(REDACTED) => "Registration token: set (redacted; --show-secrets shows it).".into(),
+            Some(t) => format!("Registration token: {t}."),
+            None => "Registration token: none, so registration is not silent.".into(),
+        });
     }
-    let others: Vec<&str> = s
-        .urls
-        .iter()
-        .filter(|u| u.cloud.is_none())
-        .map(|u| u.url.as_str())
-        .collect();
-    if !others.is_empty() {
-        clouds.push(format!("not Microsoft's: {}", others.join(", ")));
+    if microsoft {
+        let mut clouds: Vec<String> = Vec::new();
+        for cloud in Cloud::ALL {
+            let total = cloud.urls().count();
+            let listed = s.urls.iter().filter(|u| u.cloud == Some(cloud)).count();
+            if listed > 0 {
+                clouds.push(format!("{cloud} ({listed} of {total})"));
+            }
+        }
+        let others: Vec<&str> = s
+            .urls
+            .iter()
+            .filter(|u| u.cloud.is_none())
+            .map(|u| u.url.as_str())
+            .collect();
+        if !others.is_empty() {
+            clouds.push(format!("not Microsoft's: {}", others.join(", ")));
+        }
+        out.push(if clouds.is_empty() {
+            "Sign-in URLs: none.".into()
+        } else {
+            format!("Sign-in URLs: {}.", clouds.join("; "))
+        });
+    } else if !s.urls.is_empty() {
+        let urls: Vec<&str> = s.urls.iter().map(|u| u.url.as_str()).collect();
+        out.push(format!("Sign-in URLs: {}.", urls.join(", ")));
     }
-    out.push(if clouds.is_empty() {
-        "Sign-in URLs: none.".into()
-    } else {
-        format!("Sign-in URLs: {}.", clouds.join("; "))
-    });
-    out.push(match s.screen_locked_behavior.as_deref() {
-        Some("DoNotHandle") => "Screen locked: requests go on without SSO (DoNotHandle, as Microsoft requires).".into(),
-        Some("Cancel") => "Screen locked: requests are cancelled (Cancel); Microsoft requires DoNotHandle.".into(),
-        Some(other) => format!("Screen locked: `{other}`, which Apple does not define."),
-        None => "Screen locked: absent, so Apple's default Cancel applies; Microsoft requires DoNotHandle.".into(),
+    let requires = s.kind == PayloadKind::MicrosoftPlatformSso;
+    out.push(match (s.screen_locked_behavior.as_deref(), requires) {
+        (Some("DoNotHandle"), true) => "Screen locked: requests go on without SSO (DoNotHandle, as Microsoft requires).".into(),
+        (Some("DoNotHandle"), false) => "Screen locked: requests go on without SSO (DoNotHandle).".into(),
+        (Some("Cancel"), true) => "Screen locked: requests are cancelled (Cancel); Microsoft requires DoNotHandle.".into(),
+        (Some("Cancel"), false) => "Screen locked: requests are cancelled (Cancel).".into(),
+        (Some(other), _) => format!("Screen locked: `{other}`, which Apple does not define."),
+        (None, true) => "Screen locked: absent, so Apple's default Cancel applies; Microsoft requires DoNotHandle.".into(),
+        (None, false) => "Screen locked: absent, so Apple's default Cancel applies.".into(),
     });
     if let Some(m) = &s.token_to_user_mapping {
         out.push(format!(
@@ -566,9 +640,21 @@ fn plain_words(s: &SsoSettings, has_platform_sso: bool) -> Vec<String> {
             .map(|e| format!("{} = {}", e.key, e.value))
             .collect();
         out.push(format!(
-            "ExtensionData for the plug-in: {}.",
+            "ExtensionData for the {}: {}.",
+            if microsoft { "plug-in" } else { "extension" },
             pairs.join(", ")
         ));
+    }
+    match s.kind {
+        PayloadKind::MicrosoftPlatformSso => out.push(format!(
+            "Changing these later makes every user register again (Microsoft): {}.",
+            s.reregistration.join(", ")
+        )),
+        PayloadKind::MicrosoftSsoExtension => out.push(
+            "Adding Platform SSO to this payload later makes every user register (Microsoft)."
+                .into(),
+        ),
+        _ => {}
     }
     out
 }
@@ -614,7 +700,7 @@ fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
         }
     }
     for p in &context.payloads {
-        let scope = if p.string("PayloadType") == Some(EXTENSIBLE_SSO) {
+        let scope = if p.kind.is_sso() {
             Scope::ExtensibleSso
         } else {
             Scope::Payload
@@ -652,6 +738,7 @@ fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
     MacOsCoverage {
         oldest,
         target,
+        target_reason: None,
         newer_than_target,
         deprecated,
     }

@@ -4,14 +4,17 @@
 //! Each repair lives beside its rule (`Rule::repair` in `src/rules/`); this module
 //! runs them in a fixed order, because later repairs build on earlier ones (the
 //! payload is merged before its keys are set, the authentication method is chosen
-//! before the keys that depend on it).
+//! before the keys that depend on it). A payload repair runs on each payload its
+//! rule applies to: Microsoft's on Microsoft payloads, its Platform SSO rows only
+//! where Platform SSO is configured, Apple's schema repairs on every SSO payload.
 
 use plist::Value;
 
 use crate::model::Target;
-use crate::rules::RuleId;
-pub use crate::rules::fix::Applied;
 use crate::rules::fix::Fixer;
+use crate::rules::{Applies, Options, RuleId};
+
+pub use crate::rules::fix::Applied;
 
 /// The repairs of the profile as a whole, in the order they run.
 const PROFILE_REPAIRS: &[RuleId] = &[
@@ -20,7 +23,7 @@ const PROFILE_REPAIRS: &[RuleId] = &[
     RuleId::ProfileSsoPayloadCount,
 ];
 
-/// The repairs of the Microsoft SSO payload, in the order they run, once the
+/// The repairs of each Extensible SSO payload, in the order they run, once the
 /// profile's repairs have left one payload for the plug-in.
 const PAYLOAD_REPAIRS: &[RuleId] = &[
     RuleId::SchemaMisplacedKey,
@@ -30,7 +33,6 @@ const PAYLOAD_REPAIRS: &[RuleId] = &[
     RuleId::SsoType,
     RuleId::SsoScreenLockedBehavior,
     RuleId::SsoUrlsCommercial,
-    RuleId::SsoUrlsSovereign,
     RuleId::SsoAuthMethod,
     RuleId::PssoPasswordFilevaultPolicy,
     RuleId::SsoAuthMethodMacos13,
@@ -42,38 +44,57 @@ const PAYLOAD_REPAIRS: &[RuleId] = &[
     RuleId::ProfileScopeUser,
 ];
 
-/// Repairs `profile` for the fleet `target` and lists what was done.
+/// Repairs `profile` for the fleet `target`, judging each payload by what it
+/// configures, and lists what was done. See [`fix_with`].
+pub fn fix(profile: &mut Value, target: &Target) -> Vec<Applied> {
+    fix_with(profile, &Options::new(*target))
+}
+
+/// Repairs `profile` as it was checked with `options` and lists what was done,
+/// each repair with what it changes for the Macs.
 ///
 /// Repairs: the profile's `PayloadType` and `PayloadVersion`, `PayloadScope`
 /// `System` where shared device keys need it; duplicate Microsoft SSO payloads
-/// merged into the first; misplaced keys moved to where Apple defines them
-/// (Platform SSO settings out of `ExtensionData` too); Microsoft's required values
-/// (`TeamIdentifier`, `Type`, `ScreenLockedBehavior`, `UseSharedDeviceKeys`, the
-/// seven `URLs`); the authentication method for the target (both keys on macOS 13,
-/// agreeing; the deprecated key removed on 14+; `FileVaultPolicy`
-/// `AttemptAuthentication` with Password on macOS 15+); Apple's spelling of allowed values;
-/// `LoginFrequency` raised to Apple's minimum; `ExtensionData` flags written as
-/// integers. What cannot be decided (a grace period, an invalid UUID) is left for
-/// the report.
-pub fn fix(profile: &mut Value, target: &Target) -> Vec<Applied> {
+/// merged into the one that configures Platform SSO; misplaced keys moved to where
+/// Apple defines them (Platform SSO settings out of `ExtensionData` too); Apple's
+/// spelling of allowed values in every SSO payload; Microsoft's required values
+/// (`TeamIdentifier`, `Type`, the three commercial `URLs`, and where Platform SSO
+/// is configured `ScreenLockedBehavior`, `UseSharedDeviceKeys`, the authentication
+/// method for the target: both keys on macOS 13, agreeing, the deprecated key
+/// removed only for a fleet given as starting at macOS 14 or later, and
+/// `FileVaultPolicy` `AttemptAuthentication` with Password); `LoginFrequency`
+/// raised to Apple's minimum and `ExtensionData` flags written as integers in
+/// Microsoft payloads.
+///
+/// It never creates a `PlatformSSO` dictionary in a payload that does not
+/// configure Platform SSO, never adds sovereign-cloud URLs (which clouds a tenant
+/// uses is the admin's choice), and changes other vendors' payloads only where
+/// Apple's schema has one right answer. What cannot be decided (a grace period, an
+/// invalid UUID) is left for the report.
+pub fn fix_with(profile: &mut Value, options: &Options) -> Vec<Applied> {
     let Some(root) = profile.as_dictionary_mut() else {
         return Vec::new();
     };
-    let mut fixer = Fixer::new(root, *target);
-    run(&mut fixer, PROFILE_REPAIRS);
-    if fixer.find_payload() {
-        run(&mut fixer, PAYLOAD_REPAIRS);
+    let mut fixer = Fixer::new(root, *options);
+    run(&mut fixer, PROFILE_REPAIRS, false);
+    for index in fixer.sso_payloads() {
+        fixer.select(index);
+        run(&mut fixer, PAYLOAD_REPAIRS, true);
     }
     fixer.finish()
 }
 
 /// Runs the repairs of the rules `order`, skipping a rule whose macOS range the
-/// fleet does not include.
-fn run(fixer: &mut Fixer<'_>, order: &[RuleId]) {
+/// fleet does not include and, for payload repairs, a payload it does not apply to.
+fn run(fixer: &mut Fixer<'_>, order: &[RuleId], per_payload: bool) {
     for id in order {
         let rule = id.rule();
+        let in_scope = !per_payload
+            || rule.applies == Applies::Profile
+            || fixer.selected_in_scope(rule.applies);
         if let Some(repair) = rule.repair()
             && rule.macos.applies_to(fixer.target())
+            && in_scope
         {
             repair(fixer);
         }

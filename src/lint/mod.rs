@@ -1,7 +1,7 @@
 //! Linting profiles as they are on disk: read them (XML, binary or CMS-signed),
-//! verify a signature, check them with the rules, and repair what can be repaired.
-//! `validate` and `inspect` read profiles through here, so a tampered signed
-//! profile is always a finding.
+//! verify a signature, check them with the rules, alone and together
+//! ([`check_fleet`]), and repair what can be repaired. `validate` and `inspect`
+//! read profiles through here, so a tampered signed profile is always a finding.
 
 pub mod fix;
 mod locate;
@@ -10,12 +10,13 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use fix::{Applied, fix};
+pub use fix::{Applied, fix, fix_with};
 pub use locate::line_of;
 
 use crate::codec::{self, Decoded, Format, InputFormat};
-use crate::model::Target;
-use crate::rules::{self, Finding, Report};
+use crate::diff::Reregistration;
+use crate::model::{MacOs, Target};
+use crate::rules::{self, Expect, Finding, FleetFinding, FleetMember, Options, Report};
 use crate::sign::{self, Verification, VerifyOptions};
 
 /// A profile that was read and checked.
@@ -25,22 +26,40 @@ pub struct Linted {
     pub decoded: Decoded,
     /// The signature check, for a signed profile.
     pub verification: Option<Verification>,
+    /// How it was checked: the fleet (given or read from the profile) and the
+    /// expectation.
+    pub options: Options,
     /// The findings, the signature's included.
     pub report: Report,
 }
 
-/// Verifies the signature of a decoded profile (if it came signed) and checks it.
+/// Verifies the signature of a decoded profile (if it came signed) and checks it
+/// for the fleet `target`, judging each payload by what it configures.
 pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted {
+    lint_with(decoded, &Options::new(*target), verify)
+}
+
+/// [`lint`] with `options`; [`options_for`] reads the fleet from the profile when
+/// none is given.
+pub fn lint_with(decoded: Decoded, options: &Options, verify: &VerifyOptions) -> Linted {
     let verification = decoded
         .signed
         .as_deref()
         .map(|signed| sign::verify(signed, verify));
-    let report = rules::check_signed(&decoded.value, target, verification.as_ref());
+    let report = rules::check_with(&decoded.value, options, verification.as_ref());
     Linted {
         decoded,
         verification,
+        options: *options,
         report,
     }
+}
+
+/// The options to check `decoded` with: the fleet from `min_macos` when given, else
+/// read from the profile ([`rules::infer_target`]), and the expectation. `validate`
+/// and `inspect` take their target here, so they agree.
+pub fn options_for(decoded: &Decoded, min_macos: Option<MacOs>, expect: Expect) -> Options {
+    Options::for_profile(&decoded.value, min_macos, expect)
 }
 
 /// Reads a file (`-` for standard input) and [`lint`]s it.
@@ -48,11 +67,32 @@ pub fn lint_file(path: &Path, target: &Target, verify: &VerifyOptions) -> crate:
     Ok(lint(codec::read_file(path)?, target, verify))
 }
 
+/// Checks linted profiles installed together (the fleet view): URLs and hosts
+/// shared by SSO payloads of two profiles, more than one payload for the Microsoft
+/// plug-in across the set, one `PayloadIdentifier` or `PayloadUUID` in two
+/// profiles, and a set without the payload `expect` asks for. Each member is named
+/// as given (its path, or `<stdin>`); each finding names both profiles and both key
+/// paths.
+pub fn check_fleet(members: &[(&str, &Linted)], expect: Expect) -> Vec<FleetFinding> {
+    let members: Vec<FleetMember<'_>> = members
+        .iter()
+        .map(|(name, linted)| FleetMember {
+            name,
+            profile: &linted.decoded.value,
+            options: linted.options,
+        })
+        .collect();
+    rules::check_fleet(&members, expect)
+}
+
 /// What [`fix_to`] did: the repairs, and the written profile checked again.
 #[derive(Debug, Clone)]
 pub struct Fixed {
     /// The repairs made, in order.
     pub fixes: Vec<Applied>,
+    /// The repairs' changes that make users register Platform SSO again on Macs
+    /// that have the profile already, by the list `diff` uses.
+    pub reregistration: Vec<Reregistration>,
     /// The profile as written, linted again: what remains to be fixed by hand.
     pub linted: Linted,
     /// Whether the input was signed: the repaired profile is written unsigned and
@@ -60,9 +100,10 @@ pub struct Fixed {
     pub dropped_signature: bool,
 }
 
-/// Repairs a linted profile, writes it to `destination` (`-` for standard output)
-/// in the encoding it came in (a signed profile's content encoding, unsigned), and
-/// lints what was written.
+/// Repairs a linted profile as it was checked ([`Linted::options`]), writes it to
+/// `destination` (`-` for standard output) in the encoding it came in (a signed
+/// profile's content encoding, unsigned), and lints what was written with the same
+/// options.
 ///
 /// # Errors
 ///
@@ -70,12 +111,11 @@ pub struct Fixed {
 /// replacing an existing file).
 pub fn fix_to(
     linted: &Linted,
-    target: &Target,
     verify: &VerifyOptions,
     destination: &Path,
     overwrite: bool,
 ) -> crate::Result<Fixed> {
-    let (bytes, fixed) = fix_bytes(linted, target, verify, destination)?;
+    let (bytes, fixed) = fix_bytes(linted, verify, destination)?;
     codec::write_output(destination, &bytes, overwrite)?;
     Ok(fixed)
 }
@@ -90,12 +130,12 @@ pub fn fix_to(
 /// of [`codec::parse`] should the encoded bytes not read back.
 pub fn fix_bytes(
     linted: &Linted,
-    target: &Target,
     verify: &VerifyOptions,
     origin: &Path,
 ) -> crate::Result<(Vec<u8>, Fixed)> {
     let mut value = linted.decoded.value.clone();
-    let fixes = fix(&mut value, target);
+    let fixes = fix_with(&mut value, &linted.options);
+    let reregistration = crate::diff::reregistration(&linted.decoded.value, &value);
     let encoding = match linted.decoded.content_format {
         InputFormat::Binary => Format::Binary,
         _ => Format::Xml,
@@ -105,15 +145,17 @@ pub fn fix_bytes(
     decoded.format = decoded.content_format;
     let fixed = Fixed {
         fixes,
-        linted: lint(decoded, target, verify),
+        reregistration,
+        linted: lint_with(decoded, &linted.options, verify),
         dropped_signature: linted.decoded.signed.is_some(),
     };
     Ok((bytes, fixed))
 }
 
 /// One file of `validate --format json`: how it was read, whether its signature
-/// verified, its findings and the repairs made. `psso-profile validate` prints one
-/// per input, and the Python module's `validate` and `fix` return one.
+/// verified, the fleet it was checked for, its payloads' kinds, its findings and the
+/// repairs made. `psso-profile validate` prints one per input, and the Python
+/// module's `validate` and `fix` return one.
 ///
 /// Every field is written, `null` when it does not apply.
 #[derive(Debug, Clone, Serialize)]
@@ -126,16 +168,75 @@ pub struct FileReport<'a> {
     pub signature_valid: Option<bool>,
     /// Why the file could not be read.
     pub error: Option<String>,
+    /// The fleet the file was checked for; `None` when unreadable.
+    pub target: Option<TargetReport>,
+    /// Each payload's kind.
+    pub payloads: Vec<PayloadReport>,
     /// The findings, the signature's included.
     pub findings: &'a [Finding],
     /// The repairs made, in order.
     pub fixes: &'a [Applied],
+    /// With a repair: its changes that make users register again.
+    pub reregistration: &'a [Reregistration],
+}
+
+/// The fleet a file was checked for, in a [`FileReport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TargetReport {
+    /// The fleet's oldest macOS.
+    pub min_macos: MacOs,
+    /// `given` (by the caller) or `profile` (read from the profile).
+    pub source: &'static str,
+    /// Why, when read from the profile.
+    pub reason: Option<&'static str>,
+}
+
+impl TargetReport {
+    /// The target `options` checked for, and where it came from.
+    pub fn new(options: &Options) -> Self {
+        TargetReport {
+            min_macos: options.target.min_macos,
+            source: match options.source.reason() {
+                Some(_) => "profile",
+                None => "given",
+            },
+            reason: options.source.reason().map(|r| r.describe()),
+        }
+    }
+}
+
+/// One payload's kind, in a [`FileReport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PayloadReport {
+    /// Its index in `PayloadContent`.
+    pub index: usize,
+    /// What it is.
+    pub kind: rules::PayloadKind,
+}
+
+impl PayloadReport {
+    /// Each dictionary of `PayloadContent` of `profile`, with its kind.
+    pub fn all(profile: &plist::Value) -> Vec<PayloadReport> {
+        rules::SsoPayload::all(profile, Expect::Any)
+            .iter()
+            .map(|p| PayloadReport {
+                index: p.index,
+                kind: p.kind,
+            })
+            .collect()
+    }
 }
 
 impl<'a> FileReport<'a> {
     /// The report of a profile that was read and linted, and repaired by `fixes`
-    /// (`&[]` when it was not repaired; `linted` is then the repaired profile).
-    pub fn new(path: impl Into<String>, linted: &'a Linted, fixes: &'a [Applied]) -> Self {
+    /// with `reregistration` (`&[]` when it was not repaired; `linted` is then the
+    /// repaired profile).
+    pub fn new(
+        path: impl Into<String>,
+        linted: &'a Linted,
+        fixes: &'a [Applied],
+        reregistration: &'a [Reregistration],
+    ) -> Self {
         FileReport {
             path: path.into(),
             format: Some(match linted.decoded.format {
@@ -145,8 +246,11 @@ impl<'a> FileReport<'a> {
             }),
             signature_valid: linted.verification.as_ref().map(Verification::is_valid),
             error: None,
+            target: Some(TargetReport::new(&linted.options)),
+            payloads: PayloadReport::all(&linted.decoded.value),
             findings: &linted.report.findings,
             fixes,
+            reregistration,
         }
     }
 
@@ -157,8 +261,11 @@ impl<'a> FileReport<'a> {
             format: None,
             signature_valid: None,
             error: Some(error.into()),
+            target: None,
+            payloads: Vec::new(),
             findings: &[],
             fixes: &[],
+            reregistration: &[],
         }
     }
 }
@@ -177,8 +284,11 @@ mod tests {
                 "format": null,
                 "signature_valid": null,
                 "error": "`x` is empty",
+                "target": null,
+                "payloads": [],
                 "findings": [],
-                "fixes": []
+                "fixes": [],
+                "reregistration": []
             })
         );
         let value = crate::spec::Spec::default().generate().unwrap().value;
@@ -189,7 +299,7 @@ mod tests {
             &target,
             &VerifyOptions::new(),
         );
-        let json = serde_json::to_value(FileReport::new("p", &linted, &[])).unwrap();
+        let json = serde_json::to_value(FileReport::new("p", &linted, &[], &[])).unwrap();
         assert_eq!(json["format"], "binary");
         assert_eq!(json["signature_valid"], serde_json::Value::Null);
         assert_eq!(json["error"], serde_json::Value::Null);
@@ -209,12 +319,12 @@ mod tests {
         let target = Target::new(MacOs::V14);
         let verify = VerifyOptions::new();
         let linted = lint(codec::parse(xml, "in".as_ref()).unwrap(), &target, &verify);
-        let (bytes, fixed) = fix_bytes(&linted, &target, &verify, "out".as_ref()).unwrap();
+        let (bytes, fixed) = fix_bytes(&linted, &verify, "out".as_ref()).unwrap();
         assert_eq!(fixed.fixes[0].path, "PayloadVersion");
         assert!(!fixed.dropped_signature);
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out.mobileconfig");
-        let written = fix_to(&linted, &target, &verify, &out, false).unwrap();
+        let written = fix_to(&linted, &verify, &out, false).unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), bytes);
         assert_eq!(written.fixes, fixed.fixes);
         assert_eq!(written.linted.report, fixed.linted.report);

@@ -4,7 +4,7 @@
 use plist::Value;
 
 use super::fix::Fixer;
-use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, microsoft};
+use super::{Applies, Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, microsoft};
 use crate::catalog::microsoft::DOCUMENTED_PLATFORM_SSO_KEYS;
 use crate::model::{MacOs, MacOsRange};
 
@@ -15,6 +15,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`EnableAuthorization` and `EnableCreateUserAtLogin` come with `UseSharedDeviceKeys` true.",
         rationale: "Apple: both \"require\" shared device keys; without them the settings have no effect.",
         source: RuleSource::AppleSchema,
+        applies: Applies::PlatformSso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
         check: shared_keys_required,
@@ -26,6 +27,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`OfflineGracePeriod` is set when a policy has `AllowOfflineGracePeriod`; `AuthenticationGracePeriod` when one has `AllowAuthenticationGracePeriod`.",
         rationale: "Apple: each grace period is \"required when\" its policy value is set.",
         source: RuleSource::AppleSchema,
+        applies: Applies::PlatformSso,
         macos: MacOsRange::from(MacOs::V15),
         fix: "set the grace period inside PlatformSSO, or remove the policy value",
         check: grace_period_required,
@@ -37,6 +39,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`AllowTouchIDOrWatchForUnlock` appears only in `UnlockPolicy`.",
         rationale: "Apple defines the value for screen unlock only; `FileVaultPolicy` and `LoginPolicy` do not accept it.",
         source: RuleSource::AppleSchema,
+        applies: Applies::PlatformSso,
         macos: MacOsRange::from(MacOs::V15),
         fix: "move `AllowTouchIDOrWatchForUnlock` to UnlockPolicy",
         check: touch_id_unlock_only,
@@ -48,6 +51,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`FileVaultPolicy`, `LoginPolicy` and `UnlockPolicy` are set only with the `Password` method.",
         rationale: "Apple and Microsoft: the policies apply when the authentication method is `Password`; with another method they do nothing.",
         source: RuleSource::AppleSchema,
+        applies: Applies::PlatformSso,
         macos: MacOsRange::from(MacOs::V15),
         fix: "remove the policy, or use the `Password` authentication method",
         check: policy_needs_password,
@@ -59,6 +63,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`AllowOfflineGracePeriod` and `AllowAuthenticationGracePeriod` come with `RequireAuthentication` in the same policy.",
         rationale: "Apple: the grace periods only have an effect together with `RequireAuthentication`.",
         source: RuleSource::AppleSchema,
+        applies: Applies::PlatformSso,
         macos: MacOsRange::from(MacOs::V15),
         fix: "add `RequireAuthentication` to the policy, or remove the grace-period value",
         check: grace_needs_require,
@@ -66,10 +71,11 @@ pub(super) static RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::PssoGroupsModeNeedsGroups,
-        severity: Severity::Error,
+        severity: Severity::Warning,
         summary: "An authorization mode of `Groups` comes with `AdministratorGroups`, `AdditionalGroups` or `AuthorizationGroups`.",
-        rationale: "Apple: `Groups` takes its permissions from those keys; without them no group grants anything.",
+        rationale: "Apple: `Groups` takes its permissions from those keys; without them no group grants anything. `Groups` is a value Apple lists, so this is a warning.",
         source: RuleSource::AppleSchema,
+        applies: Applies::PlatformSso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "add the groups, or use `Standard` or `Admin`",
         check: groups_mode_needs_groups,
@@ -81,6 +87,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`NewUserAuthorizationMode` and `UserAuthorizationMode` are `Standard` or `Admin`.",
         rationale: "Microsoft: \"Currently, Standard and Admin values are supported\"; `Groups` is not.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "use `Standard` or `Admin`",
         check: microsoft_authorization_modes,
@@ -89,20 +96,22 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::PssoCreateFirstUserPassword,
         severity: Severity::Warning,
-        summary: "`EnableCreateFirstUserDuringSetup` is set only with the `Password` method.",
-        rationale: "Microsoft: \"If you're not using Password ... don't add or configure this setting.\"",
+        summary: "`EnableCreateFirstUserDuringSetup` is on (set, or by Apple's default with registration in Setup Assistant) only with the `Password` method.",
+        rationale: "Microsoft: create the first user during setup with Password only (\"If you're not using Password ... don't add or configure this setting\"); Apple's default is true on macOS 26, so registration in Setup Assistant with another method creates the first user unless the key is false.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V26),
-        fix: "remove EnableCreateFirstUserDuringSetup, or use the `Password` method",
+        fix: "set <key>EnableCreateFirstUserDuringSetup</key><false/> inside PlatformSSO (Apple's default is true), or use the `Password` method",
         check: create_first_user_password,
         repair: None,
     },
     Rule {
         id: RuleId::PssoPasswordFilevaultPolicy,
         severity: Severity::Warning,
-        summary: "With the `Password` method on macOS 15+, `FileVaultPolicy` is `AttemptAuthentication`.",
-        rationale: "Microsoft's required table sets `FileVaultPolicy` to `AttemptAuthentication` for the Password method on macOS 15 and later.",
+        summary: "With the `Password` method, `FileVaultPolicy` is set (`AttemptAuthentication`) for the fleet's Macs on macOS 15 and later.",
+        rationale: "Microsoft's required table sets `FileVaultPolicy` to `AttemptAuthentication` for the Password method on macOS 15 and later; a fleet from macOS 13 or 14 has such Macs too, and older ones ignore the key.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V15),
         fix: "set <key>FileVaultPolicy</key><array><string>AttemptAuthentication</string></array> inside PlatformSSO",
         check: password_filevault_policy,
@@ -114,6 +123,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`PlatformSSO.TokenToUserMapping` maps the account name and the full name.",
         rationale: "Microsoft's table maps `AccountName` to `com.apple.PlatformSSO.AccountShortName` (or `preferred_username`) and `FullName` to `name`; local accounts made at login take these claims.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>TokenToUserMapping</key><dict><key>AccountName</key><string>preferred_username</string><key>FullName</key><string>name</string></dict> inside PlatformSSO",
         check: token_to_user_mapping,
@@ -125,6 +135,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`EnableCreateUserAtLogin` comes with the `Password` or `SmartCard` method.",
         rationale: "Apple: new users are created at the login window when the method is `Password` or `SmartCard`.",
         source: RuleSource::AppleSchema,
+        applies: Applies::PlatformSso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "use the `Password` or `SmartCard` method, or remove EnableCreateUserAtLogin",
         check: create_user_method,
@@ -136,6 +147,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`PlatformSSO` holds only keys Microsoft documents for its plug-in.",
         rationale: "Microsoft: \"Any undocumented Platform SSO settings aren't supported.\" Apple keys such as `LoginPolicy`, `LoginFrequency` or `AdministratorGroups` are not in Microsoft's guides.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "remove the key unless Microsoft support asked for it",
         check: undocumented_by_microsoft,
@@ -147,6 +159,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Registration during Setup Assistant needs a recent Company Portal and a matching enrollment profile.",
         rationale: "Microsoft: Company Portal must be a required app, the enrollment uses Setup Assistant with modern authentication and \"Await final configuration\"; MDM vendors report Company Portal 5.2604 or later is needed.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V26),
         fix: "deploy Company Portal 5.2604 or later as a required app before enrollment",
         check: setup_company_portal,
@@ -167,7 +180,7 @@ fn policies<'a>(p: &SsoPayload<'a>) -> impl Iterator<Item = (&'static str, Vec<&
 }
 
 fn shared_keys_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         if p.platform("UseSharedDeviceKeys")
             .and_then(Value::as_boolean)
             == Some(true)
@@ -183,7 +196,7 @@ fn shared_keys_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn grace_period_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         for (value, period) in [
             ("AllowOfflineGracePeriod", "OfflineGracePeriod"),
             (
@@ -208,7 +221,7 @@ fn grace_period_required(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn touch_id_unlock_only(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         for (policy, values) in policies(p).filter(|(name, _)| *name != "UnlockPolicy") {
             if let Some(i) = values
                 .iter()
@@ -224,7 +237,7 @@ fn touch_id_unlock_only(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn policy_needs_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         let method = p.string("PlatformSSO.AuthenticationMethod");
         if method.is_none_or(|m| m == "Password") {
             continue;
@@ -242,7 +255,7 @@ fn policy_needs_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn grace_needs_require(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         for (policy, values) in policies(p) {
             if values.contains(&"RequireAuthentication") {
                 continue;
@@ -260,7 +273,7 @@ fn grace_needs_require(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn groups_mode_needs_groups(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         let has_groups = [
             "AdministratorGroups",
             "AdditionalGroups",
@@ -284,7 +297,7 @@ fn groups_mode_needs_groups(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn microsoft_authorization_modes(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         for mode in ["NewUserAuthorizationMode", "UserAuthorizationMode"] {
             if p.platform(mode).and_then(Value::as_string) == Some("Groups") {
                 sink.emit(
@@ -297,40 +310,50 @@ fn microsoft_authorization_modes(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn create_first_user_password(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
-        let method = p.string("PlatformSSO.AuthenticationMethod");
-        if p.boolean("PlatformSSO.EnableCreateFirstUserDuringSetup") == Some(true)
-            && method.is_some_and(|m| m != "Password")
-        {
-            sink.emit(
-                p.path("PlatformSSO.EnableCreateFirstUserDuringSetup"),
-                format!(
-                    "is true with the `{}` method; Microsoft supports it with `Password` only",
-                    method.unwrap_or_default()
-                ),
-            );
+    for p in ctx.targets() {
+        let Some(method) = p
+            .string("PlatformSSO.AuthenticationMethod")
+            .filter(|m| *m != "Password")
+        else {
+            continue;
+        };
+        let path = p.path("PlatformSSO.EnableCreateFirstUserDuringSetup");
+        match p.boolean("PlatformSSO.EnableCreateFirstUserDuringSetup") {
+            Some(true) => sink.emit(
+                path,
+                format!("is true with the `{method}` method; Microsoft supports it with `Password` only"),
+            ),
+            // Apple's default is true: with registration in Setup Assistant, the
+            // first user is created through Platform SSO unless the key says no.
+            None if p.boolean("PlatformSSO.EnableRegistrationDuringSetup") == Some(true) => sink.emit(
+                path,
+                format!("is not set, so Apple's default true applies in Setup Assistant with the `{method}` method; Microsoft supports creating the first user there with `Password` only"),
+            ),
+            _ => {}
         }
     }
 }
 
 fn password_filevault_policy(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    if ctx.target.min_macos < MacOs::V15 {
-        return;
-    }
-    for p in &ctx.sso {
+    let which = if ctx.target.min_macos < MacOs::V15 {
+        "the fleet's Macs on macOS 15 and later get"
+    } else {
+        "the Macs get"
+    };
+    for p in ctx.targets() {
         if p.string("PlatformSSO.AuthenticationMethod") == Some("Password")
             && p.get("PlatformSSO.FileVaultPolicy").is_none()
         {
             sink.emit(
                 p.path("PlatformSSO.FileVaultPolicy"),
-                "is missing; Microsoft's table sets `AttemptAuthentication` with the Password method on macOS 15+",
+                format!("is missing, so {which} no FileVault policy; Microsoft's table sets `AttemptAuthentication` with the Password method on macOS 15+"),
             );
         }
     }
 }
 
 fn create_user_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         if p.boolean("PlatformSSO.EnableCreateUserAtLogin") == Some(true)
             && p.string("PlatformSSO.AuthenticationMethod") == Some("UserSecureEnclaveKey")
         {
@@ -343,7 +366,7 @@ fn create_user_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn undocumented_by_microsoft(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in ctx.sso.iter().filter(|p| p.is_microsoft()) {
+    for p in ctx.targets() {
         let Some(platform) = p.get("PlatformSSO").and_then(Value::as_dictionary) else {
             continue;
         };
@@ -367,7 +390,7 @@ fn undocumented_by_microsoft(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn setup_company_portal(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         if p.boolean("PlatformSSO.EnableRegistrationDuringSetup") == Some(true) {
             sink.emit(
                 p.path("PlatformSSO.EnableRegistrationDuringSetup"),
@@ -380,7 +403,7 @@ fn setup_company_portal(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 fn token_to_user_mapping(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     const MESSAGE: &str =
         "Microsoft's table maps the account name and full name from the token's claims";
-    for p in ctx.sso.iter().filter(|p| p.get("PlatformSSO").is_some()) {
+    for p in ctx.targets().filter(|p| p.has_platform_sso()) {
         let Some(mapping) = p
             .platform("TokenToUserMapping")
             .and_then(Value::as_dictionary)
@@ -403,12 +426,9 @@ fn token_to_user_mapping(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// Sets `FileVaultPolicy` to `AttemptAuthentication` for the `Password` method
-/// when every Mac of the fleet runs macOS 15 or later.
+/// Sets `FileVaultPolicy` to `AttemptAuthentication` for the `Password` method:
+/// Macs on macOS 15 and later apply it, older ones ignore it.
 fn fix_password_filevault_policy(fixer: &mut Fixer<'_>) {
-    if fixer.target().min_macos < MacOs::V15 {
-        return;
-    }
     let Some(mut p) = fixer.payload() else { return };
     if microsoft::platform_method(&mut p).as_deref() != Some("Password") {
         return;
@@ -424,6 +444,7 @@ fn fix_password_filevault_policy(fixer: &mut Fixer<'_>) {
             RuleId::PssoPasswordFilevaultPolicy,
             path,
             "set to [`AttemptAuthentication`], as Microsoft's table says for Password on macOS 15+",
+            "Macs on macOS 15 and later try Platform SSO at FileVault unlock, and accept the local password offline; older Macs ignore the key",
         );
     }
 }

@@ -5,7 +5,10 @@ use plist::Value;
 
 use super::fix::{Fixer, place, platform_sso};
 use super::placement::normalize;
-use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, describe};
+use super::{
+    Applies, Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload,
+    configures_platform_sso, describe,
+};
 use crate::catalog::apple::{self, Kind, Scope};
 use crate::catalog::extension_data::{self, Platforms};
 use crate::model::{MacOs, MacOsRange};
@@ -17,6 +20,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Platform SSO settings are not put into `ExtensionData`.",
         rationale: "`ExtensionData` goes to the plug-in, not to macOS: `AuthenticationMethod`, `RegistrationToken` or `LoginFrequency` there configure nothing.",
         source: RuleSource::DocumentedPitfall,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "move the setting to the place Apple defines it",
         check: psso_key,
@@ -28,6 +32,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`ExtensionData` keys of the SSO plug-in have the type Microsoft documents.",
         rationale: "The plug-in reads flags as integers 0 or 1 and lists as one comma-separated string; another type is not understood.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "write the value with the documented type",
         check: types,
@@ -39,6 +44,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`ExtensionData` keys that work only on iOS and iPadOS are not used.",
         rationale: "Microsoft documents `AppCookieSSOAllowList`, `disable_inapp_sso_signin` and `device_registration` for iOS only; on macOS they do nothing.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "remove the key from the macOS profile",
         check: ios_only,
@@ -50,6 +56,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Deprecated `ExtensionData` keys are not used.",
         rationale: "Microsoft marks `browser_sso_disable_mfa` as deprecated; it has no effect.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "remove the key",
         check: deprecated,
@@ -61,6 +68,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`ExtensionData` holds only keys the Microsoft SSO plug-in documents.",
         rationale: "Microsoft: \"Any undocumented Platform SSO settings aren't supported.\" Keys such as `tenant_id` or `platform_sso_enabled` do nothing.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "remove the key, or correct its spelling",
         check: unknown,
@@ -84,22 +92,19 @@ impl Entry<'_> {
 
 /// Each `ExtensionData` entry of the Microsoft SSO payloads.
 fn entries<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = Entry<'c>> + 'c {
-    ctx.sso
-        .iter()
-        .filter(|p| p.is_microsoft())
-        .flat_map(|payload| {
-            payload
-                .get("ExtensionData")
-                .and_then(Value::as_dictionary)
-                .into_iter()
-                .flat_map(move |d| {
-                    d.iter().map(move |(k, value)| Entry {
-                        payload,
-                        name: k.as_str(),
-                        value,
-                    })
+    ctx.targets().flat_map(|payload| {
+        payload
+            .get("ExtensionData")
+            .and_then(Value::as_dictionary)
+            .into_iter()
+            .flat_map(move |d| {
+                d.iter().map(move |(k, value)| Entry {
+                    payload,
+                    name: k.as_str(),
+                    value,
                 })
-        })
+            })
+    })
 }
 
 /// The Apple key a misplaced `ExtensionData` entry stands for, if any.
@@ -195,6 +200,9 @@ fn fix_psso_key(fixer: &mut Fixer<'_>) {
     let Some(p) = fixer.payload() else { return };
     let base = p.path("");
     let sso = p.dict;
+    // A Platform SSO setting moves into PlatformSSO only where the payload
+    // configures Platform SSO already: a repair never turns it on.
+    let platform_ok = configures_platform_sso(sso);
     let Some(Value::Dictionary(ext)) = sso.get_mut("ExtensionData") else {
         return;
     };
@@ -212,6 +220,11 @@ fn fix_psso_key(fixer: &mut Fixer<'_>) {
                 })
                 .find(|a| normalize(a.name()) == wanted)
                 .map(|a| (k.clone(), a))
+        })
+        .filter(|(_, a)| {
+            platform_ok
+                || !(a.path.starts_with("PlatformSSO.")
+                    || ["AuthenticationMethod", "RegistrationToken"].contains(&a.path))
         })
         .collect();
     let mut moved = Vec::new();
@@ -235,6 +248,7 @@ fn fix_psso_key(fixer: &mut Fixer<'_>) {
                     "removed: not a valid `{}` (set that key in the payload instead)",
                     apple_key.path
                 ),
+                "none: neither macOS nor the plug-in read it in ExtensionData",
             );
             continue;
         }
@@ -277,6 +291,7 @@ fn fix_types(fixer: &mut Fixer<'_>) {
                 RuleId::ExtType,
                 format!("{base}.ExtensionData.{key}"),
                 format!("written as {}", entry.value_type),
+                "the plug-in reads the setting, which it ignored with another type",
             );
             *value = typed;
         }

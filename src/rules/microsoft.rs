@@ -4,7 +4,10 @@
 use plist::Value;
 
 use super::fix::{Fixer, Payload, platform_sso};
-use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload, describe};
+use super::{
+    Applies, Context, Expect, PayloadKind, Rule, RuleId, RuleSource, Severity, Sink, SsoPayload,
+    describe,
+};
 use crate::catalog::microsoft::{
     Cloud, DEVICE_REGISTRATION_PLACEHOLDER, EXTENSION_IDENTIFIER, NOT_MICROSOFT_PROFILE_URLS,
     REQUIRED, SCREEN_LOCKED_BEHAVIOR, SSO_TYPE, TEAM_IDENTIFIER, URLS, is_microsoft_url,
@@ -15,9 +18,10 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoExtensionIdentifier,
         severity: Severity::Error,
-        summary: "`ExtensionIdentifier` is `com.microsoft.CompanyPortalMac.ssoextension`.",
-        rationale: "It names the Microsoft Enterprise SSO plug-in inside Company Portal; any other value configures another extension.",
+        summary: "A payload meant for the Microsoft plug-in spells `ExtensionIdentifier` `com.microsoft.CompanyPortalMac.ssoextension`.",
+        rationale: "It names the Microsoft Enterprise SSO plug-in inside Company Portal; a payload that names Microsoft, Company Portal or Microsoft's team but another identifier configures no extension on macOS.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>ExtensionIdentifier</key><string>com.microsoft.CompanyPortalMac.ssoextension</string>",
         check: extension_identifier,
@@ -26,9 +30,10 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoTeamIdentifier,
         severity: Severity::Error,
-        summary: "`TeamIdentifier` is `UBF8T346G9`.",
+        summary: "`TeamIdentifier` of the Microsoft payload is `UBF8T346G9`.",
         rationale: "Microsoft's team identifier; Apple requires the key on macOS, together with the extension identifier.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>TeamIdentifier</key><string>UBF8T346G9</string>",
         check: team_identifier,
@@ -37,9 +42,10 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoType,
         severity: Severity::Error,
-        summary: "`Type` is `Redirect`.",
+        summary: "`Type` of the Microsoft payload is `Redirect`.",
         rationale: "The Microsoft plug-in is a redirect extension; Platform SSO requires a redirect payload.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>Type</key><string>Redirect</string>",
         check: sso_type,
@@ -48,9 +54,10 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoUrlsCommercial,
         severity: Severity::Error,
-        summary: "`URLs` holds `https://login.microsoftonline.com`, `https://login.microsoft.com` and `https://sts.windows.net`.",
+        summary: "`URLs` of the Microsoft payload holds `https://login.microsoftonline.com`, `https://login.microsoft.com` and `https://sts.windows.net`.",
         rationale: "Microsoft requires the three commercial sign-in URLs for every tenant; a redirect payload needs `URLs`.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "add the missing URLs to the `URLs` array",
         check: commercial_urls,
@@ -59,20 +66,22 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoUrlsSovereign,
         severity: Severity::Warning,
-        summary: "`URLs` holds the four sovereign-cloud URLs (China and US Government).",
-        rationale: "Microsoft's MDM-vendor guide lists all seven URLs; Intune says to add the sovereign ones when the tenant uses those clouds. A partial set is a common mistake.",
+        summary: "`URLs` of the Microsoft payload lists each sovereign cloud it names completely (both China URLs, both US Government URLs).",
+        rationale: "Intune says to add the sovereign-cloud URLs when the tenant uses those clouds; a cloud listed with one of its two URLs is a common mistake (the profile meant to serve that cloud). A profile without sovereign URLs serves the commercial cloud, as most tenants need.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
-        fix: "add the URLs of the sovereign clouds the tenant uses (`psso-profile generate` adds all seven by default)",
+        fix: "add the missing URL of the cloud, or remove the cloud's other URL if the tenant does not use it",
         check: sovereign_urls,
-        repair: Some(fix_sovereign_urls),
+        repair: None,
     },
     Rule {
         id: RuleId::SsoScreenLockedBehavior,
         severity: Severity::Error,
-        summary: "`ScreenLockedBehavior` is `DoNotHandle`.",
-        rationale: "Microsoft requires `DoNotHandle`; when the key is absent Apple's default is `Cancel`, which cancels sign-ins while the screen is locked.",
+        summary: "`ScreenLockedBehavior` of a Microsoft Platform SSO payload is `DoNotHandle`.",
+        rationale: "Microsoft's Platform SSO guides require `DoNotHandle`; when the key is absent Apple's default is `Cancel`, which cancels sign-ins while the screen is locked.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>ScreenLockedBehavior</key><string>DoNotHandle</string>",
         check: screen_locked_behavior,
@@ -81,9 +90,10 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoAuthMethod,
         severity: Severity::Error,
-        summary: "`PlatformSSO.AuthenticationMethod` is `Password`, `UserSecureEnclaveKey` or `SmartCard`.",
+        summary: "`PlatformSSO.AuthenticationMethod` of a Microsoft Platform SSO payload is `Password`, `UserSecureEnclaveKey` or `SmartCard`.",
         rationale: "macOS 14 and later read the authentication method from the `PlatformSSO` dictionary only; without it Platform SSO does not register.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>AuthenticationMethod</key><string>UserSecureEnclaveKey</string> inside PlatformSSO (Microsoft's recommendation)",
         check: auth_method,
@@ -92,9 +102,10 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoAuthMethodMacos13,
         severity: Severity::Error,
-        summary: "A fleet with macOS 13 has the deprecated top-level `AuthenticationMethod` (`Password` or `UserSecureEnclaveKey`) and does not use `SmartCard`.",
+        summary: "For a fleet with macOS 13, a Microsoft Platform SSO payload has the deprecated top-level `AuthenticationMethod` (`Password` or `UserSecureEnclaveKey`) and does not use `SmartCard`.",
         rationale: "macOS 13 reads only the top-level key, and has no smart-card method; a fleet from 13 sets both keys.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::only(MacOs::V13),
         fix: "set the top-level <key>AuthenticationMethod</key> to the same value as PlatformSSO's, or raise the fleet's minimum to macOS 14",
         check: auth_method_macos13,
@@ -103,9 +114,10 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoAuthMethodAgree,
         severity: Severity::Error,
-        summary: "The top-level `AuthenticationMethod` and `PlatformSSO.AuthenticationMethod` have the same value.",
+        summary: "The top-level `AuthenticationMethod` and `PlatformSSO.AuthenticationMethod` of a Microsoft payload have the same value.",
         rationale: "A fleet on macOS 13 and 14+ sets both; different values register Macs differently, and the plug-in reports error 10001.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V13),
         fix: "give both keys the same value",
         check: auth_methods_agree,
@@ -114,9 +126,10 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoUseSharedDeviceKeys,
         severity: Severity::Error,
-        summary: "`PlatformSSO.UseSharedDeviceKeys` is `true`.",
+        summary: "`PlatformSSO.UseSharedDeviceKeys` of a Microsoft Platform SSO payload is `true`.",
         rationale: "Microsoft requires shared device keys for Platform SSO; turning them on later forces every user to register again.",
         source: RuleSource::MicrosoftRequiredTable,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "set <key>UseSharedDeviceKeys</key><true/> inside PlatformSSO",
         check: use_shared_device_keys,
@@ -128,6 +141,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A `RegistrationToken` comes with an authentication method.",
         rationale: "Apple: the token \"requires that 'PlatformSSO.AuthenticationMethod' isn't empty\" (on macOS 13, the top-level key).",
         source: RuleSource::AppleSchema,
+        applies: Applies::Sso,
         macos: MacOsRange::from(MacOs::V13),
         fix: "set the authentication method, or remove RegistrationToken",
         check: registration_token_needs_auth,
@@ -139,6 +153,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "`URLs` of the Microsoft SSO payload holds only the seven URLs Microsoft lists.",
         rationale: "Other hosts, such as `https://login.windows.net` or `https://enterpriseregistration.windows.net`, are not sign-in URL prefixes Microsoft documents for the payload.",
         source: RuleSource::DocumentedPitfall,
+        applies: Applies::Microsoft,
         macos: MacOsRange::from(MacOs::V13),
         fix: "remove the URL",
         check: not_microsoft_urls,
@@ -150,6 +165,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Every `URLs` entry starts with `http://` or `https://` and has no query or fragment.",
         rationale: "Apple: URL prefixes must begin with http:// or https://, and query parameters and fragments are not allowed.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Sso,
         macos: MacOsRange::ALL,
         fix: "write the URL as `https://host` with an optional path",
         check: url_format,
@@ -158,31 +174,70 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SsoUrlsUnique,
         severity: Severity::Error,
-        summary: "No URL or host is listed by two Extensible SSO payloads.",
-        rationale: "Apple: URLs and hosts must be unique across all installed Extensible SSO payloads; an overlapping payload (an older \"SSO app extension\" profile) takes requests away from Platform SSO.",
+        summary: "No URL or host is listed by two Extensible SSO payloads of the profile.",
+        rationale: "Apple: URLs and hosts must be unique across all installed Extensible SSO payloads; an overlapping payload (an older \"SSO app extension\" payload) takes requests away from Platform SSO.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Sso,
         macos: MacOsRange::ALL,
         fix: "keep each URL in one payload only, and remove the older SSO extension payload",
         check: unique_urls,
         repair: None,
     },
     Rule {
-        id: RuleId::SsoRedirectIgnores,
-        severity: Severity::Warning,
-        summary: "A Redirect payload has no `Hosts` or `Realm`.",
-        rationale: "Apple: `Hosts` and `Realm` are for Credential payloads and are ignored for Redirect.",
+        id: RuleId::SsoTypeKeys,
+        severity: Severity::Error,
+        summary: "A Redirect payload has `URLs`; a Credential payload has `Hosts`.",
+        rationale: "Apple: `URLs` is \"required for Redirect payloads\" and `Hosts` for Credential payloads; without them the extension handles no request. Apple's Kerberos schema makes `Hosts` optional for its own extension.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Sso,
+        macos: MacOsRange::ALL,
+        fix: "add the identity provider's URL prefixes (Redirect) or host names (Credential)",
+        check: type_keys,
+        repair: None,
+    },
+    Rule {
+        id: RuleId::SsoHostsWildcard,
+        severity: Severity::Warning,
+        summary: "`Hosts` entries use Apple's wildcard form, a leading `.` (`.contoso.com`), not `*.contoso.com`.",
+        rationale: "Apple: host names that begin with a `.` match all subdomains; any other entry must match exactly, so `*.contoso.com` matches no host.",
+        source: RuleSource::AppleSchema,
+        applies: Applies::Sso,
+        macos: MacOsRange::ALL,
+        fix: "write the entry with a leading dot, such as `.contoso.com`",
+        check: hosts_wildcard,
+        repair: None,
+    },
+    Rule {
+        id: RuleId::SsoRedirectIgnores,
+        severity: Severity::Info,
+        summary: "A Redirect payload has no `Hosts` or `Realm`.",
+        rationale: "Apple: `Hosts` and `Realm` are for Credential payloads and are ignored for Redirect: harmless, and profile editors often write an empty `Hosts`.",
+        source: RuleSource::AppleSchema,
+        applies: Applies::Sso,
         macos: MacOsRange::ALL,
         fix: "remove the key",
         check: redirect_ignores,
         repair: None,
     },
     Rule {
+        id: RuleId::SsoExpectedKind,
+        severity: Severity::Error,
+        summary: "When the Microsoft SSO extension without Platform SSO is expected, no Microsoft payload configures Platform SSO.",
+        rationale: "A pipeline that expects the SSO extension alone must not ship Platform SSO: turning it on makes every user register, and the two kinds of profile must not be installed together (error 10002).",
+        source: RuleSource::MicrosoftDocs,
+        applies: Applies::Microsoft,
+        macos: MacOsRange::ALL,
+        fix: "remove PlatformSSO, the top-level AuthenticationMethod and RegistrationToken, or expect Platform SSO",
+        check: expected_kind,
+        repair: None,
+    },
+    Rule {
         id: RuleId::SsoRegistrationTokenAbsent,
         severity: Severity::Info,
-        summary: "The payload has a `RegistrationToken` for silent device registration.",
-        rationale: "Intune requires `{{DEVICEREGISTRATION}}` and Microsoft's shared-Mac guide recommends it; without it users register interactively. Microsoft's MDM-vendor table does not list it.",
+        summary: "A Microsoft Platform SSO payload has a `RegistrationToken` for silent device registration.",
+        rationale: "Intune requires `{{DEVICEREGISTRATION}}` and Microsoft's shared-Mac guide recommends it; without it users register interactively. Microsoft's MDM-vendor table does not list it, and other MDMs document no value of their own.",
         source: RuleSource::MicrosoftDocs,
+        applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V13),
         fix: "set <key>RegistrationToken</key><string>{{DEVICEREGISTRATION}}</string> if the MDM substitutes it",
         check: registration_token_absent,
@@ -190,10 +245,15 @@ pub(super) static RULES: &[Rule] = &[
     },
 ];
 
-/// Whether the key at `path` of a Microsoft SSO payload is checked by a rule of
-/// Microsoft's table, so the generic schema rules leave its value alone.
-pub(super) fn owns(path: &str) -> bool {
-    REQUIRED.iter().any(|row| row.essential && row.key == path)
+/// Whether the key at `path` of a Microsoft SSO payload (whose Platform SSO rows
+/// apply when `platform_rows`) is checked by a rule of Microsoft's table, so the
+/// generic schema rules leave its value alone.
+pub(super) fn owns(path: &str, platform_rows: bool) -> bool {
+    REQUIRED.iter().any(|row| {
+        row.essential
+            && row.key == path
+            && (platform_rows || row.rule.rule().applies != Applies::MicrosoftPlatformSso)
+    })
 }
 
 fn require_string(sink: &mut Sink<'_>, p: &SsoPayload<'_>, key: &str, expected: &str) {
@@ -211,22 +271,21 @@ fn require_string(sink: &mut Sink<'_>, p: &SsoPayload<'_>, key: &str, expected: 
 }
 
 fn extension_identifier(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    if ctx.sso_is_microsoft {
-        return;
-    }
-    for p in &ctx.sso {
-        require_string(sink, p, "ExtensionIdentifier", EXTENSION_IDENTIFIER);
+    for p in ctx.targets() {
+        if p.string("ExtensionIdentifier") != Some(EXTENSION_IDENTIFIER) {
+            require_string(sink, p, "ExtensionIdentifier", EXTENSION_IDENTIFIER);
+        }
     }
 }
 
 fn team_identifier(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         require_string(sink, p, "TeamIdentifier", TEAM_IDENTIFIER);
     }
 }
 
 fn sso_type(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         require_string(sink, p, "Type", SSO_TYPE);
     }
 }
@@ -237,7 +296,7 @@ fn has_url(urls: &[&str], wanted: &str) -> bool {
 }
 
 fn commercial_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         match p.get("URLs") {
             None => sink.emit(
                 p.path("URLs"),
@@ -264,23 +323,29 @@ fn commercial_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn sovereign_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         if p.get("URLs").and_then(Value::as_array).is_none() {
             continue;
         }
         let urls = p.strings("URLs");
-        let missing: Vec<String> = [Cloud::China, Cloud::UsGovernment]
-            .into_iter()
-            .flat_map(Cloud::urls)
-            .filter(|w| !has_url(&urls, w))
-            .map(|w| format!("`{w}`"))
-            .collect();
-        if !missing.is_empty() {
+        for cloud in [Cloud::China, Cloud::UsGovernment] {
+            let (listed, missing): (Vec<&str>, Vec<&str>) =
+                cloud.urls().partition(|w| has_url(&urls, w));
+            if listed.is_empty() || missing.is_empty() {
+                continue;
+            }
+            let quote = |v: &[&str]| {
+                v.iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             sink.emit(
                 p.path("URLs"),
                 format!(
-                    "lacks the sovereign-cloud URLs {}; tenants in those clouds cannot sign in",
-                    missing.join(", ")
+                    "lists {} of the {cloud} cloud but not {}; tenants in that cloud cannot sign in through the missing one",
+                    quote(&listed),
+                    quote(&missing)
                 ),
             );
         }
@@ -288,7 +353,7 @@ fn sovereign_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn screen_locked_behavior(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         match p.get("ScreenLockedBehavior") {
             Some(Value::String(s)) if s == SCREEN_LOCKED_BEHAVIOR => {}
             Some(other) => sink.emit(
@@ -307,13 +372,18 @@ const METHODS: [&str; 3] = ["Password", "UserSecureEnclaveKey", "SmartCard"];
 const LEGACY_METHODS: [&str; 2] = ["Password", "UserSecureEnclaveKey"];
 
 fn auth_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         let path = p.path("PlatformSSO.AuthenticationMethod");
         match p.get("PlatformSSO.AuthenticationMethod") {
             Some(Value::String(s)) if METHODS.contains(&s.as_str()) => {}
             Some(other) => sink.emit(
                 path,
                 format!("is {}; expected `Password`, `UserSecureEnclaveKey` or `SmartCard`", describe(other)),
+            ),
+            None if p.kind == PayloadKind::MicrosoftSsoExtension => sink.emit_fix(
+                path,
+                "is missing: the payload configures no Platform SSO, and Platform SSO is expected",
+                "add a PlatformSSO dictionary with the authentication method, or expect the SSO extension without Platform SSO",
             ),
             None if p.get("PlatformSSO").is_none() => sink.emit(
                 path,
@@ -325,7 +395,7 @@ fn auth_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn auth_method_macos13(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         let modern = p.string("PlatformSSO.AuthenticationMethod");
         if modern == Some("SmartCard") {
             sink.emit_fix(
@@ -359,7 +429,7 @@ fn auth_method_macos13(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn auth_methods_agree(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         if let (Some(legacy), Some(modern)) = (
             p.string("AuthenticationMethod"),
             p.string("PlatformSSO.AuthenticationMethod"),
@@ -375,7 +445,7 @@ fn auth_methods_agree(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn use_shared_device_keys(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         let path = p.path("PlatformSSO.UseSharedDeviceKeys");
         match p.get("PlatformSSO.UseSharedDeviceKeys") {
             Some(Value::Boolean(true)) => {}
@@ -393,7 +463,7 @@ fn use_shared_device_keys(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn registration_token_needs_auth(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in &ctx.sso {
+    for p in ctx.targets() {
         if p.get("RegistrationToken").is_none() {
             continue;
         }
@@ -413,7 +483,7 @@ fn registration_token_needs_auth(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn not_microsoft_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in ctx.sso.iter().filter(|p| p.is_microsoft()) {
+    for p in ctx.targets() {
         for (i, url) in p.strings("URLs").into_iter().enumerate() {
             if is_microsoft_url(url) {
                 continue;
@@ -431,7 +501,7 @@ fn not_microsoft_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn url_format(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in ctx.extensible_sso() {
+    for p in ctx.targets() {
         for (i, url) in p.strings("URLs").into_iter().enumerate() {
             let lower = url.to_ascii_lowercase();
             let scheme = lower.starts_with("https://") || lower.starts_with("http://");
@@ -450,11 +520,11 @@ fn url_format(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn unique_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    if ctx.extensible_sso().nth(1).is_none() {
+    if ctx.targets().nth(1).is_none() {
         return; // one payload: repeats inside it are harmless
     }
     let mut seen: Vec<(String, String)> = Vec::new();
-    for p in ctx.extensible_sso() {
+    for p in ctx.targets() {
         for key in ["URLs", "Hosts"] {
             let mut own: Vec<String> = Vec::new();
             for (i, entry) in p.strings(key).into_iter().enumerate() {
@@ -476,11 +546,72 @@ fn unique_urls(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     }
 }
 
-fn redirect_ignores(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn type_keys(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in ctx.targets() {
+        // Microsoft's payloads: `sso.type` and `sso.urls.commercial` say what they need.
+        if p.is_microsoft() {
+            continue;
+        }
+        let (key, needed) = match p.string("Type") {
+            Some("Redirect") => ("URLs", "Redirect"),
+            // Apple's Kerberos schema makes `Hosts` optional for its extension.
+            Some("Credential") if p.kind != PayloadKind::Kerberos => ("Hosts", "Credential"),
+            _ => continue,
+        };
+        let empty = match p.get(key) {
+            None => true,
+            Some(Value::Array(items)) => items.is_empty(),
+            Some(_) => false, // schema.type reports another type
+        };
+        if empty {
+            sink.emit(
+                p.path(key),
+                format!("is missing or empty; Apple requires it for {needed} payloads, so the extension handles no request"),
+            );
+        }
+    }
+}
+
+fn hosts_wildcard(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in ctx.targets() {
+        for (i, host) in p.strings("Hosts").into_iter().enumerate() {
+            if let Some(rest) = host.strip_prefix("*.") {
+                sink.emit_fix(
+                    p.path(&format!("Hosts[{i}]")),
+                    format!("is `{host}`: Apple's wildcard is a leading `.`, so this entry must match a host literally named `{host}` and matches none"),
+                    format!("write `.{rest}` (and `{rest}` for the domain itself)"),
+                );
+            } else if host.contains('*') {
+                sink.emit(
+                    p.path(&format!("Hosts[{i}]")),
+                    format!("is `{host}`: Apple matches host names exactly or by a leading `.`, never by `*`"),
+                );
+            }
+        }
+    }
+}
+
+fn expected_kind(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.expect != Expect::SsoExtension {
+        return;
+    }
     for p in ctx
-        .extensible_sso()
-        .filter(|p| p.string("Type") == Some(SSO_TYPE))
+        .targets()
+        .filter(|p| p.kind == PayloadKind::MicrosoftPlatformSso)
     {
+        let key = ["PlatformSSO", "AuthenticationMethod", "RegistrationToken"]
+            .into_iter()
+            .find(|k| p.get(k).is_some())
+            .unwrap_or("PlatformSSO");
+        sink.emit(
+            p.path(key),
+            "configures Platform SSO, but the Microsoft SSO extension without Platform SSO is expected",
+        );
+    }
+}
+
+fn redirect_ignores(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for p in ctx.targets().filter(|p| p.string("Type") == Some(SSO_TYPE)) {
         for key in ["Hosts", "Realm"] {
             if p.get(key).is_some() {
                 sink.emit(
@@ -493,7 +624,7 @@ fn redirect_ignores(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn registration_token_absent(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for p in ctx.sso.iter().filter(|p| p.is_microsoft()) {
+    for p in ctx.targets() {
         if p.get("RegistrationToken").is_none() {
             sink.emit(
                 p.path("RegistrationToken"),
@@ -509,19 +640,30 @@ fn fix_extension_identifier(fixer: &mut Fixer<'_>) {
             RuleId::SsoExtensionIdentifier,
             "ExtensionIdentifier",
             EXTENSION_IDENTIFIER,
+            "macOS hands the payload to the Microsoft Enterprise SSO plug-in in Company Portal; before, it configured no extension",
         );
     }
 }
 
 fn fix_team_identifier(fixer: &mut Fixer<'_>) {
     if let Some(mut p) = fixer.payload() {
-        p.set_string(RuleId::SsoTeamIdentifier, "TeamIdentifier", TEAM_IDENTIFIER);
+        p.set_string(
+            RuleId::SsoTeamIdentifier,
+            "TeamIdentifier",
+            TEAM_IDENTIFIER,
+            "macOS accepts the plug-in as Microsoft's; with another team it does not load it",
+        );
     }
 }
 
 fn fix_sso_type(fixer: &mut Fixer<'_>) {
     if let Some(mut p) = fixer.payload() {
-        p.set_string(RuleId::SsoType, "Type", SSO_TYPE);
+        p.set_string(
+            RuleId::SsoType,
+            "Type",
+            SSO_TYPE,
+            "the plug-in receives the sign-in requests to its URLs, as a redirect extension does",
+        );
     }
 }
 
@@ -531,22 +673,15 @@ fn fix_screen_locked_behavior(fixer: &mut Fixer<'_>) {
             RuleId::SsoScreenLockedBehavior,
             "ScreenLockedBehavior",
             SCREEN_LOCKED_BEHAVIOR,
+            "sign-ins requested while the screen is locked go on without SSO instead of being cancelled",
         );
     }
 }
 
+/// Adds the three commercial URLs `URLs` lacks, in Microsoft's order; `URLs`
+/// becomes an array first (a lone string becomes its first item). Sovereign-cloud
+/// URLs are never added: which clouds a tenant uses is the admin's choice.
 fn fix_commercial_urls(fixer: &mut Fixer<'_>) {
-    add_urls(fixer, RuleId::SsoUrlsCommercial, |c| c == Cloud::Commercial);
-}
-
-fn fix_sovereign_urls(fixer: &mut Fixer<'_>) {
-    add_urls(fixer, RuleId::SsoUrlsSovereign, |c| c != Cloud::Commercial);
-}
-
-/// Adds the URLs of Microsoft's list for the clouds `clouds` accepts that `URLs`
-/// lacks, in Microsoft's order; `URLs` becomes an array first (a lone string
-/// becomes its first item).
-fn add_urls(fixer: &mut Fixer<'_>, rule: RuleId, clouds: impl Fn(Cloud) -> bool) {
     let Some(p) = fixer.payload() else { return };
     let path = p.path("URLs");
     let entry = p
@@ -560,15 +695,19 @@ fn add_urls(fixer: &mut Fixer<'_>, rule: RuleId, clouds: impl Fn(Cloud) -> bool)
         }
     }
     let Value::Array(items) = entry else { return };
-    for url in URLS.iter().filter(|u| clouds(u.cloud)) {
+    for url in URLS.iter().filter(|u| u.cloud == Cloud::Commercial) {
         let present = items
             .iter()
             .filter_map(Value::as_string)
             .any(|u| u.trim_end_matches('/').eq_ignore_ascii_case(url.url));
         if !present {
             items.push(url.url.into());
-            p.notes
-                .note(rule, path.clone(), format!("added `{}`", url.url));
+            p.notes.note(
+                RuleId::SsoUrlsCommercial,
+                path.clone(),
+                format!("added `{}`", url.url),
+                "sign-ins through this commercial URL reach the plug-in",
+            );
         }
     }
 }
@@ -591,7 +730,8 @@ fn legacy_method(p: &Payload<'_>) -> Option<String> {
 
 /// Sets `PlatformSSO.AuthenticationMethod`: kept when it names a method (in
 /// Apple's spelling), else taken from the top-level key, else Microsoft's
-/// recommendation `UserSecureEnclaveKey`.
+/// recommendation `UserSecureEnclaveKey`. Only in a payload that configures
+/// Platform SSO already: a repair never turns it on.
 fn fix_auth_method(fixer: &mut Fixer<'_>) {
     let Some(p) = fixer.payload() else { return };
     let legacy = legacy_method(&p);
@@ -611,15 +751,22 @@ fn fix_auth_method(fixer: &mut Fixer<'_>) {
                 .and_then(canonical_method)
                 .unwrap_or("UserSecureEnclaveKey");
             platform.insert("AuthenticationMethod".into(), chosen.into());
-            let why = if legacy.is_some() {
-                "from the top-level key"
+            let (why, effect) = if legacy.is_some() {
+                (
+                    "from the top-level key",
+                    "Macs on macOS 14 and later, which read only this key, use Platform SSO with the method macOS 13 uses",
+                )
             } else {
-                "Microsoft's recommendation"
+                (
+                    "Microsoft's recommendation",
+                    "Platform SSO registers on macOS 14 and later; users sign in with a Secure Enclave key",
+                )
             };
             p.notes.note(
                 RuleId::SsoAuthMethod,
                 path.clone(),
                 format!("set to `{chosen}` ({why})"),
+                effect,
             );
             chosen
         }
@@ -630,6 +777,7 @@ fn fix_auth_method(fixer: &mut Fixer<'_>) {
             RuleId::SchemaValue,
             path,
             format!("written as Apple spells it: `{method}`"),
+            "macOS reads the method, which it did not understand misspelt",
         );
     }
 }
@@ -657,6 +805,7 @@ fn fix_auth_method_macos13(fixer: &mut Fixer<'_>) {
             RuleId::SsoAuthMethodMacos13,
             path,
             format!("set to `{method}` for macOS 13, the same as PlatformSSO"),
+            "Macs on macOS 13 configure Platform SSO with the same method as later releases",
         );
     }
 }
@@ -673,7 +822,11 @@ fn fix_use_shared_device_keys(fixer: &mut Fixer<'_>) {
         != Some(true)
     {
         platform.insert("UseSharedDeviceKeys".into(), Value::Boolean(true));
-        p.notes
-            .note(RuleId::SsoUseSharedDeviceKeys, path, "set to true");
+        p.notes.note(
+            RuleId::SsoUseSharedDeviceKeys,
+            path,
+            "set to true",
+            "every user of a Mac shares one signing and encryption key, as Microsoft requires; on Macs already registered, every user registers again",
+        );
     }
 }

@@ -1,14 +1,20 @@
 //! The rule engine: [`check`] reads any profile tree (generated or foreign) and
-//! returns a [`Report`] of [`Finding`]s. Rules are data ([`Rule`]) with stable ids
-//! ([`RuleId`]), a severity, the macOS range where they apply, the facts they come
-//! from and a fix hint; [`RULES`] lists them all. A rule whose findings can be
-//! repaired with certainty carries its repair, which [`crate::lint::fix()`] runs.
+//! returns a [`Report`] of [`Finding`]s. Every payload is classified first
+//! ([`PayloadKind`]); rules are data ([`Rule`]) with stable ids ([`RuleId`]), a
+//! severity, the payloads they apply to ([`Applies`]), the macOS range where they
+//! apply, the facts they come from and a fix hint; [`RULES`] lists them all. A rule
+//! whose findings can be repaired with certainty carries its repair, which
+//! [`crate::lint::fix()`] runs. [`check_fleet`] checks profiles installed together.
 
 mod combination;
 mod context;
 mod extension_data;
 pub(crate) mod fix;
+mod fleet;
+mod kerberos;
+mod kind;
 mod microsoft;
+mod options;
 mod placement;
 mod rule_id;
 mod schema;
@@ -17,7 +23,10 @@ mod structure;
 
 use serde::Serialize;
 
-pub use context::{Context, EXTENSIBLE_SSO, SsoPayload};
+pub use context::{Context, SsoPayload};
+pub use fleet::{FleetFinding, FleetMember, Location, check_fleet};
+pub use kind::{Applies, EXTENSIBLE_SSO, PayloadKind, configures_platform_sso};
+pub use options::{Expect, Options, TargetReason, TargetSource, infer_target};
 pub use rule_id::{RuleId, UnknownRuleId};
 
 use crate::model::{MacOsRange, Target};
@@ -82,6 +91,8 @@ pub struct Rule {
     pub rationale: &'static str,
     /// Where the facts come from.
     pub source: RuleSource,
+    /// The payloads it reads.
+    pub applies: Applies,
     /// The macOS versions where it applies, such as `13+` or `13 only`: the rule
     /// runs only for a fleet where some Mac runs one of them.
     pub macos: MacOsRange,
@@ -106,6 +117,7 @@ impl std::fmt::Debug for Rule {
         f.debug_struct("Rule")
             .field("id", &self.id)
             .field("severity", &self.severity)
+            .field("applies", &self.applies)
             .finish()
     }
 }
@@ -198,16 +210,19 @@ pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
     rules.extend_from_slice(placement::RULES);
     rules.extend_from_slice(extension_data::RULES);
     rules.extend_from_slice(combination::RULES);
+    rules.extend_from_slice(kerberos::RULES);
     rules.extend_from_slice(signature::RULES);
+    rules.extend_from_slice(fleet::RULES);
     rules
 });
 
-/// Checks a profile tree for the fleet `target` and reports every finding.
+/// Checks a profile tree for the fleet `target`, judging each payload by what it
+/// configures, and reports every finding.
 ///
 /// `check` never panics and accepts any [`plist::Value`]: a root that is not a
 /// dictionary is itself a finding.
 pub fn check(profile: &plist::Value, target: &Target) -> Report {
-    check_signed(profile, target, None)
+    check_with(profile, &Options::new(*target), None)
 }
 
 /// [`check`] for a profile that came signed: the signature's problems become
@@ -217,10 +232,25 @@ pub fn check_signed(
     target: &Target,
     signature: Option<&crate::sign::Verification>,
 ) -> Report {
-    let mut context = Context::new(profile, *target);
+    check_with(profile, &Options::new(*target), signature)
+}
+
+/// Checks a profile with `options` (the fleet, where it came from, and what the
+/// profile is meant to configure); `signature` is the verified signature of a
+/// profile that came signed.
+pub fn check_with(
+    profile: &plist::Value,
+    options: &Options,
+    signature: Option<&crate::sign::Verification>,
+) -> Report {
+    let mut context = Context::new(profile, options);
     context.signature = signature;
     let mut findings = Vec::new();
-    for rule in RULES.iter().filter(|r| r.macos.applies_to(target)) {
+    for rule in RULES
+        .iter()
+        .filter(|r| r.applies != Applies::Fleet && r.macos.applies_to(&options.target))
+    {
+        context.applies = rule.applies;
         let mut sink = Sink {
             rule,
             findings: &mut findings,

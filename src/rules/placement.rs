@@ -3,9 +3,9 @@
 
 use plist::Value;
 
-use super::fix::{Fixer, place, platform_sso};
+use super::fix::{Fixer, MOVED_EFFECT, place, platform_sso};
 use super::schema::Dict;
-use super::{Context, Rule, RuleId, RuleSource, Severity, Sink};
+use super::{Applies, Context, Rule, RuleId, RuleSource, Severity, Sink, configures_platform_sso};
 use crate::catalog::apple::{self, AppleKey, Scope};
 use crate::model::MacOsRange;
 
@@ -16,6 +16,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Known keys sit in the dictionary Apple defines them in.",
         rationale: "macOS reads each key in one place only: `RegistrationToken` inside `PlatformSSO`, or `UseSharedDeviceKeys` at the payload's top level, is ignored.",
         source: RuleSource::DocumentedPitfall,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "move the key to the place Apple defines it",
         check: misplaced,
@@ -27,12 +28,29 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The profile, the Extensible SSO payload and its `PlatformSSO` dictionaries hold only keys Apple defines.",
         rationale: "macOS ignores keys it does not know; an unknown key is usually a typo or a setting meant for `ExtensionData`.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "remove the key, or correct its spelling",
         check: unknown,
         repair: None,
     },
+    Rule {
+        id: RuleId::SchemaToolKey,
+        severity: Severity::Info,
+        summary: "Keys that profile editors write but Apple's schema does not define (`PayloadEnabled`) are noted.",
+        rationale: "Apple Configurator, iMazing Profile Editor and many MDMs write `PayloadEnabled`; macOS ignores it, so it is harmless, but it does not switch anything off.",
+        source: RuleSource::AppleSchema,
+        applies: Applies::Profile,
+        macos: MacOsRange::ALL,
+        fix: "remove the key, or leave it: macOS ignores it",
+        check: tool_keys,
+        repair: None,
+    },
 ];
+
+/// Keys profile editors write that Apple's schema does not define, and that macOS
+/// ignores: `schema.tool-key` notes them instead of `schema.unknown-key`.
+const TOOL_KEYS: &[&str] = &["PayloadEnabled"];
 
 /// The keys Apple defines directly in the dictionary `d`.
 fn defined<'d>(d: &'d Dict<'_>) -> impl Iterator<Item = &'static AppleKey> + 'd {
@@ -95,7 +113,9 @@ fn misplaced(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 }
 
 fn unknown(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    for (place, name) in strangers(ctx).filter(|(place, k)| home(place, k).is_none()) {
+    for (place, name) in
+        strangers(ctx).filter(|(place, k)| home(place, k).is_none() && !TOOL_KEYS.contains(k))
+    {
         match defined(place).find(|k| normalize(k.name()) == normalize(name)) {
             Some(k) => sink.emit_fix(
                 place.key_path(name),
@@ -113,6 +133,17 @@ fn unknown(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+fn tool_keys(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for (place, name) in strangers(ctx).filter(|(_, k)| TOOL_KEYS.contains(k)) {
+        sink.emit(
+            place.key_path(name),
+            format!(
+                "`{name}` is written by profile editors but not defined by Apple; macOS ignores it"
+            ),
+        );
+    }
+}
+
 /// A key name without case, `_` or `-`, to find near misses (`authentication_method`).
 pub(crate) fn normalize(name: &str) -> String {
     name.chars()
@@ -126,15 +157,17 @@ pub(crate) fn normalize(name: &str) -> String {
 /// the payload, payload keys out of `PlatformSSO`, and `PlatformSSO` keys from
 /// the payload's top level into it.
 fn fix_misplaced(fixer: &mut Fixer<'_>) {
-    // Extensible SSO keys at the profile's top level.
-    let Some(base) = fixer.payload().map(|p| p.path("")) else {
+    // Extensible SSO keys at the profile's top level go to the Microsoft payload.
+    let Some((base, microsoft)) = fixer.payload().map(|p| (p.path(""), p.kind.is_microsoft()))
+    else {
         return;
     };
     let (root, notes) = fixer.root();
     let names: Vec<String> = root
         .keys()
         .filter(|k| {
-            apple::lookup(Scope::Profile, k).is_none()
+            microsoft
+                && apple::lookup(Scope::Profile, k).is_none()
                 && apple::lookup(Scope::ExtensibleSso, k).is_some()
         })
         .cloned()
@@ -146,6 +179,7 @@ fn fix_misplaced(fixer: &mut Fixer<'_>) {
                 RuleId::SchemaMisplacedKey,
                 name.clone(),
                 format!("moved to {base}.{name}"),
+                MOVED_EFFECT,
             );
             moved.push((name, value));
         }
@@ -184,7 +218,11 @@ fn fix_misplaced(fixer: &mut Fixer<'_>) {
             );
         }
     }
-    // PlatformSSO keys at the payload's top level.
+    // PlatformSSO keys at the payload's top level, when the payload configures
+    // Platform SSO (moving them into a new PlatformSSO dictionary would turn it on).
+    if !configures_platform_sso(sso) {
+        return;
+    }
     let stray: Vec<String> = sso
         .keys()
         .filter(|k| {

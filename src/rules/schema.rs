@@ -3,9 +3,10 @@
 
 use plist::{Dictionary, Value};
 
-use super::context::EXTENSIBLE_SSO;
 use super::fix::{Fixer, Notes, platform_sso};
-use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, describe, microsoft};
+use super::{
+    Applies, Context, Rule, RuleId, RuleSource, Severity, Sink, TargetSource, describe, microsoft,
+};
 use crate::catalog::apple::{self, AppleKey, Kind, Scope};
 use crate::catalog::microsoft::REQUIRED;
 use crate::model::{MacOs, MacOsRange};
@@ -17,6 +18,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Keys Apple marks as required are present.",
         rationale: "Apple refuses a payload without its required keys (`ExtensionIdentifier`, `Type`).",
         source: RuleSource::AppleSchema,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "add the key",
         check: required,
@@ -28,6 +30,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Every key Apple defines has the type Apple's schema gives it (arrays and their items included).",
         rationale: "macOS ignores or refuses a key of the wrong type, such as `URLs` as a string or `UseSharedDeviceKeys` as the string `true`.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "write the value with the type Apple's schema gives",
         check: types,
@@ -39,6 +42,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Keys with a list of allowed values hold one of them, spelled exactly as Apple spells it.",
         rationale: "Apple's `rangelist`s are exact; a misspelling such as `UserSecureEnclave` is not understood.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "use one of Apple's values",
         check: values,
@@ -50,6 +54,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Numbers respect Apple's bounds: `PlatformSSO.LoginFrequency` is at least 3600.",
         rationale: "Apple: the login frequency is at least one hour (3600 seconds); the default is 64800.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Profile,
         macos: MacOsRange::from(MacOs::V14),
         fix: "use a value within Apple's bounds",
         check: ranges,
@@ -57,10 +62,11 @@ pub(super) static RULES: &[Rule] = &[
     },
     Rule {
         id: RuleId::SchemaNewerThanTarget,
-        severity: Severity::Warning,
-        summary: "Keys introduced after the fleet's oldest macOS are flagged: older Macs ignore them.",
-        rationale: "A key newer than some Macs of the fleet has no effect on them, such as `FileVaultPolicy` (macOS 15) on macOS 14.",
+        severity: Severity::Info,
+        summary: "Keys introduced after the oldest macOS of a fleet given by the caller are noted: older Macs ignore them.",
+        rationale: "A key newer than some Macs of the fleet has no effect on them, such as `FileVaultPolicy` (macOS 15) on macOS 14. Only a note: newer keys are how one profile serves several releases. Without a given fleet nothing is noted, since a profile read alone says nothing about which Macs it reaches.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Profile,
         macos: MacOsRange::from(MacOs::V13),
         fix: "raise the fleet's minimum macOS or accept that older Macs ignore the key",
         check: newer_than_target,
@@ -72,6 +78,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "Deprecated keys are flagged when no Mac of the fleet needs them.",
         rationale: "The top-level `AuthenticationMethod` is deprecated since macOS 14, which reads `PlatformSSO.AuthenticationMethod`; only macOS 13 needs it.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Sso,
         macos: MacOsRange::from(MacOs::V14),
         fix: "remove the key, or lower the fleet's minimum macOS to 13 if the fleet has macOS 13",
         check: deprecated,
@@ -99,6 +106,8 @@ pub(super) struct Dict<'a> {
     pub(super) dict: &'a Dictionary,
     /// Whether the dictionary is inside a Microsoft SSO payload.
     microsoft: bool,
+    /// Whether Microsoft's Platform SSO rows apply to that payload.
+    platform_rows: bool,
 }
 
 impl Dict<'_> {
@@ -114,7 +123,7 @@ impl Dict<'_> {
     fn owned(&self, key: &AppleKey) -> bool {
         match key.scope {
             Scope::Profile | Scope::Payload => STRUCTURE_KEYS.contains(&key.path),
-            Scope::ExtensibleSso => self.microsoft && microsoft::owns(key.path),
+            Scope::ExtensibleSso => self.microsoft && microsoft::owns(key.path, self.platform_rows),
         }
     }
 }
@@ -144,6 +153,7 @@ impl<'a> Walk<'a> {
                 path: String::new(),
                 dict: root,
                 microsoft: false,
+                platform_rows: false,
             });
         }
         for p in &ctx.payloads {
@@ -153,10 +163,16 @@ impl<'a> Walk<'a> {
                 path: p.path(""),
                 dict: p.dict,
                 microsoft: false,
+                platform_rows: false,
             });
-            if p.string("PayloadType") == Some(EXTENSIBLE_SSO) {
-                let microsoft = ctx.sso.iter().any(|s| s.index == p.index);
-                collect_sso(&mut dicts, "", p.path(""), p.dict, microsoft);
+            if p.kind.is_sso() {
+                collect_sso(
+                    &mut dicts,
+                    "",
+                    p.path(""),
+                    p.dict,
+                    (p.is_microsoft(), p.platform_rows),
+                );
             }
         }
         let mut present = Vec::new();
@@ -195,7 +211,7 @@ fn collect_sso<'a>(
     catalog: &'static str,
     path: String,
     dict: &'a Dictionary,
-    microsoft: bool,
+    owner: (bool, bool),
 ) {
     for key in apple::children(Scope::ExtensibleSso, catalog) {
         let nested = key.kind == Kind::Dictionary
@@ -208,7 +224,7 @@ fn collect_sso<'a>(
                 key.path,
                 format!("{path}.{}", key.name()),
                 child,
-                microsoft,
+                owner,
             );
         }
     }
@@ -217,7 +233,8 @@ fn collect_sso<'a>(
         catalog,
         path,
         dict,
-        microsoft,
+        microsoft: owner.0,
+        platform_rows: owner.1,
     });
 }
 
@@ -358,10 +375,11 @@ fn ranges(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     });
 }
 
-/// Whether Microsoft's table requires the key, or a key inside it, for some Macs
-/// of any fleet (so a fleet from macOS 13 carries `PlatformSSO` on purpose).
+/// Whether Microsoft's table sets the key, or a key inside it, for some Macs of
+/// any fleet (so a fleet from macOS 13 carries `PlatformSSO`, and a Password
+/// profile for a fleet from 14 carries `FileVaultPolicy`, on purpose).
 fn required_by_microsoft(path: &str) -> bool {
-    REQUIRED.iter().filter(|row| row.essential).any(|row| {
+    REQUIRED.iter().any(|row| {
         row.key == path
             || row
                 .key
@@ -371,6 +389,9 @@ fn required_by_microsoft(path: &str) -> bool {
 }
 
 fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.target_source != TargetSource::Given {
+        return;
+    }
     let oldest = ctx.target.min_macos;
     each_present(ctx, |d, key, _| {
         let parent_introduced = apple::lookup(key.scope, key.parent()).map(|p| p.introduced);
@@ -393,6 +414,9 @@ fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     let oldest = ctx.target.min_macos;
     each_present(ctx, |d, key, _| {
+        if d.scope != Scope::ExtensibleSso {
+            return;
+        }
         if let Some(since) = key.deprecated
             && since <= oldest
         {
@@ -412,10 +436,18 @@ fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     });
 }
 
-/// Removes the deprecated top-level `AuthenticationMethod` when no Mac of the
-/// fleet reads it (the fleet starts after the version that deprecated it).
+/// Removes the deprecated top-level `AuthenticationMethod` of a Microsoft payload
+/// when no Mac of the fleet reads it: the fleet was given as starting after the
+/// version that deprecated it (a fleet read from the profile includes macOS 13
+/// whenever the key is there, so the key is then kept).
 fn fix_deprecated(fixer: &mut Fixer<'_>) {
+    if fixer.options().source != TargetSource::Given {
+        return;
+    }
     let Some(p) = fixer.payload() else { return };
+    if !p.kind.is_microsoft() {
+        return;
+    }
     let Some(since) = apple::lookup(Scope::ExtensibleSso, "AuthenticationMethod")
         .and_then(|k| k.deprecated)
         .filter(|since| *since <= p.target.min_macos)
@@ -438,12 +470,17 @@ fn fix_deprecated(fixer: &mut Fixer<'_>) {
             "removed: deprecated since macOS {since}, and the fleet starts at macOS {}",
             p.target.min_macos
         ),
+        "none on macOS 14 and later, which read PlatformSSO.AuthenticationMethod; a Mac still on macOS 13 would lose Platform SSO",
     );
 }
 
-/// Raises `PlatformSSO.LoginFrequency` to Apple's minimum.
+/// Raises `PlatformSSO.LoginFrequency` of a Microsoft payload to Apple's minimum
+/// (in another vendor's payload the right value is the vendor's to choose).
 fn fix_login_frequency(fixer: &mut Fixer<'_>) {
     let Some(p) = fixer.payload() else { return };
+    if !p.kind.is_microsoft() {
+        return;
+    }
     let path = p.path("PlatformSSO.LoginFrequency");
     let Some(platform) = platform_sso(p.dict) else {
         return;
@@ -458,12 +495,13 @@ fn fix_login_frequency(fixer: &mut Fixer<'_>) {
             RuleId::SchemaRange,
             path,
             format!("raised from {freq} to Apple's minimum 3600"),
+            "users sign in fully at most every hour instead of at an interval macOS refuses",
         );
     }
 }
 
 /// Rewrites allowed values of the payload in Apple's spelling (`standard` as
-/// `Standard`).
+/// `Standard`), whatever the vendor: Apple's schema has one right spelling.
 fn fix_spelling(fixer: &mut Fixer<'_>) {
     let Some(p) = fixer.payload() else { return };
     let base = p.path("");
@@ -499,6 +537,7 @@ fn respell(notes: &mut Notes, s: &mut String, allowed: &[&str], path: String) {
             RuleId::SchemaValue,
             path,
             format!("`{s}` written as Apple spells it: `{spelling}`"),
+            "macOS reads the value, which it did not understand misspelt",
         );
         *s = spelling.to_string();
     }

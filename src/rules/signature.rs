@@ -3,7 +3,7 @@
 
 use plist::Value;
 
-use super::{Context, Rule, RuleId, RuleSource, Severity, Sink};
+use super::{Applies, Context, Rule, RuleId, RuleSource, Severity, Sink};
 use crate::model::MacOsRange;
 use crate::sign::{Problem, ProblemKind, Severity as ProblemSeverity};
 
@@ -14,6 +14,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A signed profile's signature verifies: digest, signature, signer certificate, and the chain to the given CAs.",
         rationale: "macOS refuses a profile whose signature does not verify; a changed byte after signing is tampering or a broken pipeline.",
         source: RuleSource::AppleSchema,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "sign the profile again (`psso-profile sign`), after the last change to it",
         check: invalid,
@@ -25,6 +26,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A signed profile's signer certificate is valid now and at signing time.",
         rationale: "An expired or not-yet-valid signer shows as unverified on the Mac, and MDMs may refuse it.",
         source: RuleSource::DocumentedPitfall,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "sign again with a certificate that is valid",
         check: warnings,
@@ -36,6 +38,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "The certificates from the signer to the given CA may sign profiles: issuers are CAs within their path length and may sign certificates; the signer's key usage and extended key usage allow S/MIME signing.",
         rationale: "A chain through a certificate that is not a CA lets anyone with an end-entity certificate forge signers; OpenSSL and macOS refuse such chains.",
         source: RuleSource::DocumentedPitfall,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "sign with a certificate issued for signing (digitalSignature, emailProtection) by a CA certificate (basicConstraints cA:TRUE, keyCertSign)",
         check: certificate_policy,
@@ -47,6 +50,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A signed profile's signature and chain use neither SHA-1 nor RSA keys under 2048 bits.",
         rationale: "SHA-1 collisions can be computed and short RSA keys factored; the signature verifies, but proves less.",
         source: RuleSource::DocumentedPitfall,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "sign again with SHA-256 and an RSA key of 2048 bits or more, or an ECDSA key (`psso-profile sign` does)",
         check: weak_algorithm,
@@ -58,6 +62,7 @@ pub(super) static RULES: &[Rule] = &[
         summary: "A signed profile holds no MDM placeholders such as `{{DEVICEREGISTRATION}}`.",
         rationale: "An MDM substitutes placeholders after the profile is signed, which breaks the signature; sign after substitution, or deliver unsigned.",
         source: RuleSource::DocumentedPitfall,
+        applies: Applies::Profile,
         macos: MacOsRange::ALL,
         fix: "let the MDM substitute the placeholder and sign afterwards, or deliver the profile unsigned",
         check: placeholders,

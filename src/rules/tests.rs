@@ -175,13 +175,15 @@ fn identifiers_and_uuids() {
     set(&mut v, "PayloadIdentifier", "com.contoso psso");
     only(&check14(&v), RuleId::ProfileIdentifier, "PayloadIdentifier");
 
+    // Apple calls the content unimportant: a string that is not a UUID is a warning.
     let mut v = valid();
     set(&mut v, &format!("{SSO}.PayloadUUID"), "not-a-uuid");
     let f = only(
         &check14(&v),
-        RuleId::ProfileUuid,
+        RuleId::ProfileUuidFormat,
         "PayloadContent[0].PayloadUUID",
     );
+    assert_eq!(f.severity, Severity::Warning);
     assert!(
         f.message.starts_with("`not-a-uuid` is not a UUID"),
         "{}",
@@ -239,11 +241,20 @@ fn two_microsoft_payloads_are_error_10002() {
 #[test]
 fn urls_shared_with_another_sso_payload() {
     let v = with_second_payload(|d| {
+        d.clear();
+        d.insert("PayloadType".into(), "com.apple.extensiblesso".into());
+        d.insert("PayloadIdentifier".into(), "com.contoso.okta".into());
+        d.insert(
+            "PayloadUUID".into(),
+            "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
+        );
+        d.insert("PayloadVersion".into(), Value::Integer(1.into()));
         d.insert(
             "ExtensionIdentifier".into(),
-            "com.microsoft.CompanyPortalMac.ssoextension.old".into(),
+            "com.okta.mobile.auth-service-extension".into(),
         );
-        d.remove("PlatformSSO");
+        d.insert("TeamIdentifier".into(), "B7F62B65BN".into());
+        d.insert("Type".into(), "Redirect".into());
         d.insert(
             "URLs".into(),
             strings(&["https://LOGIN.microsoftonline.com/"]),
@@ -280,13 +291,18 @@ fn duplicate_payload_identifiers() {
 }
 
 #[test]
-fn no_sso_payload_at_all() {
+fn no_sso_payload_at_all_is_a_note() {
     let mut v = valid();
     set(&mut v, "PayloadContent", Value::Array(vec![]));
-    only(
+    let f = only(
         &check14(&v),
-        RuleId::ProfileSsoPayloadCount,
+        RuleId::ProfileMicrosoftPayload,
         "PayloadContent",
+    );
+    assert_eq!(f.severity, Severity::Info);
+    assert_eq!(
+        f.message,
+        "holds no payload for the Microsoft Enterprise SSO plug-in (`com.microsoft.CompanyPortalMac.ssoextension`); Apple's schema was checked, Microsoft's settings were not"
     );
 }
 
@@ -309,26 +325,123 @@ fn misspelt_extension_identifier_is_reported_on_the_payload() {
     );
 }
 
+/// A Kerberos extension payload for `realm` and `hosts`, as Apple's Kerberos
+/// schema writes one.
+fn kerberos_payload(realm: &str, hosts: &[&str]) -> Dictionary {
+    let mut d = Dictionary::new();
+    d.insert("PayloadType".into(), "com.apple.extensiblesso".into());
+    d.insert("PayloadIdentifier".into(), "com.contoso.kerberos".into());
+    d.insert(
+        "PayloadUUID".into(),
+        "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
+    );
+    d.insert("PayloadVersion".into(), Value::Integer(1.into()));
+    d.insert(
+        "ExtensionIdentifier".into(),
+        "com.apple.AppSSOKerberos.KerberosExtension".into(),
+    );
+    d.insert("TeamIdentifier".into(), "apple".into());
+    d.insert("Type".into(), "Credential".into());
+    d.insert("Realm".into(), realm.into());
+    d.insert("Hosts".into(), strings(hosts));
+    d
+}
+
 #[test]
 fn kerberos_payload_beside_is_fine() {
-    let v = with_second_payload(|d| {
-        d.clear();
-        d.insert("PayloadType".into(), "com.apple.extensiblesso".into());
-        d.insert("PayloadIdentifier".into(), "com.contoso.kerberos".into());
-        d.insert(
-            "PayloadUUID".into(),
-            "0B5C6B9E-3A57-4E0C-9D3B-6A0D2B9F4C11".into(),
-        );
-        d.insert("PayloadVersion".into(), Value::Integer(1.into()));
-        d.insert(
-            "ExtensionIdentifier".into(),
-            "com.apple.AppSSOKerberos.KerberosExtension".into(),
-        );
-        d.insert("TeamIdentifier".into(), "apple".into());
-        d.insert("Type".into(), "Credential".into());
-        d.insert("Hosts".into(), strings(&["contoso.com"]));
-    });
+    let v = with_second_payload(|d| *d = kerberos_payload("CONTOSO.COM", &["contoso.com"]));
     assert_eq!(check14(&v).findings, vec![]);
+}
+
+#[test]
+fn kerberos_payloads_follow_their_own_schema_and_microsofts_guidance() {
+    let kerberos = |edit: &dyn Fn(&mut Dictionary)| {
+        let mut v = valid();
+        let content = v.as_dictionary_mut().unwrap()["PayloadContent"]
+            .as_array_mut()
+            .unwrap();
+        let mut d = kerberos_payload(
+            "KERBEROS.MICROSOFTONLINE.COM",
+            &["windows.net", ".windows.net"],
+        );
+        let mut ext = Dictionary::new();
+        ext.insert("usePlatformSSOTGT".into(), Value::Boolean(true));
+        ext.insert("performKerberosOnly".into(), Value::Boolean(true));
+        d.insert("ExtensionData".into(), Value::Dictionary(ext));
+        edit(&mut d);
+        content[0] = Value::Dictionary(d);
+        v
+    };
+    let ext = |d: &mut Dictionary, key: &str, value: Value| {
+        d.get_mut("ExtensionData")
+            .and_then(Value::as_dictionary_mut)
+            .unwrap()
+            .insert(key.into(), value);
+    };
+    // Microsoft's cloud Kerberos profile (S10): only the note that no Microsoft
+    // payload is in the profile.
+    only(
+        &check14(&kerberos(&|_| {})),
+        RuleId::ProfileMicrosoftPayload,
+        "PayloadContent",
+    );
+    let r = check14(&kerberos(&|d| {
+        d.insert("TeamIdentifier".into(), "UBF8T346G9".into());
+        ext(d, "credentialUseMode", "sometimes".into());
+        ext(d, "usePlatformSSOTGT", "yes".into());
+        ext(d, "cacheName", "x".into());
+        ext(d, "syncLocalPassword", Value::Boolean(true));
+        ext(d, "useplatformssotgt", Value::Boolean(true));
+        d.get_mut("Hosts")
+            .unwrap()
+            .as_array_mut()
+            .unwrap()
+            .push("*.contoso.com".into());
+    }));
+    let got: Vec<(RuleId, &str)> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule != RuleId::ProfileMicrosoftPayload)
+        .map(|f| (f.rule, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (RuleId::SsoHostsWildcard, "PayloadContent[0].Hosts[2]"),
+            (RuleId::KerberosSchema, "PayloadContent[0].TeamIdentifier"),
+            (
+                RuleId::KerberosSchema,
+                "PayloadContent[0].ExtensionData.usePlatformSSOTGT"
+            ),
+            (
+                RuleId::KerberosSchema,
+                "PayloadContent[0].ExtensionData.credentialUseMode"
+            ),
+            (
+                RuleId::KerberosExtensionData,
+                "PayloadContent[0].ExtensionData.cacheName"
+            ),
+            (
+                RuleId::KerberosExtensionData,
+                "PayloadContent[0].ExtensionData.useplatformssotgt"
+            ),
+            (
+                RuleId::KerberosPasswordSync,
+                "PayloadContent[0].ExtensionData.syncLocalPassword"
+            ),
+            (
+                RuleId::KerberosPlatformSsoTgt,
+                "PayloadContent[0].ExtensionData.usePlatformSSOTGT"
+            ),
+            (RuleId::KerberosSeparateRealms, "PayloadContent[0].Realm"),
+        ],
+        "{r:#?}"
+    );
+    // No Microsoft rule reads a Kerberos payload.
+    assert!(r.findings.iter().all(
+        |f| f.rule.rule().applies != crate::rules::Applies::Microsoft
+            && f.rule.rule().applies != crate::rules::Applies::MicrosoftPlatformSso
+    ));
 }
 
 #[test]
@@ -347,15 +460,27 @@ fn non_microsoft_payload_missing_apple_required_keys() {
             "com.apple.AppSSOKerberos.KerberosExtension".into(),
         );
     });
-    let f = only(
-        &check14(&v),
-        RuleId::SchemaRequired,
-        "PayloadContent[1].Type",
+    let r = check14(&v);
+    let got: Vec<(RuleId, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (RuleId::SchemaRequired, "PayloadContent[1].Type"),
+            (RuleId::KerberosSchema, "PayloadContent[1].TeamIdentifier"),
+            (RuleId::KerberosSchema, "PayloadContent[1].Realm"),
+        ],
+        "{r:#?}"
     );
     assert!(
-        f.message.starts_with("is missing; Apple requires it"),
+        r.findings[0]
+            .message
+            .starts_with("is missing; Apple requires it"),
         "{}",
-        f.message
+        r.findings[0].message
     );
 }
 
@@ -417,17 +542,25 @@ fn urls_commercial_errors_and_sovereign_warning() {
         commercial[0].fix,
         "add <string>https://sts.windows.net</string> to URLs"
     );
-    let sovereign: Vec<_> = r
-        .findings
-        .iter()
-        .filter(|f| f.rule == RuleId::SsoUrlsSovereign)
+    // Without sovereign URLs the profile serves the commercial cloud: no finding.
+    assert!(!r.has(RuleId::SsoUrlsSovereign), "{r:#?}");
+
+    // One of the two US Government URLs: the cloud is listed in part.
+    let mut v = valid();
+    let mut urls: Vec<&str> = crate::catalog::microsoft::Cloud::Commercial
+        .urls()
         .collect();
-    assert_eq!(sovereign.len(), 1);
-    assert_eq!(sovereign[0].severity, Severity::Warning);
-    assert!(
-        sovereign[0]
-            .message
-            .contains("`https://login.chinacloudapi.cn`")
+    urls.push("https://login-us.microsoftonline.com");
+    set(&mut v, &format!("{SSO}.URLs"), strings(&urls));
+    let f = only(
+        &check14(&v),
+        RuleId::SsoUrlsSovereign,
+        "PayloadContent[0].URLs",
+    );
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(
+        f.message,
+        "lists `https://login-us.microsoftonline.com` of the us-government cloud but not `https://login.microsoftonline.us`; tenants in that cloud cannot sign in through the missing one"
     );
 
     let mut v = valid();
@@ -676,7 +809,7 @@ fn schema_types_values_and_ranges() {
 
 #[test]
 fn newer_keys_warn_for_older_fleets() {
-    let mut v = valid();
+    let mut v = password_profile();
     set(
         &mut v,
         &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
@@ -854,6 +987,38 @@ fn create_first_user_only_with_password() {
         "PayloadContent[0].PlatformSSO.EnableCreateFirstUserDuringSetup",
     );
     assert_eq!(f.severity, Severity::Warning);
+    // Absent, Apple's default true applies once registration happens in Setup
+    // Assistant; false, or the Password method, is what Microsoft supports.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
+        true,
+    );
+    let f = only(
+        &check(&v, &Target::new(MacOs::V26)),
+        RuleId::PssoCreateFirstUserPassword,
+        "PayloadContent[0].PlatformSSO.EnableCreateFirstUserDuringSetup",
+    );
+    assert!(
+        f.message
+            .starts_with("is not set, so Apple's default true applies"),
+        "{}",
+        f.message
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableCreateFirstUserDuringSetup"),
+        false,
+    );
+    assert!(!check(&v, &Target::new(MacOs::V26)).has(RuleId::PssoCreateFirstUserPassword));
+    let mut v = password_profile();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
+        true,
+    );
+    assert!(!check(&v, &Target::new(MacOs::V26)).has(RuleId::PssoCreateFirstUserPassword));
 }
 
 #[test]
@@ -866,9 +1031,11 @@ fn report_fails_on_errors_and_on_warnings_when_strict() {
             "https://login.microsoftonline.com",
             "https://login.microsoft.com",
             "https://sts.windows.net",
+            "https://login.windows.net",
         ]),
     );
     let r = check14(&v);
+    assert!(r.has(RuleId::SsoUrlsNotMicrosoft));
     assert!(!r.has_errors());
     assert!(!r.fails(false));
     assert!(r.fails(true));
@@ -948,7 +1115,7 @@ fn undocumented_platform_sso_keys_and_setup_note() {
     );
     assert_eq!(f.severity, Severity::Warning);
 
-    let mut v = valid();
+    let mut v = password_profile();
     set(
         &mut v,
         &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
@@ -1152,14 +1319,34 @@ fn redirect_payload_ignores_hosts_and_password_needs_filevault_policy() {
         "PayloadContent[0].Hosts",
     );
 
+    // Password without FileVaultPolicy: for a fleet from 15, and for the macOS 15+
+    // Macs of a fleet from 14 or 13.
     let mut v = password_profile();
     remove(&mut v, &format!("{SSO}.PlatformSSO.FileVaultPolicy"));
-    only(
+    let f = only(
         &check15(&v),
         RuleId::PssoPasswordFilevaultPolicy,
         "PayloadContent[0].PlatformSSO.FileVaultPolicy",
     );
-    assert_clean(&check14(&v));
+    assert!(
+        f.message
+            .starts_with("is missing, so the Macs get no FileVault policy"),
+        "{}",
+        f.message
+    );
+    let f = only(
+        &check14(&v),
+        RuleId::PssoPasswordFilevaultPolicy,
+        "PayloadContent[0].PlatformSSO.FileVaultPolicy",
+    );
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message.starts_with(
+            "is missing, so the fleet's Macs on macOS 15 and later get no FileVault policy"
+        ),
+        "{}",
+        f.message
+    );
 
     let mut v = valid();
     set(
@@ -1263,16 +1450,6 @@ fn broken_for_each_repair() -> Vec<(RuleId, MacOs, Value)> {
                     &format!("{SSO}.URLs"),
                     strings(&["https://login.microsoftonline.com"]),
                 )
-            }),
-        ),
-        (
-            RuleId::SsoUrlsSovereign,
-            MacOs::V14,
-            edit(&|v| {
-                let commercial: Vec<&str> = crate::catalog::microsoft::Cloud::Commercial
-                    .urls()
-                    .collect();
-                set(v, &format!("{SSO}.URLs"), strings(&commercial));
             }),
         ),
         (
@@ -1395,4 +1572,49 @@ fn a_repair_runs_only_where_its_rule_applies() {
         assert_eq!(top, expected, "{min}");
         assert!(!check(&v, &Target::new(min)).has_errors(), "{min}");
     }
+}
+
+#[test]
+fn another_vendors_payload_gets_only_apples_rules() {
+    // Microsoft's profile as another vendor's: its team, URLs and Platform SSO rows
+    // are Microsoft's, not Apple's, so nothing is reported against them.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.ExtensionIdentifier"),
+        "com.okta.mobile.auth-service-extension",
+    );
+    set(&mut v, &format!("{SSO}.TeamIdentifier"), "B7F62B65BN");
+    set(
+        &mut v,
+        &format!("{SSO}.URLs"),
+        strings(&["https://contoso.okta.com/oauth2/v1/token"]),
+    );
+    remove(&mut v, &format!("{SSO}.ScreenLockedBehavior"));
+    set(&mut v, &platform_key("UseSharedDeviceKeys"), false);
+    set(&mut v, &platform_key("NewUserAuthorizationMode"), "Groups");
+    set(
+        &mut v,
+        &platform_key("AdministratorGroups"),
+        strings(&["admins"]),
+    );
+    let r = check14(&v);
+    for f in &r.findings {
+        assert!(
+            !matches!(
+                f.rule.rule().applies,
+                crate::rules::Applies::Microsoft | crate::rules::Applies::MicrosoftPlatformSso
+            ),
+            "{f:#?}"
+        );
+    }
+    only(&r, RuleId::ProfileMicrosoftPayload, "PayloadContent");
+    // Apple's rules still read it.
+    set(&mut v, &platform_key("EnableAuthorization"), true);
+    assert!(check14(&v).has(RuleId::PssoSharedKeysRequired));
+}
+
+/// The key path of `key` inside the first payload's `PlatformSSO`.
+fn platform_key(key: &str) -> String {
+    format!("{SSO}.PlatformSSO.{key}")
 }

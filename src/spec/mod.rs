@@ -11,11 +11,12 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::extension_data;
 use crate::catalog::microsoft::{self, Cloud};
 use crate::model::{
-    AuthMethod, ExtensibleSso, ExtensibleSsoType, Identifier, MacOs, PayloadScope, PayloadUuid,
+    AuthMethod, ExtensibleSso, ExtensibleSsoType, Identifier, PayloadScope, PayloadUuid,
     PayloadVersion, Policy, Profile, ProfileType, ScreenLockedBehavior, SsoType, Target,
     TargetDeviceType, TokenToUserMapping,
 };
-use crate::rules::{self, Report};
+use crate::rules::{self, Expect, Report};
+use crate::settings::PlatformSso;
 use crate::{Error, Result};
 
 mod file;
@@ -37,6 +38,10 @@ pub const DEFAULT_DISPLAY_NAME: &str = "Microsoft Entra Platform SSO";
 /// The profile description used when none is given.
 pub const DEFAULT_DESCRIPTION: &str =
     "Turns on Platform SSO with Microsoft Entra ID through the Microsoft Enterprise SSO plug-in.";
+/// The profile display name of an SSO-extension-only profile when none is given.
+pub const SSO_EXTENSION_DISPLAY_NAME: &str = "Microsoft Enterprise SSO plug-in";
+/// The profile description of an SSO-extension-only profile when none is given.
+pub const SSO_EXTENSION_DESCRIPTION: &str = "Turns on single sign-on for apps and browsers through the Microsoft Enterprise SSO plug-in, without Platform SSO.";
 /// The claim mapped to the local account name when none is given.
 pub const DEFAULT_ACCOUNT_NAME_CLAIM: &str = "preferred_username";
 /// The claim mapped to the local full name when none is given.
@@ -229,8 +234,28 @@ impl Spec {
         Target::new(self.min_macos.unwrap_or_default())
     }
 
+    /// What the generated profile configures: Platform SSO unless the spec asks for
+    /// the SSO extension without it.
+    pub fn expect(&self) -> Expect {
+        match self.expect {
+            Some(Expect::SsoExtension) => Expect::SsoExtension,
+            _ => Expect::PlatformSso,
+        }
+    }
+
     /// Builds the typed profile.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for an identifier or an `ExtensionData` value the
+    /// profile cannot hold; [`Error::PlatformSsoNotExpected`] for a Platform SSO
+    /// setting (or a registration token) in a spec that expects the SSO extension
+    /// without Platform SSO.
     pub fn to_profile(&self) -> Result<Profile> {
+        let sso_extension_only = self.expect() == Expect::SsoExtension;
+        if sso_extension_only {
+            self.refuse_platform_sso_settings()?;
+        }
         let auth = self.auth.unwrap_or(AuthMethod::UserSecureEnclaveKey);
         let target = self.target();
         let identifier = Identifier::new(
@@ -244,13 +269,18 @@ impl Spec {
             UuidMode::Random => PayloadUuid::random(),
         };
         let mut platform_sso = self.platform_sso();
-        if platform_sso.filevault_policy.is_none()
-            && auth == AuthMethod::Password
-            && target.min_macos >= MacOs::V15
-        {
+        if platform_sso.filevault_policy.is_none() && auth == AuthMethod::Password {
             // Microsoft's table: FileVault policy `AttemptAuthentication` with
-            // `Password` on macOS 15+.
+            // `Password` on macOS 15+ (older Macs of the fleet ignore it).
             platform_sso.filevault_policy = Some(vec![Policy::AttemptAuthentication]);
+        }
+        if platform_sso.enable_registration_during_setup == Some(true)
+            && platform_sso.enable_create_first_user_during_setup.is_none()
+            && auth != AuthMethod::Password
+        {
+            // Apple's default is true; Microsoft creates the first user during
+            // setup with the Password method only.
+            platform_sso.enable_create_first_user_during_setup = Some(false);
         }
         platform_sso.authentication_method = Some(auth);
         platform_sso.use_shared_device_keys = Some(true);
@@ -288,13 +318,18 @@ impl Spec {
             hosts: Vec::new(),
             screen_locked_behavior: Some(ScreenLockedBehavior::DoNotHandle),
             denied_bundle_identifiers: Vec::new(),
-            authentication_method: if target.includes_macos_13() {
+            authentication_method: if target.includes_macos_13() && !sso_extension_only {
                 auth.legacy()
             } else {
                 None
             },
             registration_token: self.registration_token.clone(),
-            platform_sso: Some(platform_sso),
+            platform_sso: (!sso_extension_only).then_some(platform_sso),
+        };
+        let (display_name, description) = if sso_extension_only {
+            (SSO_EXTENSION_DISPLAY_NAME, SSO_EXTENSION_DESCRIPTION)
+        } else {
+            (DEFAULT_DISPLAY_NAME, DEFAULT_DESCRIPTION)
         };
         Ok(Profile {
             payload_content: vec![sso],
@@ -305,12 +340,12 @@ impl Spec {
             payload_display_name: Some(
                 self.display_name
                     .clone()
-                    .unwrap_or_else(|| DEFAULT_DISPLAY_NAME.to_string()),
+                    .unwrap_or_else(|| display_name.to_string()),
             ),
             payload_description: Some(
                 self.description
                     .clone()
-                    .unwrap_or_else(|| DEFAULT_DESCRIPTION.to_string()),
+                    .unwrap_or_else(|| description.to_string()),
             ),
             payload_organization: self.org.clone(),
             payload_scope: Some(self.scope.unwrap_or(PayloadScope::System)),
@@ -334,12 +369,49 @@ impl Spec {
     pub fn generate(&self) -> Result<Generated> {
         let value = self.to_profile()?.to_value()?;
         let target = self.target();
-        let report = rules::check(&value, &target);
+        let options = rules::Options {
+            expect: self.expect(),
+            ..rules::Options::new(target)
+        };
+        let report = rules::check_with(&value, &options, None);
         Ok(Generated {
             value,
             report,
             target,
         })
+    }
+
+    /// With `expect = sso-extension`, the settings that would configure Platform
+    /// SSO are refused rather than dropped.
+    fn refuse_platform_sso_settings(&self) -> Result<()> {
+        let refuse = |key: &str| {
+            Err(Error::PlatformSsoNotExpected {
+                key: key.to_string(),
+            })
+        };
+        if self.auth.is_some() {
+            return refuse("auth");
+        }
+        if self.registration_token.is_some() {
+            return refuse("registration-token");
+        }
+        if self.account_name_claim.is_some() || self.full_name_claim.is_some() {
+            return refuse("account-name-claim");
+        }
+        if !self.authorization_groups.is_empty() {
+            return refuse("authorization-groups");
+        }
+        if self.platform_sso() != PlatformSso::default() {
+            // The first PlatformSSO setting given, by its spec key.
+            let key = plist::to_value(&self.platform_sso())
+                .ok()
+                .and_then(|v| v.into_dictionary())
+                .and_then(|d| d.keys().next().cloned())
+                .and_then(|k| crate::settings::setting_for_key(&format!("PlatformSSO.{k}")))
+                .map_or_else(|| "PlatformSSO".to_string(), crate::settings::Setting::key);
+            return refuse(&key);
+        }
+        Ok(())
     }
 
     fn urls(&self) -> Vec<String> {

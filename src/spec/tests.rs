@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::MacOs;
 use crate::rules::{RuleId, Severity};
 
 fn spec(auth: AuthMethod, min: MacOs) -> Spec {
@@ -265,4 +266,41 @@ mod round_trip {
             }
         }
     }
+}
+
+#[test]
+fn registration_during_setup_without_password_turns_first_user_creation_off() {
+    let generated = Spec {
+        enable_registration_during_setup: Some(true),
+        min_macos: Some(MacOs::V26),
+        ..Spec::default()
+    }
+    .generate()
+    .unwrap();
+    let platform = generated.value.as_dictionary().unwrap()["PayloadContent"]
+        .as_array()
+        .unwrap()[0]
+        .as_dictionary()
+        .unwrap()["PlatformSSO"]
+        .as_dictionary()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        platform["EnableCreateFirstUserDuringSetup"].as_boolean(),
+        Some(false)
+    );
+    assert!(!generated.report.has(RuleId::PssoCreateFirstUserPassword));
+    // With Password, Apple's default (true) is what Microsoft asks for: left out.
+    let generated = Spec {
+        auth: Some(AuthMethod::Password),
+        enable_registration_during_setup: Some(true),
+        min_macos: Some(MacOs::V26),
+        ..Spec::default()
+    }
+    .to_profile()
+    .unwrap()
+    .to_value()
+    .unwrap();
+    let text = format!("{generated:?}");
+    assert!(!text.contains("EnableCreateFirstUserDuringSetup"), "{text}");
 }

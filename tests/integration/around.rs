@@ -205,6 +205,7 @@ struct JsonRequired {
 struct JsonRuleLine {
     id: String,
     severity: String,
+    applies: String,
     summary: String,
 }
 
@@ -216,6 +217,7 @@ struct JsonRule {
     summary: String,
     rationale: String,
     source: String,
+    applies: String,
     macos: String,
     fix: String,
 }
@@ -314,6 +316,16 @@ fn explain_prints_the_required_table_and_the_rules() {
     let JsonExplanation::Overview { required, rules } = explain_json(&[]) else {
         panic!("not an overview")
     };
+    let applies = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.applies.as_str())
+    };
+    assert_eq!(applies("schema.type"), Some("profile"));
+    assert_eq!(applies("sso.team-identifier"), Some("microsoft"));
+    assert_eq!(applies("kerberos.schema"), Some("kerberos"));
+    assert_eq!(applies("fleet.urls-unique"), Some("fleet"));
     assert_eq!(required.len(), 13);
     assert_eq!(required.iter().filter(|r| r.essential).count(), 9);
     assert_eq!(required[8].key, "PlatformSSO.UseSharedDeviceKeys");
@@ -399,6 +411,7 @@ fn explain_a_rule_a_key_and_an_extension_key() {
     assert_eq!(rule.severity, "error");
     assert_eq!(rule.source, "microsoft-required-table");
     assert_eq!(rule.macos, "14+");
+    assert_eq!(rule.applies, "microsoft-platform-sso");
     assert!(!rule.summary.is_empty() && !rule.rationale.is_empty() && !rule.fix.is_empty());
     assert_eq!(required.len(), 1);
     assert!(required[0].rule == rule.id);
@@ -498,6 +511,15 @@ struct JsonChange {
 struct JsonReregistration {
     path: String,
     reason: String,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonKindChange {
+    path: String,
+    old: String,
+    new: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -507,6 +529,7 @@ struct JsonDiff {
     new: JsonSide,
     same: bool,
     changes: Vec<JsonChange>,
+    kinds: Vec<JsonKindChange>,
     reregistration: Vec<JsonReregistration>,
 }
 
@@ -562,7 +585,8 @@ fn diff_names_the_authentication_method_as_a_reregistration() {
         .code(1)
         .stdout(
             "~ PayloadContent[0].PlatformSSO.AuthenticationMethod: \"UserSecureEnclaveKey\" -> \"Password\"\n\
-             1 difference(s)\n\
+             + PayloadContent[0].PlatformSSO.FileVaultPolicy: [\"AttemptAuthentication\"]\n\
+             2 difference(s)\n\
              \n\
              every user registers Platform SSO again after this change:\n  \
              PayloadContent[0].PlatformSSO.AuthenticationMethod: changing the authentication method of a deployed profile makes every Mac and user register again\n",
@@ -576,7 +600,7 @@ fn diff_names_the_authentication_method_as_a_reregistration() {
         .code(1);
     let json: JsonDiff = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert!(!json.same);
-    assert_eq!(json.changes.len(), 1);
+    assert_eq!(json.changes.len(), 2);
     let change = &json.changes[0];
     assert_eq!(
         change.path,
@@ -592,6 +616,70 @@ fn diff_names_the_authentication_method_as_a_reregistration() {
             .reason
             .contains("authentication method")
     );
+    assert!(json.reregistration[0].source.contains("S2"));
+    assert!(json.kinds.is_empty());
+}
+
+#[test]
+fn diff_names_platform_sso_turned_on_and_not_the_macos_13_key_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let extension = generate(
+        dir.path(),
+        "ext.mobileconfig",
+        &["--expect", "sso-extension"],
+    );
+    let psso = generate(dir.path(), "psso.mobileconfig", &[]);
+    let out = bin()
+        .arg("diff")
+        .arg(&extension)
+        .arg(&psso)
+        .args(["--format", "json"])
+        .assert()
+        .code(1);
+    let json: JsonDiff = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json.kinds.len(), 1);
+    assert_eq!(json.kinds[0].path, "PayloadContent[0]");
+    assert_eq!(
+        (json.kinds[0].old.as_str(), json.kinds[0].new.as_str()),
+        ("microsoft-sso-extension", "microsoft-platform-sso")
+    );
+    let reasons: Vec<(&str, &str)> = json
+        .reregistration
+        .iter()
+        .map(|r| (r.path.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![(
+            "PayloadContent[0].PlatformSSO",
+            "turns Platform SSO on: every user of the Macs is asked to register"
+        )]
+    );
+    bin()
+        .arg("diff")
+        .arg(&extension)
+        .arg(&psso)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "PayloadContent[0] was Microsoft SSO extension without Platform SSO (single sign-on for apps and browsers) and is now Microsoft Platform SSO",
+        ));
+    // Dropping the macOS 13 key is not on Microsoft's list.
+    let macos13 = generate(dir.path(), "13.mobileconfig", &["--min-macos", "13"]);
+    let out = bin()
+        .arg("diff")
+        .arg(&macos13)
+        .arg(&psso)
+        .args(["--format", "json"])
+        .assert()
+        .code(1);
+    let json: JsonDiff = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json.changes.len(), 1, "{:?}", json.changes);
+    assert_eq!(
+        json.changes[0].path,
+        "PayloadContent[0].AuthenticationMethod"
+    );
+    assert!(json.reregistration.is_empty(), "{:?}", json.reregistration);
 }
 
 #[test]
@@ -716,6 +804,7 @@ struct JsonExtensionEntry {
 #[serde(deny_unknown_fields)]
 struct JsonSso {
     index: usize,
+    kind: String,
     microsoft: bool,
     extension_identifier: Option<String>,
     team_identifier: Option<String>,
@@ -731,6 +820,7 @@ struct JsonSso {
     policies: JsonPolicies,
     other_platform_sso: serde_json::Map<String, serde_json::Value>,
     extension_data: Vec<JsonExtensionEntry>,
+    reregistration: Vec<String>,
     plain: Vec<String>,
 }
 
@@ -746,6 +836,7 @@ struct JsonKeyVersion {
 struct JsonMacOs {
     oldest: String,
     target: u16,
+    target_reason: Option<String>,
     newer_than_target: Vec<JsonKeyVersion>,
     deprecated: Vec<JsonKeyVersion>,
 }
@@ -790,6 +881,48 @@ fn inspect_json(file: &Path, extra: &[&str]) -> JsonInspection {
         .assert()
         .success();
     serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
+#[test]
+fn inspect_words_another_vendors_and_kerberos_payloads_as_theirs() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld");
+    let okta = inspect_json(
+        &corpus.join("fleet-okta-psso-simplified-setup.mobileconfig"),
+        &[],
+    );
+    let sso = &okta.sso[0];
+    assert_eq!((sso.kind.as_str(), sso.microsoft), ("other-sso", false));
+    assert!(sso.reregistration.is_empty());
+    let plain = sso.plain.join("\n");
+    assert!(
+        plain.contains("their identity provider's password"),
+        "{plain}"
+    );
+    assert!(
+        !plain.contains("Entra") && !plain.contains("Microsoft requires"),
+        "{plain}"
+    );
+    assert_eq!(okta.lint.errors, 0);
+    let kerberos = inspect_json(
+        &corpus.join("msdocs-kerberos-cloud-psso-tgt.mobileconfig"),
+        &[],
+    );
+    let sso = &kerberos.sso[0];
+    assert_eq!(sso.kind, "kerberos");
+    assert!(
+        sso.plain[0].starts_with(
+            "Apple's Kerberos SSO extension for the realm KERBEROS.MICROSOFTONLINE.COM"
+        ),
+        "{:?}",
+        sso.plain
+    );
+    assert!(sso.plain.iter().any(|p| p.contains("usePlatformSSOTGT")));
+    let macos13 = inspect_json(&corpus.join("kandji-okta-psso-macos13.mobileconfig"), &[]);
+    assert_eq!(macos13.macos.target, 13);
+    assert_eq!(
+        macos13.macos.target_reason.as_deref(),
+        Some("the profile carries the macOS 13 AuthenticationMethod")
+    );
 }
 
 #[test]
@@ -870,11 +1003,18 @@ fn inspect_json_parses_and_hides_the_registration_token() {
     );
     assert_eq!(json.macos.newer_than_target[0].macos, "15.0");
     assert!(json.macos.deprecated.is_empty());
-    assert_eq!(json.lint.errors, 0);
-    assert!(
-        json.lint.warnings >= 1,
-        "FileVaultPolicy is newer than macOS 14"
+    assert_eq!(
+        json.macos.target_reason.as_deref(),
+        Some("the profile carries no macOS 13 AuthenticationMethod")
     );
+    assert_eq!(sso.kind, "microsoft-platform-sso");
+    assert!(
+        sso.reregistration
+            .contains(&"PlatformSSO.AuthenticationMethod".to_string())
+    );
+    // FileVaultPolicy, Microsoft's setting for the fleet's macOS 15+ Macs, is no
+    // finding for a fleet read from the profile.
+    assert_eq!((json.lint.errors, json.lint.warnings), (0, 0));
     let _ = json.lint.notes;
     // With the fleet given, no key is newer than the target.
     let json = inspect_json(&path, &["--min-macos", "15"]);
@@ -983,16 +1123,28 @@ fn inspect_errors_exit_2_and_verbose_lists_findings() {
     let path = generate(
         dir.path(),
         "p.mobileconfig",
-        &["--auth", "Password", "--min-macos", "15"],
+        &[
+            "--auth",
+            "Password",
+            "--min-macos",
+            "26",
+            "--enable-registration-during-setup",
+        ],
     );
+    // Keys newer than the fleet are noted against a fleet given, not one read
+    // from the profile.
+    bin()
+        .args(["-v", "inspect", "--min-macos", "14"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("info[schema.newer-than-target]"));
     bin()
         .args(["-v", "inspect"])
         .arg(&path)
         .assert()
         .success()
-        .stderr(predicate::str::contains(
-            "warning[schema.newer-than-target]",
-        ));
+        .stderr(predicate::str::contains("schema.newer-than-target").not());
 }
 
 #[test]

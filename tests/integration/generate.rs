@@ -4,7 +4,7 @@
 use predicates::prelude::*;
 
 use crate::golden::assert_golden;
-use crate::support::{bin, have_tool, shared_reference};
+use crate::support::{bin, have_tool, payload, shared_reference};
 
 const METHODS: [&str; 3] = ["Password", "UserSecureEnclaveKey", "SmartCard"];
 const TARGETS: [&str; 4] = ["13", "14", "15", "26"];
@@ -248,14 +248,52 @@ fn shared_mac_settings_and_authorization_groups() {
 
 #[test]
 fn warnings_are_printed_but_do_not_fail() {
-    generate(&["--min-macos", "14", "--auth", "Password", "--filevault-policy", "AttemptAuthentication"])
+    generate(&["--login-frequency", "7200"])
         .success()
         .stderr(predicate::str::contains(
-            "<generated>: warning[schema.newer-than-target] PayloadContent[0].PlatformSSO.FileVaultPolicy\n  was introduced in macOS 15.0; Macs of the fleet on macOS 14 ignore it",
+            "<generated>: warning[psso.undocumented-by-microsoft] PayloadContent[0].PlatformSSO.LoginFrequency",
         ));
+    // Notes are not printed: a key newer than the fleet is one.
+    generate(&["--min-macos", "14", "--enable-registration-during-setup"])
+        .success()
+        .stderr("");
+    // Only the commercial cloud: the profile serves commercial tenants, no finding.
     generate(&["--clouds", "commercial"])
         .success()
-        .stderr(predicate::str::contains("warning[sso.urls.sovereign]"));
+        .stderr(predicate::str::contains("sso.urls.sovereign").not());
+}
+
+#[test]
+fn an_sso_extension_profile_has_no_platform_sso() {
+    let out = generate(&["--expect", "sso-extension", "--min-macos", "13"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let value = plist::Value::from_reader_xml(&out[..]).unwrap();
+    let payload = payload(&value, 0);
+    for key in ["PlatformSSO", "AuthenticationMethod", "RegistrationToken"] {
+        assert!(!payload.contains_key(key), "{key}");
+    }
+    assert_eq!(
+        payload["ExtensionIdentifier"].as_string(),
+        Some("com.microsoft.CompanyPortalMac.ssoextension")
+    );
+    assert_eq!(
+        value.as_dictionary().unwrap()["PayloadDisplayName"].as_string(),
+        Some("Microsoft Enterprise SSO plug-in")
+    );
+    generate(&["--expect", "sso-extension", "--auth", "Password"])
+        .code(2)
+        .stderr(
+            "psso-profile: error: `auth` configures Platform SSO, but the spec expects the SSO extension without Platform SSO (`sso-extension`)\n",
+        );
+    generate(&["--expect", "sso-extension", "--login-frequency", "7200"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`login-frequency` configures Platform SSO",
+        ));
+    generate(&["--expect", "sideways"]).code(2);
 }
 
 #[test]

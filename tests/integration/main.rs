@@ -4,6 +4,7 @@
 mod around;
 mod batch;
 mod catalog;
+mod catalog_kerberos;
 mod codec;
 mod events;
 mod examples;
@@ -11,6 +12,7 @@ mod generate;
 mod golden;
 mod pipes;
 mod readme;
+mod realworld;
 mod selfsigned;
 mod sign;
 mod sign_chain;

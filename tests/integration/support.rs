@@ -68,3 +68,13 @@ pub struct JsonSigner {
     pub not_before: String,
     pub not_after: String,
 }
+
+/// The payload at `index` of a profile's `PayloadContent`.
+pub fn payload(profile: &plist::Value, index: usize) -> plist::Dictionary {
+    profile.as_dictionary().unwrap()["PayloadContent"]
+        .as_array()
+        .unwrap()[index]
+        .as_dictionary()
+        .unwrap()
+        .clone()
+}

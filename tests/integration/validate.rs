@@ -7,7 +7,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 use serde::Deserialize;
 
-use crate::support::{bin, have_tool};
+use crate::support::{bin, have_tool, payload};
 
 fn corpus(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -41,27 +41,38 @@ const CASES: &[(&str, &[&str], i32, &[&str])] = &[
         &[],
         0,
         &[
-            "warning[schema.deprecated-key] PayloadContent[0].AuthenticationMethod",
-            "warning[sso.urls.sovereign] PayloadContent[0].URLs",
+            // The macOS 13 key means a fleet from macOS 13: the key is kept, no warning.
+            "checked for a fleet from macOS 13 (the profile carries the macOS 13 AuthenticationMethod)",
+            "info[sso.registration-token.absent] PayloadContent[0].RegistrationToken",
         ],
     ),
     (
         "e1-imazing-both-auth-keys.mobileconfig",
-        &["--strict"],
+        &["--min-macos", "14"],
+        0,
+        &["warning[schema.deprecated-key] PayloadContent[0].AuthenticationMethod"],
+    ),
+    (
+        "e1-imazing-both-auth-keys.mobileconfig",
+        &["--min-macos", "14", "--strict"],
         1,
         &["warning[schema.deprecated-key]"],
     ),
     (
-        "e1-imazing-both-auth-keys.mobileconfig",
-        &["--min-macos", "13"],
+        "e3-password-without-filevault-policy.mobileconfig",
+        &[],
         0,
-        &["warning[sso.urls.sovereign]"],
+        &[
+            "warning[psso.password-filevault-policy] PayloadContent[0].PlatformSSO.FileVaultPolicy\n  is missing, so the fleet's Macs on macOS 15 and later get no FileVault policy",
+        ],
     ),
     (
         "e3-password-without-filevault-policy.mobileconfig",
         &["--min-macos", "15"],
         0,
-        &["warning[psso.password-filevault-policy] PayloadContent[0].PlatformSSO.FileVaultPolicy"],
+        &[
+            "warning[psso.password-filevault-policy] PayloadContent[0].PlatformSSO.FileVaultPolicy\n  is missing, so the Macs get no FileVault policy",
+        ],
     ),
     (
         "e4-partial-sovereign-urls.mobileconfig",
@@ -75,7 +86,7 @@ const CASES: &[(&str, &[&str], i32, &[&str])] = &[
         1,
         &[
             "error[profile.sso-payload-count] PayloadContent[1]",
-            "error[sso.screen-locked-behavior] PayloadContent[0].ScreenLockedBehavior",
+            "error[sso.screen-locked-behavior] PayloadContent[1].ScreenLockedBehavior",
             "error[sso.use-shared-device-keys] PayloadContent[1].PlatformSSO.UseSharedDeviceKeys",
             "error[schema.misplaced-key] PayloadContent[1].PlatformSSO.RegistrationToken",
             "error[psso.shared-keys-required] PayloadContent[1].PlatformSSO.EnableAuthorization",
@@ -94,7 +105,14 @@ const CASES: &[(&str, &[&str], i32, &[&str])] = &[
             "warning[ext.ios-only] PayloadContent[0].ExtensionData.device_registration",
             "warning[ext.unknown-key] PayloadContent[0].ExtensionData.platform_sso_enabled",
             "warning[sso.urls.not-microsoft] PayloadContent[0].URLs[7]",
-            "error[sso.use-shared-device-keys] PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
+        ],
+    ),
+    (
+        "e6-psso-keys-in-extension-data.mobileconfig",
+        &["--expect", "platform-sso"],
+        1,
+        &[
+            "error[sso.auth-method] PayloadContent[0].PlatformSSO.AuthenticationMethod\n  is missing: the payload configures no Platform SSO, and Platform SSO is expected",
         ],
     ),
     (
@@ -199,7 +217,10 @@ fn broken_files_leave_no_output_with_fix() {
 #[test]
 fn fixed_corpus_validates_clean() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, extra, _, _) in CASES {
+    // e6 puts Platform SSO settings into the ExtensionData of a payload without
+    // Platform SSO: moving them would turn it on, so they stay findings
+    // (`fix_never_turns_platform_sso_on`).
+    for (name, extra, _, _) in CASES.iter().filter(|(name, ..)| !name.starts_with("e6-")) {
         let out = dir.path().join(format!("fixed-{name}"));
         let mut args: Vec<&str> = extra.iter().copied().filter(|a| *a != "--strict").collect();
         args.extend(["--fix", "--force", "-o", out.to_str().unwrap()]);
@@ -220,9 +241,14 @@ fn fix_keeps_identity_and_unknown_keys() {
     let out = dir.path().join("e5.mobileconfig");
     validate_file("e5-duplicate-payloads.mobileconfig", &["--fix", "-o", out.to_str().unwrap()])
         .code(0)
-        .stdout(predicate::str::contains("fixed[profile.sso-payload-count] PayloadContent[1]: merged into PayloadContent[0] and removed"))
+        // The SSO extension payload goes into the Platform SSO one, whose identity
+        // (and the Macs' registration) stays.
+        .stdout(predicate::str::contains("fixed[profile.sso-payload-count] PayloadContent[0]: merged into PayloadContent[1] and removed"))
         .stdout(predicate::str::contains(
-            "fixed[schema.misplaced-key] PayloadContent[0].PlatformSSO.RegistrationToken: moved to PayloadContent[0].RegistrationToken",
+            "fixed[schema.misplaced-key] PayloadContent[0].PlatformSSO.RegistrationToken: moved to PayloadContent[0].RegistrationToken\n  for the Macs: macOS reads the setting where it now is",
+        ))
+        .stdout(predicate::str::contains(
+            "warning: after these fixes every user registers Platform SSO again: PayloadContent[0].PlatformSSO.UseSharedDeviceKeys",
         ));
     let before = plist::Value::from_file(corpus("e5-duplicate-payloads.mobileconfig")).unwrap();
     let after = plist::Value::from_file(&out).unwrap();
@@ -233,14 +259,17 @@ fn fix_keeps_identity_and_unknown_keys() {
     for key in ["PayloadUUID", "PayloadIdentifier"] {
         assert_eq!(before[key], after[key]);
     }
-    let payload = |d: &plist::Dictionary| {
-        d["PayloadContent"].as_array().unwrap()[0]
+    let payload = |d: &plist::Dictionary, i: usize| {
+        d["PayloadContent"].as_array().unwrap()[i]
             .as_dictionary()
             .unwrap()
             .clone()
     };
+    let payload = |d: &plist::Dictionary| payload(d, 0);
     assert_eq!(
-        payload(before)["PayloadUUID"],
+        before["PayloadContent"].as_array().unwrap()[1]
+            .as_dictionary()
+            .unwrap()["PayloadUUID"],
         payload(after)["PayloadUUID"]
     );
     assert_eq!(
@@ -263,8 +292,19 @@ fn fix_in_place_and_refusals() {
     let b = dir.path().join("b.mobileconfig");
     std::fs::copy(corpus("urls-as-string.mobileconfig"), &a).unwrap();
     std::fs::copy(corpus("shared-keys-string-binary.mobileconfig"), &b).unwrap();
-    validate(&["--fix", "--in-place", dir.path().to_str().unwrap()]).code(0);
-    validate(&[dir.path().to_str().unwrap()]).code(0);
+    // Two variants of one profile, not profiles installed together.
+    validate(&[
+        "--fix",
+        "--in-place",
+        "--no-fleet",
+        dir.path().to_str().unwrap(),
+    ])
+    .code(0);
+    validate(&["--no-fleet", dir.path().to_str().unwrap()]).code(0);
+    // Installed together, they are two payloads for the Microsoft plug-in.
+    validate(&[dir.path().to_str().unwrap()])
+        .code(1)
+        .stdout(predicate::str::contains("error[fleet.microsoft-payloads]"));
     assert!(
         std::fs::read(&b).unwrap().starts_with(b"bplist00"),
         "binary stays binary"
@@ -301,14 +341,15 @@ fn fix_to_stdout_puts_the_report_on_stderr() {
 #[test]
 fn folders_several_files_and_stdin() {
     // A folder: every *.mobileconfig below it; unreadable ones make the run exit 2.
-    let out = validate(&[corpus("").to_str().unwrap()])
+    // The corpus holds variants, not profiles installed together: each alone.
+    let out = validate(&["--no-fleet", corpus("").to_str().unwrap()])
         .code(2)
         .get_output()
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.ends_with("16 file(s): 22 error(s), 15 warning(s), 14 note(s), 6 unreadable\n"),
+        text.ends_with("16 file(s): 16 error(s), 13 warning(s), 12 note(s), 6 unreadable\n"),
         "{text}"
     );
     validate(&[
@@ -324,7 +365,7 @@ fn folders_several_files_and_stdin() {
         .unwrap()
         .assert()
         .code(0)
-        .stdout("<stdin>: ok\n1 file(s): 0 error(s), 0 warning(s), 0 note(s)\n");
+        .stdout("<stdin>: checked for a fleet from macOS 14 (the profile carries no macOS 13 AuthenticationMethod)\n<stdin>: ok\n1 file(s): 0 error(s), 0 warning(s), 0 note(s)\n");
     validate(&["/nonexistent/psso.mobileconfig"])
         .code(2)
         .stderr("psso-profile: error: cannot read `/nonexistent/psso.mobileconfig`: No such file or directory (os error 2)\n");
@@ -350,9 +391,11 @@ fn oversized_input_is_refused() {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JsonReport {
-    min_macos: u16,
+    min_macos: Option<u16>,
+    expect: String,
     strict: bool,
     files: Vec<JsonFile>,
+    fleet: Vec<JsonFleetFinding>,
     summary: JsonSummary,
 }
 
@@ -363,8 +406,26 @@ struct JsonFile {
     format: Option<String>,
     signature_valid: Option<bool>,
     error: Option<String>,
+    target: Option<JsonTarget>,
+    payloads: Vec<JsonPayloadKind>,
     findings: Vec<JsonFinding>,
     fixes: Vec<JsonFix>,
+    reregistration: Vec<JsonReregistration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonTarget {
+    min_macos: u16,
+    source: String,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonPayloadKind {
+    index: usize,
+    kind: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -383,6 +444,34 @@ struct JsonFix {
     rule: String,
     path: String,
     action: String,
+    effect: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonReregistration {
+    path: String,
+    reason: String,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonLocation {
+    file: String,
+    path: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonFleetFinding {
+    rule: String,
+    severity: String,
+    file: String,
+    path: String,
+    message: String,
+    fix: String,
+    related: Option<JsonLocation>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -415,7 +504,44 @@ fn json_report_has_the_documented_shape() {
     .stdout
     .clone();
     let report: JsonReport = serde_json::from_slice(&out).unwrap();
-    assert_eq!((report.min_macos, report.strict), (15, false));
+    assert_eq!((report.min_macos, report.strict), (Some(15), false));
+    assert_eq!(report.expect, "any");
+    let target = report.files[0].target.as_ref().unwrap();
+    assert_eq!(
+        (
+            target.min_macos,
+            target.source.as_str(),
+            target.reason.as_deref()
+        ),
+        (15, "given", None)
+    );
+    assert_eq!(
+        report.files[0]
+            .payloads
+            .iter()
+            .map(|p| (p.index, p.kind.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (0, "microsoft-sso-extension"),
+            (1, "microsoft-platform-sso")
+        ]
+    );
+    assert!(report.files[2].target.is_none() && report.files[2].payloads.is_empty());
+    // The files checked together: two Microsoft payloads, each profile's own one.
+    assert!(
+        report
+            .fleet
+            .iter()
+            .any(|f| f.rule == "fleet.microsoft-payloads"),
+        "{:?}",
+        report.fleet
+    );
+    for f in &report.fleet {
+        assert!(!f.message.is_empty() && !f.fix.is_empty() && !f.severity.is_empty());
+        let related = f.related.as_ref().unwrap();
+        assert_ne!(related.file, f.file);
+        assert!(!f.path.is_empty() && !related.path.is_empty());
+    }
     assert_eq!(report.files.len(), 3);
     let e5 = &report.files[0];
     assert_eq!(
@@ -478,12 +604,340 @@ fn json_report_lists_fixes() {
             "added `https://login.microsoft.com`"
         )
     );
+    assert!(fix.effect.contains("commercial URL"), "{}", fix.effect);
+    // A fix that re-registers users is named in the JSON too.
+    let json = validate_file(
+        "shared-keys-string-binary.mobileconfig",
+        &[
+            "--format",
+            "json",
+            "--fix",
+            "--force",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    )
+    .get_output()
+    .stdout
+    .clone();
+    let shared: JsonReport = serde_json::from_slice(&json).unwrap();
+    let r = &shared.files[0].reregistration[0];
+    assert_eq!(r.path, "PayloadContent[0].PlatformSSO.UseSharedDeviceKeys");
+    assert!(
+        r.reason.contains("every user register again") && r.source.contains("S7"),
+        "{r:?}"
+    );
+    assert_eq!(report.min_macos, None);
+    assert_eq!(report.files[0].target.as_ref().unwrap().source, "profile");
+    assert!(report.files[0].reregistration.is_empty());
     assert!(
         report.files[0]
             .findings
             .iter()
             .all(|f| f.severity != "error")
     );
+}
+
+/// Generates a profile into `dir` with `args`.
+fn generated(dir: &std::path::Path, name: &str, args: &[&str]) -> PathBuf {
+    let path = dir.join(name);
+    bin()
+        .arg("generate")
+        .args(args)
+        .arg("-o")
+        .arg(&path)
+        .assert()
+        .success();
+    path
+}
+
+#[test]
+fn the_fleet_view_names_both_files_and_both_key_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let ext = generated(
+        dir.path(),
+        "a-ext.mobileconfig",
+        &[
+            "--expect",
+            "sso-extension",
+            "--identifier",
+            "com.contoso.sso",
+        ],
+    );
+    let psso = generated(
+        dir.path(),
+        "b-psso.mobileconfig",
+        &["--identifier", "com.contoso.psso"],
+    );
+    let (ext_name, psso_name) = (ext.display().to_string(), psso.display().to_string());
+    // Each alone is fine.
+    validate(&["--no-fleet", dir.path().to_str().unwrap()]).code(0);
+    let out = validate(&[dir.path().to_str().unwrap()])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains(&format!(
+            "{psso_name}: error[fleet.microsoft-payloads] PayloadContent[0]\n  is a payload for the Microsoft SSO plug-in (with Platform SSO) besides {ext_name} PayloadContent[0] (without Platform SSO); installed together, the plug-in fails with error 10002 (multiple SSOe payloads)\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{psso_name}: error[fleet.urls-unique] PayloadContent[0].URLs\n  shares `https://login.microsoftonline.com`, `https://login.microsoft.com`, `https://sts.windows.net`, "
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("with {ext_name} PayloadContent[0].URLs; Apple requires the URLs of all installed Extensible SSO payloads to be unique")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("  also: {ext_name} PayloadContent[0].URLs\n")),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("2 file(s): 2 error(s), 0 warning(s), 1 note(s)\n"),
+        "{text}"
+    );
+
+    // JSON: both locations.
+    let out = validate(&[
+        "--format",
+        "json",
+        ext.to_str().unwrap(),
+        psso.to_str().unwrap(),
+    ])
+    .code(1)
+    .get_output()
+    .stdout
+    .clone();
+    let report: JsonReport = serde_json::from_slice(&out).unwrap();
+    let urls: Vec<&JsonFleetFinding> = report
+        .fleet
+        .iter()
+        .filter(|f| f.rule == "fleet.urls-unique")
+        .collect();
+    assert_eq!(
+        urls.len(),
+        1,
+        "one finding for the two payloads: {:?}",
+        report.fleet
+    );
+    let first = urls[0];
+    assert_eq!(
+        (first.file.as_str(), first.path.as_str()),
+        (psso_name.as_str(), "PayloadContent[0].URLs")
+    );
+    let related = first.related.as_ref().unwrap();
+    assert_eq!(
+        (related.file.as_str(), related.path.as_str()),
+        (ext_name.as_str(), "PayloadContent[0].URLs")
+    );
+    assert_eq!(report.summary.errors, 2);
+
+    // SARIF: the finding's location and its related location, each on its line.
+    let out = validate(&[
+        "--format",
+        "sarif",
+        ext.to_str().unwrap(),
+        psso.to_str().unwrap(),
+    ])
+    .code(1)
+    .get_output()
+    .stdout
+    .clone();
+    let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let overlap = results
+        .iter()
+        .find(|r| r["ruleId"] == "fleet.urls-unique")
+        .unwrap();
+    let here = &overlap["locations"][0]["physicalLocation"];
+    let there = &overlap["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(
+        here["artifactLocation"]["uri"],
+        psso_name.replace('\\', "/")
+    );
+    assert_eq!(
+        there["artifactLocation"]["uri"],
+        ext_name.replace('\\', "/")
+    );
+    for (loc, file) in [(here, &psso), (there, &ext)] {
+        let line = loc["region"]["startLine"].as_u64().unwrap() as usize;
+        let text = std::fs::read_to_string(file).unwrap();
+        assert_eq!(
+            text.lines().nth(line - 1).unwrap().trim(),
+            "<key>URLs</key>"
+        );
+    }
+    assert_eq!(
+        overlap["relatedLocations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "PayloadContent[0].URLs"
+    );
+
+    // The same profile twice: one replaces the other.
+    let copy = dir.path().join("c-copy.mobileconfig");
+    std::fs::copy(&psso, &copy).unwrap();
+    let out = validate(&[
+        "--format",
+        "json",
+        psso.to_str().unwrap(),
+        copy.to_str().unwrap(),
+    ])
+    .code(1)
+    .get_output()
+    .stdout
+    .clone();
+    let report: JsonReport = serde_json::from_slice(&out).unwrap();
+    let rules: Vec<(&str, &str)> = report
+        .fleet
+        .iter()
+        .filter(|f| f.rule != "fleet.urls-unique")
+        .map(|f| (f.rule.as_str(), f.path.as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("fleet.microsoft-payloads", "PayloadContent[0]"),
+            ("fleet.identifier-unique", "PayloadIdentifier"),
+            ("fleet.uuid-unique", "PayloadUUID"),
+            ("fleet.uuid-unique", "PayloadContent[0].PayloadUUID"),
+        ]
+    );
+}
+
+#[test]
+fn expect_judges_the_payloads_and_checks_the_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let ext = generated(
+        dir.path(),
+        "ext.mobileconfig",
+        &["--expect", "sso-extension"],
+    );
+    let psso = generated(
+        dir.path(),
+        "psso.mobileconfig",
+        &["--identifier", "com.contoso.psso"],
+    );
+    // An SSO extension profile is clean unless Platform SSO is expected.
+    validate(&[ext.to_str().unwrap()]).code(0);
+    validate(&["--expect", "sso-extension", ext.to_str().unwrap()]).code(0);
+    validate(&["--expect", "platform-sso", ext.to_str().unwrap()])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[sso.auth-method] PayloadContent[0].PlatformSSO.AuthenticationMethod\n  is missing: the payload configures no Platform SSO, and Platform SSO is expected",
+        ))
+        .stdout(predicate::str::contains(
+            "error[fleet.expected-payload] PayloadContent\n  the profile checked holds no payload of the kind expected: Microsoft Platform SSO",
+        ));
+    validate(&["--expect", "sso-extension", psso.to_str().unwrap()])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[sso.expected-kind] PayloadContent[0].PlatformSSO\n  configures Platform SSO, but the Microsoft SSO extension without Platform SSO is expected",
+        ));
+    // The expectation holds for the set: a Kerberos companion profile beside the
+    // Platform SSO one is fine.
+    let kerberos = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/realworld/msdocs-kerberos-cloud-psso-tgt.mobileconfig");
+    validate(&["--expect", "platform-sso", kerberos.to_str().unwrap()])
+        .stdout(predicate::str::contains("error[fleet.expected-payload]"));
+    validate(&[
+        "--expect",
+        "platform-sso",
+        kerberos.to_str().unwrap(),
+        psso.to_str().unwrap(),
+    ])
+    .stdout(predicate::str::contains("fleet.expected-payload").not())
+    .stdout(predicate::str::contains("error[sso.").not());
+}
+
+#[test]
+fn fix_never_turns_platform_sso_on_nor_drops_macos_13() {
+    let dir = tempfile::tempdir().unwrap();
+    // Platform SSO settings in the ExtensionData of an SSO extension payload stay
+    // findings: moving them would turn Platform SSO on.
+    let out = dir.path().join("e6.mobileconfig");
+    validate_file(
+        "e6-psso-keys-in-extension-data.mobileconfig",
+        &["--fix", "-o", out.to_str().unwrap()],
+    )
+    .code(1)
+    .stdout(predicate::str::contains(
+        "error[ext.psso-key] PayloadContent[0].ExtensionData.authentication_method",
+    ));
+    let fixed = plist::Value::from_file(&out).unwrap();
+    let first = payload(&fixed, 0);
+    for key in ["PlatformSSO", "AuthenticationMethod", "RegistrationToken"] {
+        assert!(!first.contains_key(key), "{key} added");
+    }
+    // An SSO extension payload with Microsoft's mistakes gets Microsoft's fixes,
+    // never a PlatformSSO dictionary, even when Platform SSO is expected.
+    let ext = generated(
+        dir.path(),
+        "ext.mobileconfig",
+        &["--expect", "sso-extension"],
+    );
+    let mut value = plist::Value::from_file(&ext).unwrap();
+    let sso = value.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap()[0]
+        .as_dictionary_mut()
+        .unwrap();
+    sso.insert("TeamIdentifier".into(), "ubf8t346g9".into());
+    sso.insert("UseSharedDeviceKeys".into(), true.into());
+    value.to_file_xml(&ext).unwrap();
+    let out = dir.path().join("ext-fixed.mobileconfig");
+    validate(&[
+        "--fix",
+        "--expect",
+        "platform-sso",
+        "-o",
+        out.to_str().unwrap(),
+        ext.to_str().unwrap(),
+    ])
+    .stdout(predicate::str::contains(
+        "fixed[sso.team-identifier] PayloadContent[0].TeamIdentifier: set to `UBF8T346G9`",
+    ))
+    .stdout(predicate::str::contains("after these fixes").not());
+    let fixed = plist::Value::from_file(&out).unwrap();
+    let second = payload(&fixed, 0);
+    assert!(!second.contains_key("PlatformSSO"), "{second:?}");
+    assert!(
+        second.contains_key("UseSharedDeviceKeys"),
+        "the misplaced key stays for the admin"
+    );
+
+    // The macOS 13 key stays while the fleet may include macOS 13, and goes only
+    // when the fleet is given as starting at 14, saying what that does.
+    let out = dir.path().join("e1.mobileconfig");
+    validate_file(
+        "e1-imazing-both-auth-keys.mobileconfig",
+        &["--fix", "-o", out.to_str().unwrap()],
+    )
+    .code(0);
+    let fixed = plist::Value::from_file(&out).unwrap();
+    let top = |v: &plist::Value| {
+        v.as_dictionary().unwrap()["PayloadContent"]
+            .as_array()
+            .unwrap()[0]
+            .as_dictionary()
+            .unwrap()
+            .contains_key("AuthenticationMethod")
+    };
+    assert!(top(&fixed), "the macOS 13 key is kept");
+    validate_file(
+        "e1-imazing-both-auth-keys.mobileconfig",
+        &["--fix", "--force", "--min-macos", "14", "-o", out.to_str().unwrap()],
+    )
+    .code(0)
+    .stdout(predicate::str::contains(
+        "fixed[schema.deprecated-key] PayloadContent[0].AuthenticationMethod: removed: deprecated since macOS 14, and the fleet starts at macOS 14\n  for the Macs: none on macOS 14 and later",
+    ))
+    .stdout(predicate::str::contains("after these fixes").not());
+    assert!(!top(&plist::Value::from_file(&out).unwrap()));
 }
 
 #[test]

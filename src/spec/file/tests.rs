@@ -55,7 +55,7 @@ fn an_unknown_key_names_the_file_and_line() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("`spec.toml` line 3: unknown key `organisation`; expected one of `auth`, `min-macos`, `org`,"),
+        err.starts_with("`spec.toml` line 3: unknown key `organisation`; expected one of `auth`, `min-macos`, `expect`, `org`,"),
         "{err}"
     );
 }
