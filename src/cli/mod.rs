@@ -68,10 +68,14 @@ pub(crate) fn ui() -> Ui {
     UI.get().copied().unwrap_or_default()
 }
 
-/// Prints a warning on standard error, unless `--quiet`.
+/// Prints a warning on standard error, unless `--quiet`; control characters are
+/// escaped.
 pub(crate) fn warn(message: &str) {
     if !ui().quiet {
-        eprintln!("psso-profile: warning: {message}");
+        eprintln!(
+            "psso-profile: warning: {}",
+            psso_profile::text::Escaped(message)
+        );
     }
 }
 
@@ -145,7 +149,7 @@ pub fn run() -> ExitCode {
         Err(err) if err.is_broken_pipe() => ExitCode::from(EXIT_OK),
         Err(err) => {
             error::report(&err);
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(err.exit_code())
         }
     }
 }
@@ -157,7 +161,10 @@ fn usage_error(err: &clap::Error) -> u8 {
     let library = std::error::Error::source(err)
         .and_then(|source| source.downcast_ref::<psso_profile::Error>());
     match library {
-        Some(source) => eprintln!("psso-profile: error: {}", error::describe(source)),
+        Some(source) => eprintln!(
+            "psso-profile: error: {}",
+            psso_profile::text::Escaped(&error::describe(source))
+        ),
         None => {
             if let Err(e) = err.print()
                 && e.kind() == std::io::ErrorKind::BrokenPipe
@@ -202,9 +209,10 @@ pub(crate) enum OutputFormat {
     Json,
 }
 
-/// Writes `text` to standard output.
+/// Writes `text` to standard output (an error when it is closed).
 pub(crate) fn write_stdout(text: &str) -> Result<()> {
     use std::io::Write;
+    psso_profile::codec::check_stdout()?;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

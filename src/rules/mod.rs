@@ -217,6 +217,8 @@ pub fn check_signed(
         };
         (rule.check)(&context, &mut sink);
     }
+    // No finding quotes a secret (a registration token, a password).
+    crate::inspect::redact_findings(profile, &mut findings);
     Report { findings }
 }
 

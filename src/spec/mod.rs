@@ -40,6 +40,17 @@ pub const DEFAULT_ACCOUNT_NAME_CLAIM: &str = "preferred_username";
 /// The claim mapped to the local full name when none is given.
 pub const DEFAULT_FULL_NAME_CLAIM: &str = "name";
 
+/// What a registration token must be, for messages about a blank one.
+const EMPTY_TOKEN_EXPECTED: &str =
+    "a token, or an MDM placeholder such as `{{DEVICEREGISTRATION}}` (leave it out for none)";
+
+/// The message of a registration token that is not a string in a spec file.
+pub(crate) const TOKEN_NOT_TEXT: &str =
+    "expected a string: a token, or an MDM placeholder such as `{{DEVICEREGISTRATION}}`";
+
+/// The message of a blank registration token in a spec file.
+pub(crate) const EMPTY_TOKEN: &str = "expected a token, or an MDM placeholder such as `{{DEVICEREGISTRATION}}`, found an empty value (leave the key out for none)";
+
 /// How `PayloadUUID`s are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
@@ -228,7 +239,23 @@ impl Spec {
     }
 
     /// Builds the typed profile.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyValue`] for a blank registration token (leave it out for
+    /// none), and [`Error::InvalidValue`] for an identifier or an
+    /// `ExtensionData` value the key does not accept.
     pub fn to_profile(&self) -> Result<Profile> {
+        if self
+            .registration_token
+            .as_deref()
+            .is_some_and(|t| t.trim().is_empty())
+        {
+            return Err(Error::EmptyValue {
+                key: "registration-token".to_string(),
+                expected: EMPTY_TOKEN_EXPECTED.to_string(),
+            });
+        }
         let auth = self.auth.unwrap_or(AuthMethod::UserSecureEnclaveKey);
         let target = self.target();
         let identifier = Identifier::new(

@@ -9,6 +9,7 @@ mod events;
 mod examples;
 mod generate;
 mod golden;
+mod hardening;
 mod pipes;
 mod readme;
 mod selfsigned;
