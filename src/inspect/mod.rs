@@ -323,49 +323,38 @@ pub fn is_secret_key(key: &str) -> bool {
 }
 
 /// Every string held by a secret key of `value` ([`is_secret_key`]), at any
-/// depth, with the key path of that key: a secret's own string, or the strings
-/// of a dictionary or array a secret key holds (a `RegistrationToken` written as
-/// a dictionary). Blank strings are left out: there is nothing to hide in them.
-pub fn secret_strings(value: &Value) -> Vec<(String, &str)> {
-    fn all<'a>(value: &'a Value, path: &str, out: &mut Vec<(String, &'a str)>) {
+/// depth: a secret's own string, or the strings of a dictionary or array a
+/// secret key holds (a `RegistrationToken` written as a dictionary), longest
+/// first. Blank strings are left out: there is nothing to hide in them.
+pub fn secret_strings(value: &Value) -> Vec<&str> {
+    fn all<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
         match value {
-            Value::String(s) if !s.trim().is_empty() => out.push((path.to_string(), s)),
-            Value::Dictionary(d) => d.values().for_each(|v| all(v, path, out)),
-            Value::Array(items) => items.iter().for_each(|v| all(v, path, out)),
+            Value::String(s) if !s.trim().is_empty() => out.push(s),
+            Value::Dictionary(d) => d.values().for_each(|v| all(v, out)),
+            Value::Array(items) => items.iter().for_each(|v| all(v, out)),
             _ => {}
         }
     }
-    fn walk<'a>(value: &'a Value, path: &mut String, out: &mut Vec<(String, &'a str)>) {
-        let len = path.len();
+    fn walk<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
         match value {
             Value::Dictionary(d) => {
                 for (k, v) in d {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(k);
                     if is_secret_key(k) {
-                        all(v, path, out);
+                        all(v, out);
                     } else {
-                        walk(v, path, out);
+                        walk(v, out);
                     }
-                    path.truncate(len);
                 }
             }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    path.push_str(&format!("[{i}]"));
-                    walk(v, path, out);
-                    path.truncate(len);
-                }
-            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
             _ => {}
         }
     }
     let mut out = Vec::new();
-    walk(value, &mut String::new(), &mut out);
+    walk(value, &mut out);
     // Longest first, so that a secret holding another is replaced whole.
-    out.sort_by_key(|(_, s)| std::cmp::Reverse(s.len()));
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out.dedup();
     out
 }
 
@@ -388,12 +377,13 @@ pub fn redact(text: &str, secret: &str) -> String {
 /// the advice of other findings quotes too: it is not redacted here (`inspect`
 /// and `diff` show it as [`REDACTED`] all the same).
 pub fn redact_findings(profile: &Value, findings: &mut [crate::rules::Finding]) {
-    let secrets = secret_strings(profile);
+    if findings.is_empty() {
+        return;
+    }
+    let mut secrets = secret_strings(profile);
+    secrets.retain(|s| !is_placeholder(s));
     for finding in findings {
-        for (_, secret) in &secrets {
-            if is_placeholder(secret) {
-                continue;
-            }
+        for secret in &secrets {
             if finding.message.contains(secret) {
                 finding.message = redact(&finding.message, secret);
             }
@@ -406,7 +396,7 @@ pub fn redact_findings(profile: &Value, findings: &mut [crate::rules::Finding]) 
 
 /// Whether `text` is exactly one MDM placeholder, such as `{{DEVICEREGISTRATION}}`.
 pub fn is_placeholder(text: &str) -> bool {
-    crate::sign::placeholders(text.as_bytes()) == [text]
+    crate::sign::create::scan_placeholders(text.as_bytes()) == [text]
 }
 
 /// The JSON of `value` at `key` (mapped as [`crate::codec::to_json`] does),
@@ -823,19 +813,7 @@ mod redaction_tests {
                 ("PayloadDisplayName", Value::String("SECRET-not".into())),
             ])]),
         )]);
-        assert_eq!(
-            secret_strings(&profile),
-            [
-                (
-                    "PayloadContent[0].RegistrationToken".to_string(),
-                    "SECRET-a"
-                ),
-                (
-                    "PayloadContent[0].RegistrationToken".to_string(),
-                    "SECRET-b"
-                ),
-            ]
-        );
+        assert_eq!(secret_strings(&profile), ["SECRET-a", "SECRET-b"]);
     }
 
     #[test]

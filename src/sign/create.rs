@@ -199,7 +199,7 @@ pub fn placeholders(content: &[u8]) -> Vec<String> {
     let in_secret = |p: &String| {
         secrets
             .iter()
-            .any(|(_, s)| s.contains(p.as_str()) && s.trim() != p)
+            .any(|s| s.contains(p.as_str()) && s.trim() != p)
     };
     if found.iter().any(in_secret) {
         found.retain(|p| !in_secret(p));
@@ -209,7 +209,7 @@ pub fn placeholders(content: &[u8]) -> Vec<String> {
 }
 
 /// The placeholders of [`placeholders`] in the raw text, each once.
-fn scan_placeholders(content: &[u8]) -> Vec<String> {
+pub(crate) fn scan_placeholders(content: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(content);
     let mut found: Vec<String> = Vec::new();
     let mut push = |s: &str| {

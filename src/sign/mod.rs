@@ -14,7 +14,7 @@
 //!   input could not be read at all.
 
 mod algorithm;
-mod create;
+pub(crate) mod create;
 mod error;
 mod open;
 mod signer;

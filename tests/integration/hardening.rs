@@ -912,6 +912,17 @@ fn an_empty_registration_token_is_refused_and_described() {
             "psso-profile: error: `{}` line 2: `registration-token`: expected a token, or an MDM placeholder such as `{{{{DEVICEREGISTRATION}}}}`, found an empty value (leave the key out for none)\n",
             spec.display()
         ));
+    // A token that is not a string is refused without being quoted.
+    std::fs::write(&spec, "registration-token = 912345\n").unwrap();
+    bin()
+        .args(["generate", "--spec"])
+        .arg(&spec)
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "psso-profile: error: `{}` line 1: `registration-token`: expected a string: a token, or an MDM placeholder such as `{{{{DEVICEREGISTRATION}}}}`\n",
+            spec.display()
+        ));
     // A foreign profile with an empty token: a note, and inspect says so.
     let plain = generate(dir.path(), "p.mobileconfig", &[]);
     let mut value = Value::from_file(&plain).unwrap();
