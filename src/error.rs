@@ -28,19 +28,25 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Standard output is closed (or not open for writing), so data meant for
+    /// it would be lost.
+    #[error("standard output is closed; nothing was written")]
+    StdoutClosed,
     /// The output file exists and overwriting was not allowed.
     #[error("`{}` already exists", path.display())]
     OutputExists {
         /// The file that exists.
         path: PathBuf,
     },
-    /// An input is larger than this crate reads.
-    #[error("`{}` is larger than {limit} bytes; a configuration profile is never that big", path.display())]
+    /// An input is larger than this crate reads for its kind.
+    #[error("`{}` is larger than {limit} bytes, too big for {kind}", path.display())]
     TooLarge {
         /// The file.
         path: PathBuf,
         /// The limit in bytes.
         limit: u64,
+        /// What the file was expected to be.
+        kind: crate::codec::InputKind,
     },
     /// An input holds no bytes (or only white space).
     #[error("`{}` is empty; expected a configuration profile (an XML, binary or CMS-signed property list)", path.display())]
@@ -90,6 +96,14 @@ pub enum Error {
         /// What would have been accepted.
         expected: String,
     },
+    /// A setting that needs a value was given an empty (or blank) one.
+    #[error("`{key}` is empty: expected {expected}")]
+    EmptyValue {
+        /// The setting (spec key).
+        key: String,
+        /// What would have been accepted.
+        expected: String,
+    },
     /// JSON output was to be signed; a signed profile holds a property list.
     #[error("cannot sign JSON output: a signed profile holds an XML or binary property list")]
     SignJson,
@@ -104,6 +118,26 @@ pub enum Error {
         /// The encoder's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A repaired profile could not be encoded in the encoding it was read in.
+    #[error("cannot encode the repaired `{}` as {format}", path.display())]
+    FixEncode {
+        /// The profile that was repaired (`<stdin>` for standard input).
+        path: PathBuf,
+        /// The output format.
+        format: &'static str,
+        /// The encoder's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A signed profile's signature does not verify, and dropping it (writing
+    /// or wrapping the content unsigned) was not asked for.
+    #[error("`{}` has an invalid signature ({reason}); nothing was written", path.display())]
+    InvalidSignature {
+        /// The signed profile (`<stdin>` for standard input).
+        path: PathBuf,
+        /// What is wrong with the signature.
+        reason: String,
     },
     /// A signature could not be made, or a signed file could not be read.
     #[error(transparent)]

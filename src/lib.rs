@@ -52,6 +52,7 @@ pub mod rules;
 pub mod settings;
 pub mod sign;
 pub mod spec;
+pub mod text;
 
 pub use error::{Error, Result};
 

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::codec::{self, Decoded};
 use crate::error::{Error, Result};
+use crate::lint::BrokenSignature;
 
 /// The `RequestType` of the command.
 pub const REQUEST_TYPE: &str = "InstallProfile";
@@ -84,6 +85,38 @@ pub fn read_profile(bytes: &[u8], origin: &Path) -> Result<Decoded> {
             path: origin.to_path_buf(),
             detail: "it has no `PayloadType` string, expected `Configuration`".into(),
         }),
+    }
+}
+
+/// The bytes an `InstallProfile` command carries for the profile `bytes`, read
+/// from `origin` and decoded by [`read_profile`]: the bytes themselves, unless
+/// they are signed and the signature does not verify (a Mac refuses such a
+/// profile, and the content changed after signing). Such a profile is refused,
+/// or with [`BrokenSignature::Drop`] its content is carried unsigned.
+///
+/// # Errors
+///
+/// [`Error::InvalidSignature`] for a signed profile whose signature does not
+/// verify, with [`BrokenSignature::Refuse`].
+pub fn payload<'a>(
+    bytes: &'a [u8],
+    decoded: &'a Decoded,
+    origin: &Path,
+    broken: BrokenSignature,
+) -> Result<&'a [u8]> {
+    let Some(signed) = decoded.signed.as_deref() else {
+        return Ok(bytes);
+    };
+    let verification = crate::sign::verify(signed, &crate::sign::VerifyOptions::new());
+    if verification.is_valid() {
+        return Ok(bytes);
+    }
+    match broken {
+        BrokenSignature::Refuse => {
+            crate::lint::require_valid_signature(Some(&verification), origin)?;
+            Ok(bytes)
+        }
+        BrokenSignature::Drop => Ok(signed.content()),
     }
 }
 

@@ -513,14 +513,16 @@ fn expectation(text: &str) -> PyResult<Expect> {
 /// (XML, or binary when it came binary; a signed profile comes back unsigned, with
 /// a `ProfileWarning`) and the file entry of the repaired profile, as
 /// `psso-profile validate --fix --format json` prints it: `fixes` lists the
-/// repairs, `findings` what remains.
+/// repairs, `findings` what remains. A signed profile whose signature does not
+/// verify raises `ValueError` unless `drop_signature`.
 #[pyfunction]
-#[pyo3(name = "fix", signature = (data, *, min_macos=None, expect="any", name=None))]
+#[pyo3(name = "fix", signature = (data, *, min_macos=None, expect="any", drop_signature=false, name=None))]
 fn py_fix<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     min_macos: Option<&Bound<'py, PyAny>>,
     expect: &str,
+    drop_signature: bool,
     name: Option<String>,
 ) -> PyResult<(Bound<'py, PyBytes>, Py<PyAny>)> {
     let input = input(data, "data")?.renamed(name);
@@ -531,7 +533,12 @@ fn py_fix<'py>(
         let decoded = codec::parse(&input.bytes, &input.path)?;
         let options = lint::options_for(&decoded, min_macos, expect);
         let linted = lint::lint_with(decoded, &options, &verify);
-        lint::fix_bytes(&linted, &verify, &input.path)
+        let broken = if drop_signature {
+            lint::BrokenSignature::Drop
+        } else {
+            lint::BrokenSignature::Refuse
+        };
+        lint::fix_bytes(&linted, &input.path, &verify, broken)
     }))?;
     if fixed.dropped_signature {
         warn(

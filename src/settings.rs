@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::apple::{self, AppleKey, Scope};
 use crate::catalog::microsoft::Cloud;
 use crate::model::{
-    AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod, PayloadScope,
-    Policy, TokenToUserMapping, UnlockPolicy,
+    AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod, NonNegative,
+    PayloadScope, Policy, TokenToUserMapping, UnlockPolicy,
 };
 use crate::rules::Expect;
 use crate::spec::{AuthorizationGroup, ExtensionEntry, UuidMode, entries, lenient};
@@ -379,7 +379,8 @@ settings! {
         => profile "PayloadDescription";
     /// RegistrationToken, such as `{{DEVICEREGISTRATION}}` (kept literally for the MDM to substitute)
     registration_token: Option<String>,
-        arg(value_name = "TOKEN", group = "token")
+        arg(value_name = "TOKEN", group = "token"),
+        serde(default, deserialize_with = "lenient::opt_token")
         => payload "RegistrationToken";
     /// PlatformSSO.AccountDisplayName: the organisation name in Platform SSO notifications
     account_display_name: Option<String>,
@@ -461,9 +462,9 @@ settings! {
         serde(default, with = "entries", skip_serializing_if = "Vec::is_empty")
         => payload "PlatformSSO.AuthorizationGroups";
     /// PlatformSSO.LoginFrequency in seconds (at least 3600)
-    login_frequency: Option<i64>,
+    login_frequency: Option<NonNegative>,
         arg(value_name = "SECONDS"),
-        serde(default, deserialize_with = "lenient::opt_int")
+        serde(default, deserialize_with = "lenient::opt_from_str")
         => platform_sso "LoginFrequency";
     /// PlatformSSO.FileVaultPolicy, comma-separated (default with Password on macOS 15+:
     /// AttemptAuthentication)
@@ -481,15 +482,15 @@ settings! {
         arg(value_name = "POLICY", value_delimiter = ',', ignore_case = true),
         serde(default, deserialize_with = "lenient::opt_list_from_str")
         => platform_sso "UnlockPolicy";
-    /// PlatformSSO.OfflineGracePeriod
-    offline_grace_period: Option<i64>,
+    /// PlatformSSO.OfflineGracePeriod (0 or more)
+    offline_grace_period: Option<NonNegative>,
         arg(value_name = "N"),
-        serde(default, deserialize_with = "lenient::opt_int")
+        serde(default, deserialize_with = "lenient::opt_from_str")
         => platform_sso "OfflineGracePeriod";
-    /// PlatformSSO.AuthenticationGracePeriod
-    authentication_grace_period: Option<i64>,
+    /// PlatformSSO.AuthenticationGracePeriod (0 or more)
+    authentication_grace_period: Option<NonNegative>,
         arg(value_name = "N"),
-        serde(default, deserialize_with = "lenient::opt_int")
+        serde(default, deserialize_with = "lenient::opt_from_str")
         => platform_sso "AuthenticationGracePeriod";
     /// PlatformSSO.NonPlatformSSOAccounts: local accounts exempt from the policies (repeatable)
     non_psso_accounts: Vec<String>,
@@ -622,7 +623,7 @@ mod tests {
     #[test]
     fn a_platform_sso_setting_needs_no_mapping_code() {
         let spec = Spec {
-            login_frequency: Some(7200),
+            login_frequency: NonNegative::new(7200),
             administrator_groups: vec!["admins".into()],
             ..Spec::default()
         };

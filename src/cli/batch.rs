@@ -126,7 +126,10 @@ pub(crate) fn run(args: BatchArgs) -> Result<u8> {
         Event::Written { .. } => progress.advance(false),
         Event::Failed { error } => {
             progress.clear();
-            eprintln!("psso-profile: error: {}", describe(error));
+            eprintln!(
+                "psso-profile: error: {}",
+                psso_profile::text::Escaped(&describe(error))
+            );
             progress.advance(true);
         }
         Event::Refused { line, report } => {

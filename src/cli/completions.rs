@@ -29,6 +29,7 @@ pub(crate) struct CompletionsArgs {
 pub(crate) fn run(args: CompletionsArgs) -> Result<u8> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut super::command(), "psso-profile", &mut out);
+    psso_profile::codec::check_stdout()?;
     std::io::Write::write_all(&mut std::io::stdout().lock(), &out).map_err(|source| {
         Error::Write {
             path: "-".into(),

@@ -9,6 +9,7 @@ use clap::Args;
 use super::error::{CliError, Result};
 use psso_profile::codec;
 use psso_profile::diff::{self, ChangeKind, Diff, DiffReport, Side};
+use psso_profile::text::Escaped;
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_FINDINGS, EXIT_OK, write_stdout};
@@ -88,15 +89,16 @@ fn human(d: &Diff, color: bool) -> String {
         return "no differences\n".into();
     }
     let mut out = String::new();
+    // Paths and values come from the profiles: their control characters are
+    // escaped (a value is JSON, a key path is not).
     for c in &d.changes {
+        let path = Escaped(&c.path);
+        let (old, new) = (c.old.to_string(), c.new.to_string());
+        let (old, new) = (Escaped(&old), Escaped(&new));
         let line = match c.kind {
-            ChangeKind::Added => paint(&format!("+ {}: {}", c.path, c.new), "32", color),
-            ChangeKind::Removed => paint(&format!("- {}: {}", c.path, c.old), "31", color),
-            ChangeKind::Changed => paint(
-                &format!("~ {}: {} -> {}", c.path, c.old, c.new),
-                "33",
-                color,
-            ),
+            ChangeKind::Added => paint(&format!("+ {path}: {new}"), "32", color),
+            ChangeKind::Removed => paint(&format!("- {path}: {old}"), "31", color),
+            ChangeKind::Changed => paint(&format!("~ {path}: {old} -> {new}"), "33", color),
         };
         let _ = writeln!(out, "{line}");
     }
@@ -115,7 +117,7 @@ fn human(d: &Diff, color: bool) -> String {
             )
         );
         for r in &d.reregistration {
-            let _ = writeln!(out, "  {}: {}", r.path, r.reason);
+            let _ = writeln!(out, "  {}: {}", Escaped(&r.path), Escaped(r.reason));
         }
     }
     out

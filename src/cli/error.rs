@@ -5,6 +5,7 @@
 
 use psso_profile::Error;
 use psso_profile::error::FileNameProblem;
+use psso_profile::text::Escaped;
 
 /// What stops a command.
 #[derive(Debug)]
@@ -66,6 +67,9 @@ pub(crate) fn describe(error: &Error) -> String {
     let head = match error {
         Error::OutputExists { .. } => format!("{error}; pass --force to overwrite it"),
         Error::SignJson => format!("{error}; pass --format xml or --format binary"),
+        Error::InvalidSignature { .. } => {
+            format!("{error}: pass --drop-signature to write its content unsigned")
+        }
         Error::BatchJson => {
             "a batch writes profiles: pass --format xml or --format binary".to_string()
         }
@@ -124,6 +128,15 @@ pub(crate) fn describe(error: &Error) -> String {
 }
 
 impl CliError {
+    /// The exit code: 1 for an invalid signature (as `verify` and `validate` exit),
+    /// 2 for everything else.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Lib(Error::InvalidSignature { .. }) => super::EXIT_FINDINGS,
+            _ => super::EXIT_ERROR,
+        }
+    }
+
     /// Whether the command stopped because standard output's reader went away
     /// (`psso-profile ... | head`): not an error.
     pub(crate) fn is_broken_pipe(&self) -> bool {
@@ -135,9 +148,10 @@ impl CliError {
     }
 }
 
-/// Prints `psso-profile: error: ` and the message on standard error.
+/// Prints `psso-profile: error: ` and the message on standard error, control
+/// characters escaped.
 pub(crate) fn report(error: &CliError) {
-    eprintln!("psso-profile: error: {}", error.message());
+    eprintln!("psso-profile: error: {}", Escaped(&error.message()));
 }
 
 #[cfg(test)]

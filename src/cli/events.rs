@@ -3,7 +3,7 @@
 
 use super::OutputFormat as Format;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -11,7 +11,8 @@ use clap::{Args, Subcommand};
 use super::error::Result;
 use psso_profile::Error;
 use psso_profile::codec::write_output;
-use psso_profile::events::{EventKind, LineError, StateRow, Track, Transition, TransitionRow};
+use psso_profile::events::{EventKind, LineError, Replay, StateRow, Track, TransitionRow};
+use psso_profile::text::escape;
 
 use super::{EXIT_FINDINGS, EXIT_OK};
 
@@ -77,7 +78,8 @@ struct ReduceArgs {
     #[arg(default_value = "-")]
     input: PathBuf,
     /// Print each change of compliance in time order instead of the final
-    /// states (holds every event in memory, 24 bytes each)
+    /// states (holds every event in memory, 24 bytes each, plus about 150 bytes
+    /// per device)
     #[arg(long)]
     transitions: bool,
     /// Output format
@@ -157,17 +159,21 @@ fn reduce(args: &ReduceArgs) -> Result<u8> {
         skipped += 1;
         super::warn(&format!("{name} line {line}: {err}; line skipped"));
     };
-    let out = if args.transitions {
+    if args.transitions {
         let timeline = psso_profile::events::read_timeline(reader, on_skip).map_err(read_err)?;
-        transitions_output(&timeline.into_transitions(), args.format)?
+        // Written as they are formatted: a log can have millions of changes.
+        write_changes(&timeline.into_replay(), args.format)?;
     } else {
         let tracker = psso_profile::events::reduce(reader, on_skip).map_err(read_err)?;
-        states_output(&tracker.rows(), args.format)?
-    };
-    write_output(Path::new("-"), out.as_bytes(), false)?;
+        let out = states_output(&tracker.rows(), args.format)?;
+        write_output(Path::new("-"), out.as_bytes(), false)?;
+    }
     if skipped > 0 {
         let lines = if skipped == 1 { "line" } else { "lines" };
-        eprintln!("psso-profile: {skipped} {lines} of {name} skipped");
+        eprintln!(
+            "psso-profile: {skipped} {lines} of {} skipped",
+            escape(&name)
+        );
         Ok(EXIT_FINDINGS)
     } else {
         Ok(EXIT_OK)
@@ -189,7 +195,7 @@ fn states_output(rows: &[StateRow<'_>], format: Format) -> Result<String> {
         .iter()
         .map(|row| {
             [
-                row.device.to_owned(),
+                escape(row.device).into_owned(),
                 row.device_registration.as_str().to_owned(),
                 row.user_registration.as_str().to_owned(),
                 match (row.compliant, row.registration_failed) {
@@ -204,28 +210,113 @@ fn states_output(rows: &[StateRow<'_>], format: Format) -> Result<String> {
     Ok(table(header, &cells))
 }
 
-fn transitions_output(transitions: &[Transition], format: Format) -> Result<String> {
-    if let Format::Json = format {
-        let rows: Vec<_> = transitions.iter().map(TransitionRow::from).collect();
-        return to_json(&rows);
+/// Writes the changes of compliance to standard output, one row at a time
+/// (the JSON of `--format json`, or a table whose columns are measured by a
+/// first replay).
+fn write_changes(changes: &Replay, format: Format) -> Result<()> {
+    psso_profile::codec::check_stdout()?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = match format {
+        Format::Json => write_changes_json(&mut out, changes),
+        Format::Human => write_changes_table(&mut out, changes),
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(super::stdout_error)
+}
+
+fn write_changes_json(out: &mut dyn Write, changes: &Replay) -> std::io::Result<()> {
+    let mut result = Ok(());
+    let mut first = true;
+    changes.for_each(|change| {
+        if result.is_err() {
+            return;
+        }
+        let row = TransitionRow {
+            time: change.time,
+            device: change.device,
+            compliant: change.compliant,
+            event: change.event,
+        };
+        result = write_json_row(out, &row, first);
+        first = false;
+    });
+    result?;
+    out.write_all(if first { b"[]\n" } else { b"\n]\n" })
+}
+
+/// One object of a pretty-printed JSON array, indented one level, after `[` or
+/// a comma.
+fn write_json_row(
+    out: &mut dyn Write,
+    row: &TransitionRow<'_>,
+    first: bool,
+) -> std::io::Result<()> {
+    out.write_all(if first { b"[\n" } else { b",\n" })?;
+    let text = serde_json::to_string_pretty(row).map_err(std::io::Error::from)?;
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(b"  ")?;
+        out.write_all(line.as_bytes())?;
     }
-    let cells: Vec<[String; 4]> = transitions
-        .iter()
-        .map(|t| {
+    Ok(())
+}
+
+fn write_changes_table(out: &mut dyn Write, changes: &Replay) -> std::io::Result<()> {
+    const HEADER: [&str; 4] = ["TIME", "DEVICE", "COMPLIANCE", "EVENT"];
+    let compliance = |compliant: bool| {
+        if compliant {
+            "compliant"
+        } else {
+            "not compliant"
+        }
+    };
+    let mut time = String::new();
+    let mut widths = HEADER.map(str::len);
+    changes.for_each(|change| {
+        time.clear();
+        let _ = write!(time, "{}", change.time);
+        widths[0] = widths[0].max(time.chars().count());
+        widths[1] = widths[1].max(escape(change.device).chars().count());
+        widths[2] = widths[2].max(compliance(change.compliant).len());
+    });
+    let mut line = String::new();
+    let mut row = |out: &mut dyn Write, cells: [&str; 4]| {
+        line.clear();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<width$}  ", width = widths[i]);
+            }
+        }
+        out.write_all(line.trim_end().as_bytes())?;
+        out.write_all(b"\n")
+    };
+    row(out, HEADER)?;
+    let mut event = String::new();
+    let mut result = Ok(());
+    changes.for_each(|change| {
+        if result.is_err() {
+            return;
+        }
+        time.clear();
+        let _ = write!(time, "{}", change.time);
+        event.clear();
+        let _ = write!(event, "{}", change.event);
+        result = row(
+            out,
             [
-                t.time.to_string(),
-                t.device.clone(),
-                if t.compliant {
-                    "compliant"
-                } else {
-                    "not compliant"
-                }
-                .to_owned(),
-                t.event.to_string(),
-            ]
-        })
-        .collect();
-    Ok(table(["TIME", "DEVICE", "COMPLIANCE", "EVENT"], &cells))
+                &time,
+                &escape(change.device),
+                compliance(change.compliant),
+                &event,
+            ],
+        );
+    });
+    result
 }
 
 /// Left-aligned columns separated by two spaces, no trailing spaces.

@@ -10,6 +10,7 @@ use super::error::Result;
 use psso_profile::inspect::{self, Inspection, Options};
 use psso_profile::model::MacOs;
 use psso_profile::rules::Expect;
+use psso_profile::text::Escaped;
 
 use super::report::{paint, stdout_color};
 use super::{EXIT_OK, write_stdout};
@@ -82,11 +83,13 @@ pub(crate) fn run(args: InspectArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn or_absent(value: Option<&str>) -> &str {
-    value.unwrap_or("(absent)")
+/// The value, control characters escaped, or `(absent)`.
+fn or_absent(value: Option<&str>) -> Escaped<'_> {
+    Escaped(value.unwrap_or("(absent)"))
 }
 
-/// The human form of an inspection.
+/// The human form of an inspection. Every text read from the profile or its
+/// signature is shown with its control characters escaped.
 pub(crate) fn human(i: &Inspection, color: bool) -> String {
     let head = |text: &str| paint(&format!("{text:<13}"), "1", color);
     let mut out = String::new();
@@ -95,7 +98,7 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
         out,
         "{} {} ({}, {signed})",
         head("file:"),
-        i.file,
+        Escaped(&i.file),
         i.encoding
     );
     let id = &i.identity;
@@ -134,7 +137,7 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
             s.kind
         );
         for sentence in &s.plain {
-            let _ = writeln!(out, "  - {sentence}");
+            let _ = writeln!(out, "  - {}", Escaped(sentence));
         }
     }
     let m = &i.macos;
@@ -152,11 +155,17 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
         let _ = writeln!(
             out,
             "  {} needs macOS {:#}; older Macs ignore it",
-            k.path, k.macos
+            Escaped(&k.path),
+            k.macos
         );
     }
     for k in &m.deprecated {
-        let _ = writeln!(out, "  {} is deprecated since macOS {:#}", k.path, k.macos);
+        let _ = writeln!(
+            out,
+            "  {} is deprecated since macOS {:#}",
+            Escaped(&k.path),
+            k.macos
+        );
     }
     match &i.signature {
         None => {
@@ -171,8 +180,8 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
             let _ = writeln!(out, "{} {state} (chain not checked)", head("signature:"));
             match &sig.signer {
                 Some(s) => {
-                    let _ = writeln!(out, "  signer:   {}", s.subject);
-                    let _ = writeln!(out, "  issuer:   {}", s.issuer);
+                    let _ = writeln!(out, "  signer:   {}", Escaped(&s.subject));
+                    let _ = writeln!(out, "  issuer:   {}", Escaped(&s.issuer));
                     let _ = writeln!(out, "  validity: {} to {}", s.not_before, s.not_after);
                 }
                 None => {
@@ -180,10 +189,10 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
                 }
             }
             if let Some(t) = &sig.signing_time {
-                let _ = writeln!(out, "  signed:   {t}");
+                let _ = writeln!(out, "  signed:   {}", Escaped(t));
             }
             for p in &sig.problems {
-                let _ = writeln!(out, "  problem:  {p}");
+                let _ = writeln!(out, "  problem:  {}", Escaped(p));
             }
         }
     }
@@ -196,7 +205,7 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
         l.warnings,
         l.notes,
         if l.errors + l.warnings + l.notes > 0 {
-            format!("; `psso-profile validate {}` lists them", i.file)
+            format!("; `psso-profile validate {}` lists them", Escaped(&i.file))
         } else {
             String::new()
         }

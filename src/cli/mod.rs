@@ -73,10 +73,14 @@ pub(crate) fn ui() -> Ui {
     }
 }
 
-/// Prints a warning on standard error, unless `--quiet`.
+/// Prints a warning on standard error, unless `--quiet`; control characters are
+/// escaped.
 pub(crate) fn warn(message: &str) {
     if !ui().quiet {
-        eprintln!("psso-profile: warning: {message}");
+        eprintln!(
+            "psso-profile: warning: {}",
+            psso_profile::text::Escaped(message)
+        );
     }
 }
 
@@ -154,7 +158,7 @@ where
         Err(err) if err.is_broken_pipe() => EXIT_OK,
         Err(err) => {
             error::report(&err);
-            EXIT_ERROR
+            err.exit_code()
         }
     }
 }
@@ -166,7 +170,10 @@ fn usage_error(err: &clap::Error) -> u8 {
     let library = std::error::Error::source(err)
         .and_then(|source| source.downcast_ref::<psso_profile::Error>());
     match library {
-        Some(source) => eprintln!("psso-profile: error: {}", error::describe(source)),
+        Some(source) => eprintln!(
+            "psso-profile: error: {}",
+            psso_profile::text::Escaped(&error::describe(source))
+        ),
         None => {
             if let Err(e) = err.print()
                 && e.kind() == std::io::ErrorKind::BrokenPipe
@@ -211,9 +218,10 @@ pub(crate) enum OutputFormat {
     Json,
 }
 
-/// Writes `text` to standard output.
+/// Writes `text` to standard output (an error when it is closed).
 pub(crate) fn write_stdout(text: &str) -> Result<()> {
     use std::io::Write;
+    psso_profile::codec::check_stdout()?;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

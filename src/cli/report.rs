@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use psso_profile::rules::{Finding, Report, Severity};
+use psso_profile::text::escape;
 
 /// Whether standard error should be colored: a terminal, and no `NO_COLOR`.
 pub(crate) fn stderr_color() -> bool {
@@ -24,7 +25,8 @@ pub(crate) fn paint(text: &str, code: &str, color: bool) -> String {
     }
 }
 
-/// Formats one finding:
+/// Formats one finding, control characters of the file name, path, message and
+/// fix escaped:
 ///
 /// ```text
 /// profile.mobileconfig: error[sso.use-shared-device-keys] PayloadContent[0].PlatformSSO.UseSharedDeviceKeys
@@ -44,11 +46,12 @@ pub(crate) fn format_finding(file: &str, finding: &Finding, color: bool) -> Stri
         finding.path.as_str()
     };
     format!(
-        "{file}: {head} {}\n  {}\n  {} {}\n",
-        paint(path, "1", color),
-        finding.message,
+        "{}: {head} {}\n  {}\n  {} {}\n",
+        escape(file),
+        paint(&escape(path), "1", color),
+        escape(&finding.message),
         paint("fix:", "2", color),
-        finding.fix
+        escape(&finding.fix)
     )
 }
 

@@ -8,7 +8,8 @@ use super::error::{CliError, Result};
 /// plain `--NAME` is a setting of its own). A file's trailing newline is dropped.
 pub(crate) fn read(option: &str, file: Option<&Path>, env: Option<&str>) -> Result<Option<String>> {
     if let Some(file) = file {
-        let bytes = psso_profile::codec::read_input(file)?;
+        let bytes =
+            psso_profile::codec::read_input_as(file, psso_profile::codec::InputKind::Secret)?;
         let text = String::from_utf8(bytes).map_err(|_| CliError::Option {
             option: format!("{option}-file"),
             value: file.display().to_string(),

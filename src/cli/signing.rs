@@ -8,7 +8,7 @@ use clap::{ArgGroup, Args};
 
 use super::error::{CliError, Result};
 use psso_profile::Error;
-use psso_profile::codec::read_input;
+use psso_profile::codec::{InputKind, read_input_as};
 use psso_profile::sign::{Signer, SigningTime};
 
 /// Sign what is written: a certificate and key in PEM, or a PKCS#12 file.
@@ -134,7 +134,7 @@ impl SignerSource<'_> {
         if let Some(p12) = self.p12 {
             let files = vec![p12.to_path_buf()];
             let password = self.read_password()?;
-            let der = read_input(p12)?;
+            let der = read_input_as(p12, InputKind::Pkcs12)?;
             let signer =
                 Signer::from_pkcs12(&der, &password).map_err(|source| Error::SigningInput {
                     files: files.clone(),
@@ -147,13 +147,13 @@ impl SignerSource<'_> {
                 "give either --{prefix}cert and --{prefix}key, or --{prefix}p12"
             )));
         };
-        let cert_pem = read_input(cert)?;
-        let key_pem = read_input(key)?;
+        let cert_pem = read_input_as(cert, InputKind::Certificates)?;
+        let key_pem = read_input_as(key, InputKind::PrivateKey)?;
         let mut files = vec![cert.to_path_buf(), key.to_path_buf()];
         let chain_pem = match self.chain {
             Some(chain) => {
                 files.push(chain.to_path_buf());
-                Some(read_input(chain)?)
+                Some(read_input_as(chain, InputKind::Certificates)?)
             }
             None => None,
         };
@@ -177,7 +177,7 @@ impl SignerSource<'_> {
             });
         }
         if let Some(path) = self.p12_password_file {
-            let bytes = read_input(path)?;
+            let bytes = read_input_as(path, InputKind::Secret)?;
             let text = String::from_utf8(bytes).map_err(|_| CliError::Option {
                 option: format!("--{prefix}p12-password-file"),
                 value: path.display().to_string(),
@@ -209,14 +209,19 @@ pub(crate) fn validity_warnings(signer: &Signer, time: SigningTime) -> Vec<Strin
     warnings
 }
 
-/// The warning for an MDM placeholder left in signed content.
+/// The warning for an MDM placeholder left in signed content; placeholders inside
+/// secrets come as [`psso_profile::inspect::REDACTED`] and are not named.
 pub(crate) fn placeholder_warning(placeholder: &str) -> String {
+    if placeholder == psso_profile::inspect::REDACTED {
+        return "a secret of the profile (such as its RegistrationToken, <redacted>) still holds an MDM placeholder; a server that substitutes it after signing breaks the signature".to_string();
+    }
     format!(
         "the profile still holds the placeholder `{placeholder}`; a server that substitutes it after signing breaks the signature"
     )
 }
 
-/// Prints one warning per MDM placeholder left in signed content.
+/// Prints one warning per MDM placeholder left in signed content (one for all
+/// those inside secrets, which are not named).
 pub(crate) fn warn_placeholders<'a>(placeholders: impl IntoIterator<Item = &'a str>) {
     for placeholder in placeholders {
         super::warn(&placeholder_warning(placeholder));

@@ -11,10 +11,11 @@ use super::error::{CliError, Result};
 use psso_profile::Error;
 use psso_profile::codec;
 use psso_profile::diff::Reregistration;
-use psso_profile::lint::{self, Applied, FileReport, Linted};
+use psso_profile::lint::{self, Applied, BrokenSignature, FileReport, FixOptions, Linted};
 use psso_profile::model::MacOs;
 use psso_profile::rules::{Expect, Finding, FleetFinding, Location, Severity};
 use psso_profile::sign::VerifyOptions;
+use psso_profile::text::Escaped;
 
 use super::error::describe;
 use super::report::{format_finding, stdout_color};
@@ -27,6 +28,7 @@ Examples:
   psso-profile validate profiles/ --expect platform-sso
   psso-profile validate psso.mobileconfig --format sarif > psso.sarif
   psso-profile validate old.mobileconfig --fix -o fixed.mobileconfig
+  psso-profile validate tampered.mobileconfig --fix --drop-signature -o unsigned.mobileconfig
   psso-profile validate profiles/ --fix --in-place
   cat psso.mobileconfig | psso-profile validate -
 
@@ -41,8 +43,13 @@ the output says which. Several files (or a folder) are also checked together, as
 on one Mac: URLs or hosts shared by two profiles, more than one Microsoft SSO payload, one
 PayloadIdentifier or PayloadUUID in two profiles (--no-fleet checks each file alone).
 
+With --fix, a signed input is written unsigned (sign it again). One whose signature is invalid
+(changed after signing) is not written unless --drop-signature: the invalid signature is
+reported like any error finding.
+
 Exit codes: 0 clean (warnings allowed), 1 findings at error level (or warnings with
---strict), 2 an input could not be read (the others are still checked).";
+--strict) or an invalid signature, 2 an input could not be read (the others are still
+checked).";
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,6 +111,10 @@ pub(crate) struct ValidateArgs {
     /// With --fix -o: overwrite the output file if it exists
     #[arg(long, requires = "output")]
     force: bool,
+    /// With --fix: write a signed input whose signature is invalid, unsigned
+    /// (without it, such an input is reported and not written)
+    #[arg(long, requires = "fix")]
+    drop_signature: bool,
 }
 
 /// The JSON document of `validate --format json`.
@@ -157,7 +168,7 @@ fn display(path: &Path) -> String {
 pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
     let mut verify = VerifyOptions::new().strict(args.strict);
     for ca in &args.ca {
-        let pem = codec::read_input(ca)?;
+        let pem = codec::read_input_as(ca, codec::InputKind::Certificates)?;
         verify
             .add_roots_pem(&pem)
             .map_err(|source| Error::SigningInput {
@@ -165,14 +176,19 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
                 source,
             })?;
     }
-    let inputs = codec::expand_inputs(&args.inputs)?;
+    // A path that cannot be read is an unreadable input among the others.
+    let inputs = codec::expand_inputs_each(&args.inputs);
     if args.output.is_some() && inputs.len() != 1 {
         return Err(CliError::Usage(format!(
             "--fix -o writes one profile, but {} inputs were given; use --in-place for several",
             inputs.len()
         )));
     }
-    if args.in_place && inputs.iter().any(|p| p.as_os_str() == "-") {
+    if args.in_place
+        && inputs
+            .iter()
+            .any(|p| p.as_ref().is_ok_and(|p| p.as_os_str() == "-"))
+    {
         return Err(CliError::Usage(
             "--in-place cannot rewrite standard input; use -o".to_string(),
         ));
@@ -182,9 +198,24 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
             "--fix needs -o FILE or --in-place".to_string(),
         ));
     }
+    // The report goes to standard output (to stderr with `--fix -o -`): find a
+    // closed one before anything is checked or repaired.
+    if args.output.as_deref() != Some(Path::new("-")) {
+        codec::check_stdout()?;
+    }
     let mut outcomes = Vec::with_capacity(inputs.len());
-    for input in &inputs {
-        outcomes.push(check_one(input, &verify, &args)?);
+    for input in inputs {
+        outcomes.push(match input {
+            Ok(input) => check_one(&input, &verify, &args)?,
+            Err(err) => {
+                // A path that could not be expanded: the error names it.
+                let path = match &err {
+                    Error::Read { path, .. } | Error::NoProfiles { path } => display(path),
+                    _ => String::new(),
+                };
+                unreadable(path, &err)
+            }
+        });
     }
     let fleet = if args.no_fleet {
         Vec::new()
@@ -268,12 +299,7 @@ fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Resul
     });
     let (bytes, decoded) = match read {
         Ok(read) => read,
-        Err(err) => {
-            let message = describe(&err);
-            eprintln!("psso-profile: error: {message}");
-            outcome.error = Some(message);
-            return Ok(outcome);
-        }
+        Err(err) => return Ok(unreadable(outcome.path, &err)),
     };
     let options = lint::options_for(&decoded, args.min_macos, args.expect);
     let linted = lint::lint_with(decoded, &options, verify);
@@ -286,8 +312,32 @@ fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Resul
         Some(out) => (out.as_path(), args.force),
         None => (input, true),
     };
-    let fixed = lint::fix_to(&linted, verify, destination, overwrite)?;
-    if fixed.dropped_signature {
+    let options = FixOptions {
+        overwrite,
+        broken_signature: if args.drop_signature {
+            BrokenSignature::Drop
+        } else {
+            BrokenSignature::Refuse
+        },
+    };
+    let fixed = match lint::fix_to(&linted, input, verify, destination, options) {
+        Ok(fixed) => fixed,
+        // The invalid signature is a finding of the input, reported with the
+        // others; nothing is written for it.
+        Err(err @ Error::InvalidSignature { .. }) => {
+            eprintln!("psso-profile: error: {}", Escaped(&describe(&err)));
+            outcome.source = Some(bytes);
+            outcome.linted = Some(linted);
+            return Ok(outcome);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    if fixed.dropped_broken_signature {
+        super::warn(&format!(
+            "`{}` has an invalid signature; the repaired profile is written unsigned because of --drop-signature",
+            display(input)
+        ));
+    } else if fixed.dropped_signature {
         super::warn(&format!(
             "`{}` was signed; the repaired profile is written unsigned and must be signed again",
             display(input)
@@ -297,6 +347,21 @@ fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Resul
     outcome.reregistration = fixed.reregistration;
     outcome.linted = Some(fixed.linted);
     Ok(outcome)
+}
+
+/// The outcome of an input that could not be read (a file, or a folder that
+/// could not be listed), told on standard error at once.
+fn unreadable(path: String, err: &Error) -> Outcome {
+    let message = describe(err);
+    eprintln!("psso-profile: error: {}", Escaped(&message));
+    Outcome {
+        path,
+        source: None,
+        linted: None,
+        error: Some(message),
+        fixes: Vec::new(),
+        reregistration: Vec::new(),
+    }
 }
 
 fn summarize(outcomes: &[Outcome], fleet: &[FleetFinding]) -> Summary {
@@ -327,8 +392,8 @@ fn summarize(outcomes: &[Outcome], fleet: &[FleetFinding]) -> Summary {
 /// Where a fleet finding's other profile and key path are, in words.
 fn related_words(related: &Option<Location>) -> String {
     match related {
-        Some(l) if l.path.is_empty() => format!("  also: {}\n", l.file),
-        Some(l) => format!("  also: {} {}\n", l.file, l.path),
+        Some(l) if l.path.is_empty() => format!("  also: {}\n", Escaped(&l.file)),
+        Some(l) => format!("  also: {} {}\n", Escaped(&l.file), Escaped(&l.path)),
         None => String::new(),
     }
 }
@@ -341,26 +406,31 @@ fn print_human(
 ) -> std::io::Result<()> {
     let color = stdout_color();
     for o in outcomes {
+        let path = Escaped(&o.path);
         for fix in &o.fixes {
             writeln!(
                 out,
-                "{}: fixed[{}] {}: {}\n  for the Macs: {}",
-                o.path, fix.rule, fix.path, fix.action, fix.effect
+                "{path}: fixed[{}] {}: {}\n  for the Macs: {}",
+                fix.rule,
+                Escaped(&fix.path),
+                Escaped(&fix.action),
+                fix.effect
             )?;
         }
         for r in &o.reregistration {
             writeln!(
                 out,
-                "{}: warning: after these fixes every user registers Platform SSO again: {}: {}",
-                o.path, r.path, r.reason
+                "{path}: warning: after these fixes every user registers Platform SSO again: {}: {}",
+                Escaped(&r.path),
+                r.reason
             )?;
         }
         let Some(linted) = &o.linted else { continue };
         if let Some(reason) = linted.options.source.reason() {
             writeln!(
                 out,
-                "{}: checked for a fleet from macOS {} ({reason})",
-                o.path, linted.options.target.min_macos
+                "{path}: checked for a fleet from macOS {} ({reason})",
+                linted.options.target.min_macos
             )?;
         }
         if let Some(v) = &linted.verification {
@@ -373,13 +443,13 @@ fn print_human(
             } else {
                 "INVALID signature"
             };
-            writeln!(out, "{}: signed by {signer} ({state})", o.path)?;
+            writeln!(out, "{path}: signed by {} ({state})", Escaped(&signer))?;
         }
         for finding in &linted.report.findings {
             out.write_all(format_finding(&o.path, finding, color).as_bytes())?;
         }
         if linted.report.findings.is_empty() {
-            writeln!(out, "{}: ok", o.path)?;
+            writeln!(out, "{path}: ok")?;
         }
     }
     for f in fleet {

@@ -8,8 +8,9 @@ use clap::Args;
 
 use super::error::Result;
 use psso_profile::Error;
-use psso_profile::codec::{read_input, write_output};
+use psso_profile::codec::{InputKind, read_input, read_input_as, write_output};
 use psso_profile::sign::{self, Severity, Verification, VerifyOptions, VerifyReport};
+use psso_profile::text::escape;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -85,7 +86,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<u8> {
     })?;
     let mut options = VerifyOptions::new().strict(args.strict);
     for ca in &args.ca {
-        let pem = read_input(ca)?;
+        let pem = read_input_as(ca, InputKind::Certificates)?;
         options
             .add_roots_pem(&pem)
             .map_err(|source| Error::SigningInput {
@@ -108,6 +109,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<u8> {
         }
         Format::Human => human(&file, valid, &report),
     };
+    psso_profile::codec::check_stdout()?;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
@@ -128,8 +130,9 @@ pub(crate) fn run(args: VerifyArgs) -> Result<u8> {
             .map(|p| p.message.as_str())
             .collect();
         eprintln!(
-            "psso-profile: `{file}`: invalid signature: {}",
-            reasons.join("; ")
+            "psso-profile: `{}`: invalid signature: {}",
+            escape(&file),
+            escape(&reasons.join("; "))
         );
         return Ok(super::EXIT_FINDINGS);
     }
@@ -139,15 +142,18 @@ pub(crate) fn run(args: VerifyArgs) -> Result<u8> {
     Ok(super::EXIT_OK)
 }
 
+/// The human form of a verification; texts from the certificates are shown with
+/// their control characters escaped.
 fn human(file: &str, valid: bool, report: &Verification) -> String {
+    let file = &escape(file);
     let mut lines = vec![
         format!("file:          {file}"),
         format!("signature:     {}", if valid { "valid" } else { "INVALID" }),
     ];
     match &report.signer {
         Some(signer) => {
-            lines.push(format!("signer:        {}", signer.subject));
-            lines.push(format!("issuer:        {}", signer.issuer));
+            lines.push(format!("signer:        {}", escape(&signer.subject)));
+            lines.push(format!("issuer:        {}", escape(&signer.issuer)));
             lines.push(format!("serial:        {}", signer.serial));
             lines.push(format!(
                 "validity:      {} to {}",
@@ -182,14 +188,18 @@ fn human(file: &str, valid: bool, report: &Verification) -> String {
     } else if report.chain.is_empty() {
         "chain:         not built".into()
     } else {
-        format!("chain:         {}", report.chain.join(" -> "))
+        format!("chain:         {}", escape(&report.chain.join(" -> ")))
     });
     for problem in &report.problems {
         let severity = match problem.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        lines.push(format!("{severity}[{}]: {}", problem.kind, problem.message));
+        lines.push(format!(
+            "{severity}[{}]: {}",
+            problem.kind,
+            escape(&problem.message)
+        ));
     }
     let mut text = lines.join("\n");
     text.push('\n');

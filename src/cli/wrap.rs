@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::error::Result;
 use psso_profile::codec::{self, Format, read_input, write_output};
+use psso_profile::lint::BrokenSignature;
 use psso_profile::mdm;
 
 use super::EXIT_OK;
@@ -26,7 +27,11 @@ command, as NanoMDM- and MicroMDM-style servers take it:
 --format json gives the same object with the payload in base64. The input must be a
 configuration profile (XML, binary or signed); `psso-profile validate` checks the rest.
 
-Exit codes: 0 written, 2 unreadable input, not a profile, or the output exists.";
+A signed profile whose signature is invalid (its content changed after signing) is refused:
+a Mac would refuse it too. --drop-signature wraps its content unsigned instead.
+
+Exit codes: 0 written, 1 the signature is invalid (nothing written), 2 unreadable input,
+not a profile, or the output exists.";
 
 /// Wrap a profile in the MDM `InstallProfile` command that delivers it.
 #[derive(Debug, Args)]
@@ -46,6 +51,10 @@ pub(crate) struct WrapArgs {
     /// Overwrite the output file if it exists
     #[arg(long)]
     force: bool,
+    /// Wrap the content of a signed profile whose signature is invalid, unsigned
+    /// (without it, such a profile is refused)
+    #[arg(long)]
+    drop_signature: bool,
 }
 
 fn parse_uuid(s: &str) -> Result<uuid::Uuid, String> {
@@ -58,14 +67,29 @@ pub(crate) fn run(args: WrapArgs) -> Result<u8> {
     let decoded = mdm::read_profile(&bytes, &args.file)?;
     if super::ui().verbose {
         let target = psso_profile::model::Target::default();
-        let linted =
-            psso_profile::lint::lint(decoded, &target, &psso_profile::sign::VerifyOptions::new());
+        let linted = psso_profile::lint::lint(
+            decoded.clone(),
+            &target,
+            &psso_profile::sign::VerifyOptions::new(),
+        );
         super::report::eprint_findings(&args.file.display().to_string(), &linted.report);
+    }
+    let broken = if args.drop_signature {
+        BrokenSignature::Drop
+    } else {
+        BrokenSignature::Refuse
+    };
+    let payload = mdm::payload(&bytes, &decoded, &args.file, broken)?;
+    if !std::ptr::eq(payload, bytes.as_slice()) {
+        super::warn(&format!(
+            "`{}` has an invalid signature; its content is wrapped unsigned because of --drop-signature",
+            args.file.display()
+        ));
     }
     let uuid = args
         .command_uuid
-        .unwrap_or_else(|| mdm::derived_command_uuid(&bytes));
-    let command = mdm::install_profile_command(&bytes, uuid);
+        .unwrap_or_else(|| mdm::derived_command_uuid(payload));
+    let command = mdm::install_profile_command(payload, uuid);
     let out = codec::write(&command, args.format)?;
     write_output(&args.output, &out, args.force)?;
     Ok(EXIT_OK)

@@ -4,14 +4,23 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use super::InputKind;
 use crate::error::{Error, Result};
 
 /// The largest input read, in bytes. A configuration profile is a few kilobytes.
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads a whole file, or standard input when `path` is `-`, refusing anything
-/// larger than [`MAX_INPUT_BYTES`].
+/// larger than [`MAX_INPUT_BYTES`]: a configuration profile
+/// ([`InputKind::Profile`]).
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    read_input_as(path, InputKind::Profile)
+}
+
+/// Reads a whole file, or standard input when `path` is `-`, refusing anything
+/// larger than the limit of `kind` ([`Error::TooLarge`] says what was expected).
+pub fn read_input_as(path: &Path, kind: InputKind) -> Result<Vec<u8>> {
+    let limit = kind.limit();
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -23,19 +32,21 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     };
     let mut bytes = Vec::new();
     reader
-        .take(MAX_INPUT_BYTES + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(read_err)?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
+    if bytes.len() as u64 > limit {
         return Err(Error::TooLarge {
             path: path.to_path_buf(),
-            limit: MAX_INPUT_BYTES,
+            limit,
+            kind,
         });
     }
     Ok(bytes)
 }
 
-/// Writes `bytes` to `path`, or to standard output when `path` is `-`.
+/// Writes `bytes` to `path`, or to standard output when `path` is `-`
+/// ([`Error::StdoutClosed`] when it is closed).
 ///
 /// A file is written atomically: the bytes go to a temporary file in the same
 /// folder, which is then renamed over `path`, so a reader never sees half a file
@@ -47,6 +58,7 @@ pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         source,
     };
     if path == Path::new("-") {
+        super::check_stdout()?;
         let mut out = std::io::stdout().lock();
         return out
             .write_all(bytes)
@@ -237,6 +249,21 @@ mod tests {
         std::fs::write(&path, vec![b' '; (MAX_INPUT_BYTES + 1) as usize]).unwrap();
         let err = read_input(&path).unwrap_err();
         assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`{}` is larger than 16777216 bytes, too big for a configuration profile",
+                path.display()
+            )
+        );
+        let err = read_input_as(&path, InputKind::Secret).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`{}` is larger than 65536 bytes, too big for a registration token or a password",
+                path.display()
+            )
+        );
     }
 
     #[test]

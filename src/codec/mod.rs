@@ -2,19 +2,23 @@
 //! (Apple-style XML, binary, JSON), and the atomic file writes every command uses.
 
 mod file;
+mod input_kind;
 mod inputs;
 mod json;
 mod path;
 mod read;
+mod stdout;
 mod xml;
 
-pub use file::{MAX_INPUT_BYTES, read_input, write_output};
-pub use inputs::{PROFILE_EXTENSION, expand_inputs};
+pub use file::{MAX_INPUT_BYTES, read_input, read_input_as, write_output};
+pub use input_kind::InputKind;
+pub use inputs::{PROFILE_EXTENSION, expand_inputs, expand_inputs_each};
 pub use json::{to_json, to_json_value};
 pub use path::EncodeError;
 pub use read::{
     Decoded, InputFormat, MAX_CONTENT_BYTES, MAX_DEPTH, MAX_VALUES, Position, parse, read_file,
 };
+pub use stdout::check_stdout;
 pub use xml::{XmlOptions, append_xml, cf_compare, to_xml};
 
 use plist::{Dictionary, Value};

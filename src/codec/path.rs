@@ -50,15 +50,7 @@ impl fmt::Display for KeyPath<'_> {
         if self.0.is_empty() {
             return f.write_str("the root");
         }
-        f.write_str("`")?;
-        for c in self.0.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        f.write_str("`")
+        write!(f, "`{}`", crate::text::Escaped(self.0))
     }
 }
 

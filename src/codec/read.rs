@@ -184,7 +184,9 @@ fn parse_plist(bytes: &[u8], origin: &Path) -> Result<Decoded> {
     }
     let format = sniff(bytes).map_err(|detail| not_a_plist(detail.into(), None))?;
     let text = format == InputFormat::Xml;
-    if text && let Err((detail, offset)) = check_xml_text(bytes) {
+    if text
+        && let Err((detail, offset)) = check_xml_chars(bytes).and_then(|()| check_xml_text(bytes))
+    {
         return Err(not_a_plist(detail, Some(Position::at(bytes, offset, true))));
     }
     let built = match format {
@@ -205,6 +207,9 @@ fn parse_plist(bytes: &[u8], origin: &Path) -> Result<Decoded> {
             detail,
         },
     })?;
+    if text && let Err((detail, offset)) = check_plist_closed(bytes) {
+        return Err(not_a_plist(detail, Some(Position::at(bytes, offset, true))));
+    }
     if !matches!(value, Value::Dictionary(_)) {
         return Err(Error::NotADictionary {
             path: origin.to_path_buf(),
@@ -255,6 +260,97 @@ fn sniff(bytes: &[u8]) -> Result<InputFormat, &'static str> {
     }
 }
 
+/// Refuses characters XML 1.0 does not allow anywhere in a document (its `Char`
+/// production), which the `plist` crate's reader would pass on: the control
+/// characters other than tab, line feed and carriage return (U+0000 included),
+/// and U+FFFE and U+FFFF. Apple's parser refuses them, and no XML property list
+/// can carry them back out. Returns the message and the byte offset.
+fn check_xml_chars(bytes: &[u8]) -> Result<(), (String, u64)> {
+    let bad = bytes.iter().enumerate().find_map(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => None,
+        0..=0x1F => Some((i, u32::from(b))),
+        0xEF if bytes.get(i + 1) == Some(&0xBF)
+            && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
+        {
+            Some((i, 0xFFFE + u32::from(bytes[i + 2] == 0xBF)))
+        }
+        _ => None,
+    });
+    match bad {
+        None => Ok(()),
+        Some((i, code)) => Err((
+            format!("it holds U+{code:04X}, a character XML 1.0 does not allow"),
+            i as u64,
+        )),
+    }
+}
+
+/// The character a character reference (`#27`, `#x1B`: the text between `&`
+/// and `;`) denotes, if it is a number.
+fn char_reference(name: &[u8]) -> Option<u32> {
+    let digits = std::str::from_utf8(name.strip_prefix(b"#")?).ok()?;
+    match digits.strip_prefix('x') {
+        Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            u32::from_str_radix(hex, 16).ok()
+        }
+        None if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            digits.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// Refuses an XML property list whose `<plist>` element is never closed: the
+/// `plist` crate's reader stops after the root value and does not look for
+/// `</plist>`, which Apple's parser requires. A document without a `<plist>`
+/// element (a bare `<dict>`) is left alone. Returns the message and the byte
+/// offset (the end of the input).
+fn check_plist_closed(bytes: &[u8]) -> Result<(), (String, u64)> {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // The first element, after the XML declaration, comments and the DOCTYPE.
+    let mut rest = text;
+    loop {
+        rest = rest.trim_ascii_start();
+        if rest.starts_with(b"<!--") {
+            match rest.windows(3).position(|w| w == b"-->") {
+                Some(end) => rest = &rest[end + 3..],
+                None => return Ok(()),
+            }
+        } else if rest.starts_with(b"<?") || rest.starts_with(b"<!") {
+            match rest.iter().position(|&b| b == b'>') {
+                Some(end) => rest = &rest[end + 1..],
+                None => return Ok(()),
+            }
+        } else {
+            break;
+        }
+    }
+    let opens_plist = rest.starts_with(b"<plist")
+        && matches!(rest.get(6), Some(b'>' | b' ' | b'\t' | b'\n' | b'\r'));
+    if !opens_plist {
+        return Ok(());
+    }
+    // The end, without white space and comments after `</plist>`.
+    let mut end = text.trim_ascii_end();
+    while end.ends_with(b"-->") {
+        match end.windows(4).rposition(|w| w == b"<!--") {
+            Some(start) => end = end[..start].trim_ascii_end(),
+            None => break,
+        }
+    }
+    let closed = end
+        .strip_suffix(b">")
+        .is_some_and(|e| e.trim_ascii_end().ends_with(b"</plist"));
+    if closed {
+        Ok(())
+    } else {
+        Err((
+            "the `plist` element is not closed: the input ends before `</plist>` (a truncated file?)".into(),
+            bytes.len() as u64,
+        ))
+    }
+}
+
 /// Refuses what the `plist` crate's XML reader would silently drop: CDATA
 /// sections and entity references other than XML's five and character
 /// references. Comments and the DOCTYPE are skipped. Returns the message and
@@ -291,7 +387,25 @@ fn check_xml_text(bytes: &[u8]) -> Result<(), (String, u64)> {
                 let name = end.map(|e| &bytes[i + 1..i + e]);
                 match name {
                     Some(b"amp" | b"lt" | b"gt" | b"quot" | b"apos") => {}
-                    Some(n) if n.first() == Some(&b'#') => {}
+                    Some(n) if n.first() == Some(&b'#') => {
+                        let character = char_reference(n);
+                        let allowed = character
+                            .and_then(char::from_u32)
+                            .is_some_and(super::xml::is_xml_char);
+                        if !allowed {
+                            let what = match character {
+                                Some(code) => format!("stands for U+{code:04X}, a character XML 1.0 does not allow"),
+                                None => "is not a number (expected `&#` and a decimal number, or `&#x` and a hexadecimal one)".into(),
+                            };
+                            return Err((
+                                format!(
+                                    "the character reference `&{};` {what}",
+                                    String::from_utf8_lossy(n)
+                                ),
+                                i as u64,
+                            ));
+                        }
+                    }
                     Some(n) => {
                         return Err((
                             format!(
@@ -787,6 +901,66 @@ mod tests {
         let ok =
             b"<!DOCTYPE plist [ <!ENTITY x \"&y;\"> ]><!-- &z; <![CDATA[ --><plist><dict/></plist>";
         assert!(parse(ok, Path::new("p")).is_ok());
+    }
+
+    #[test]
+    fn what_apples_parser_refuses_is_refused_with_its_position() {
+        // A `<plist>` that never closes: a truncated file.
+        assert_eq!(
+            err(b"<?xml version=\"1.0\"?>\n<plist version=\"1.0\">\n<dict/>\n"),
+            format!(
+                "{PREFIX}the `plist` element is not closed: the input ends before `</plist>` (a truncated file?) (at line 4, column 1, byte 52)"
+            )
+        );
+        // Raw characters XML 1.0 does not allow, and references to them.
+        assert_eq!(
+            err(b"<plist>\n<dict><key>a</key><string>x\x00</string></dict></plist>"),
+            format!(
+                "{PREFIX}it holds U+0000, a character XML 1.0 does not allow (at line 2, column 28, byte 35)"
+            )
+        );
+        assert_eq!(
+            err(b"<plist><dict><key>a\x1b</key><true/></dict></plist>"),
+            format!(
+                "{PREFIX}it holds U+001B, a character XML 1.0 does not allow (at line 1, column 20, byte 19)"
+            )
+        );
+        assert_eq!(
+            err("<plist><dict><key>a</key><string>\u{FFFE}</string></dict></plist>".as_bytes()),
+            format!(
+                "{PREFIX}it holds U+FFFE, a character XML 1.0 does not allow (at line 1, column 34, byte 33)"
+            )
+        );
+        for (reference, code) in [
+            ("&#27;", "U+001B"),
+            ("&#x1b;", "U+001B"),
+            ("&#0;", "U+0000"),
+            ("&#xFFFF;", "U+FFFF"),
+            ("&#xD800;", "U+D800"),
+            ("&#1114112;", "U+110000"),
+        ] {
+            let xml =
+                format!("<plist><dict><key>a</key><string>x{reference}</string></dict></plist>");
+            assert_eq!(
+                err(xml.as_bytes()),
+                format!(
+                    "{PREFIX}the character reference `{reference}` stands for {code}, a character XML 1.0 does not allow (at line 1, column 35, byte 34)"
+                ),
+            );
+        }
+        assert_eq!(
+            err(b"<plist><dict><key>a</key><string>&#xZZ;</string></dict></plist>"),
+            format!(
+                "{PREFIX}the character reference `&#xZZ;` is not a number (expected `&#` and a decimal number, or `&#x` and a hexadecimal one) (at line 1, column 34, byte 33)"
+            )
+        );
+        // What XML allows still reads: tab, CR as a reference, characters above
+        // U+FFFF, a closing tag with spaces and comments after it, a bare `<dict>`.
+        let ok = "<?xml version=\"1.0\"?>\n<!-- a -->\n<plist version=\"1.0\"><dict><key>a</key><string>\t&#13;&#x1F600;&#65;</string></dict></plist >\n<!-- end -->\n";
+        let decoded = parse(ok.as_bytes(), Path::new("p")).unwrap();
+        let root = decoded.value.as_dictionary().unwrap();
+        assert_eq!(root["a"].as_string(), Some("\t\r\u{1F600}A"));
+        assert!(parse(b"<dict><key>a</key><true/></dict>", Path::new("p")).is_ok());
     }
 
     #[test]

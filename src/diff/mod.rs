@@ -218,6 +218,15 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn walk(&mut self, path: String, key: Option<&str>, old: &Value, new: &Value) {
+        // What a secret key holds is compared whole and shown redacted: walking
+        // into a dictionary it holds would show the strings under other keys.
+        if !self.show_secrets && key.is_some_and(crate::inspect::is_secret_key) {
+            if !same(old, new) {
+                let key = key.unwrap_or_default();
+                self.push(path, key, ChangeKind::Changed, Some(old), Some(new));
+            }
+            return;
+        }
         match (old, new) {
             (Value::Dictionary(a), Value::Dictionary(b)) => {
                 let mut keys: Vec<&String> = a

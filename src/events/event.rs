@@ -43,6 +43,9 @@ pub enum LineError {
     /// The `device` field is empty.
     #[error("`device` is empty: expected the device identifier")]
     EmptyDevice,
+    /// The `device` field holds only white space.
+    #[error("`device` holds only white space: expected the device identifier")]
+    BlankDevice,
     /// The `event` field is not one of the nine names.
     #[error(transparent)]
     UnknownEvent(#[from] UnknownEvent),
@@ -185,6 +188,9 @@ impl<'a> Event<'a> {
         if device.is_empty() {
             return Err(LineError::EmptyDevice);
         }
+        if device.trim().is_empty() {
+            return Err(LineError::BlankDevice);
+        }
         let kind = event.parse::<EventKind>()?;
         let time = Timestamp::parse(time).map_err(|reason| LineError::Time {
             value: time.to_owned(),
@@ -321,6 +327,13 @@ mod tests {
             parse(r#"{"device":"","event":"Microsoft.PlatformSSO.Registration.Removed","time":"2026-11-02T09:30:00Z"}"#).unwrap_err(),
             "`device` is empty: expected the device identifier"
         );
+        for blank in [" ", "   ", "\\t", "\\u00a0\\u2003"] {
+            assert_eq!(
+                parse(&format!(r#"{{"device":"{blank}","event":"Microsoft.PlatformSSO.Registration.Removed","time":"2026-11-02T09:30:00Z"}}"#)).unwrap_err(),
+                "`device` holds only white space: expected the device identifier",
+                "{blank:?}"
+            );
+        }
         assert_eq!(
             parse(r#"{"device":"d","event":"Microsoft.PlatformSSO.Registration.Started","time":"2026-11-02T09:30:00Z"}"#).unwrap_err(),
             "unknown event `Microsoft.PlatformSSO.Registration.Started`: expected one of the nine `Microsoft.PlatformSSO.*` registration notifications"

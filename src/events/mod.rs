@@ -96,6 +96,6 @@ mod tracker;
 pub use event::{Event, LineError};
 pub use kind::{EventKind, Outcome, Track, UnknownEvent};
 pub use rows::{StateRow, TransitionRow};
-pub use stream::{MAX_LINE_BYTES, Timeline, read_events, read_timeline, reduce};
+pub use stream::{Change, MAX_LINE_BYTES, Replay, Timeline, read_events, read_timeline, reduce};
 pub use timestamp::{Timestamp, TimestampError};
 pub use tracker::{DeviceState, TrackStatus, Tracker, Transition};

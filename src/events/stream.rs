@@ -18,8 +18,8 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// (from 1) and its event or the reason it is not one.
 ///
 /// One line buffer is reused: memory does not grow with the input. Blank
-/// lines are skipped silently; a trailing `\r` is ignored. Returns the number
-/// of lines read.
+/// lines are skipped silently; a trailing `\r` is ignored, and so is a UTF-8
+/// byte order mark at the start of the input. Returns the number of lines read.
 pub fn read_events<R: BufRead>(
     mut reader: R,
     mut on_line: impl FnMut(u64, Result<Event<'_>, LineError>),
@@ -48,7 +48,10 @@ pub fn read_events<R: BufRead>(
             );
             continue;
         }
-        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let mut text = text.strip_suffix(b"\r").unwrap_or(text);
+        if line == 1 {
+            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+        }
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -129,6 +132,17 @@ struct Entry {
     kind: EventKind,
 }
 
+/// Events per block of a [`Timeline`]: blocks are allocated whole and never
+/// grown, so that reading a log never copies what it holds (a growing vector
+/// would, and hold up to three times as much while it does); each block is
+/// sorted in place and the replay merges them.
+const BLOCK: usize = if cfg!(test) {
+    // Small in unit tests, so that their logs span many blocks.
+    3
+} else {
+    1 << 20
+};
+
 /// Every event of a log, held compactly (24 bytes per event plus each
 /// device identifier once) so that it can be replayed in time order.
 ///
@@ -136,14 +150,18 @@ struct Entry {
 /// [`Tracker`] fed in arrival order knows the final state of every device in
 /// memory that grows with devices only, but the changes of compliance *in
 /// time order* need the events sorted by time first. Ten million events take
-/// about 240 MB. For logs larger than memory, sort them by `time` first
+/// about 240 MB, plus about 150 bytes per device; the replay
+/// ([`Timeline::into_replay`]) sorts them in place and holds no change. For
+/// logs larger than memory, sort them by `time` first
 /// (e.g. with an external sort) and feed a [`Tracker`]: in time order, its
 /// transitions are the same as a timeline's.
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
     index: HashMap<DeviceId, u32>,
     names: Vec<Box<str>>,
-    events: Vec<Entry>,
+    /// Full blocks of [`BLOCK`] events, then the one being filled.
+    blocks: Vec<Vec<Entry>>,
+    len: usize,
 }
 
 impl Timeline {
@@ -169,22 +187,28 @@ impl Timeline {
                 device
             }
         };
-        self.events.push(Entry {
-            time: event.time,
-            device,
-            kind: event.kind,
-        });
+        if self.blocks.last().is_none_or(|b| b.len() == BLOCK) {
+            self.blocks.push(Vec::with_capacity(BLOCK));
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.push(Entry {
+                time: event.time,
+                device,
+                kind: event.kind,
+            });
+            self.len += 1;
+        }
         true
     }
 
     /// How many events it holds.
     pub fn len(&self) -> usize {
-        self.events.len()
+        self.len
     }
 
     /// Whether it holds no event.
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.len == 0
     }
 
     /// Replays the events in time order and returns every change of
@@ -194,50 +218,127 @@ impl Timeline {
     /// their net change of compliance is reported (the state they lead to is
     /// the one [`Tracker`] gives, whatever their order). The result does not
     /// depend on the order of lines.
-    pub fn into_transitions(mut self) -> Vec<Transition> {
+    pub fn into_transitions(self) -> Vec<Transition> {
+        let mut transitions = Vec::new();
+        self.into_replay().for_each(|c| {
+            transitions.push(Transition {
+                device: c.device.to_string(),
+                compliant: c.compliant,
+                time: c.time,
+                event: c.event,
+                late: false,
+            });
+        });
+        transitions
+    }
+
+    /// Sorts the events for [`Replay::for_each`], in place: the changes of
+    /// [`Timeline::into_transitions`] can then be walked (any number of times)
+    /// without holding them, for a log with millions of changes.
+    pub fn into_replay(self) -> Replay {
+        let Timeline {
+            index,
+            mut names,
+            mut blocks,
+            len: _,
+        } = self;
+        drop(index);
         // Renumber devices in name order, so that sorting entries sorts by
         // (time, device identifier, kind).
-        let mut by_name: Vec<u32> = (0..self.names.len() as u32).collect();
-        by_name.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+        by_name.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
         let mut rank = vec![0u32; by_name.len()];
         for (position, &device) in by_name.iter().enumerate() {
             rank[device as usize] = position as u32;
         }
-        for entry in &mut self.events {
-            entry.device = rank[entry.device as usize];
+        for block in &mut blocks {
+            for entry in block.iter_mut() {
+                entry.device = rank[entry.device as usize];
+            }
+            // Each block sorted in place; the replay merges them.
+            block.sort_unstable();
         }
-        self.events.sort_unstable();
-        let mut states = vec![DeviceState::default(); by_name.len()];
-        let mut transitions = Vec::new();
+        drop(rank);
+        let names = by_name
+            .iter()
+            .map(|&device| std::mem::take(&mut names[device as usize]))
+            .collect();
+        Replay { names, blocks }
+    }
+}
+
+/// The events of a [`Timeline`], sorted for replay: [`Timeline::into_replay`].
+#[derive(Debug, Clone, Default)]
+pub struct Replay {
+    /// Device identifiers, in name order (entries refer to them by position).
+    names: Vec<Box<str>>,
+    /// Blocks of events, each sorted.
+    blocks: Vec<Vec<Entry>>,
+}
+
+/// One change of compliance, as [`Replay::for_each`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change<'a> {
+    /// The device.
+    pub device: &'a str,
+    /// The new compliance.
+    pub compliant: bool,
+    /// The time of the event that changed it.
+    pub time: Timestamp,
+    /// The event that changed it.
+    pub event: EventKind,
+}
+
+impl Replay {
+    /// Replays the events in time order and calls `each` with every change of
+    /// compliance, in time order (at one instant, by device identifier), as
+    /// [`Timeline::into_transitions`] lists them. Memory: one 48-byte state per
+    /// device while it runs, nothing per change.
+    pub fn for_each(&self, mut each: impl FnMut(Change<'_>)) {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        // A k-way merge of the sorted blocks: the events in time order.
+        let mut heads: BinaryHeap<Reverse<(Entry, usize, usize)>> = self
+            .blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(b, block)| block.first().map(|&e| Reverse((e, b, 0))))
+            .collect();
+        let mut next = || {
+            let Reverse((entry, b, i)) = heads.pop()?;
+            if let Some(&following) = self.blocks[b].get(i + 1) {
+                heads.push(Reverse((following, b, i + 1)));
+            }
+            Some(entry)
+        };
+        let mut states = vec![DeviceState::default(); self.names.len()];
+        let mut pending = next();
         // Events of one device at one instant apply together: only the net
         // change is reported, never a flicker within the same instant.
-        for group in self
-            .events
-            .chunk_by(|a, b| a.time == b.time && a.device == b.device)
-        {
-            let state = &mut states[group[0].device as usize];
+        while let Some(first) = pending {
+            let state = &mut states[first.device as usize];
             let before = state.compliant();
             let mut cause = None;
-            for entry in group {
+            let mut entry = Some(first);
+            while let Some(e) = entry.filter(|e| e.time == first.time && e.device == first.device) {
                 let was = state.compliant();
-                state.apply(entry.kind, entry.time);
+                state.apply(e.kind, e.time);
                 if state.compliant() != was {
-                    cause = Some(entry);
+                    cause = Some(e);
                 }
+                entry = next();
             }
+            pending = entry;
             let after = state.compliant();
-            if let Some(entry) = cause.filter(|_| after != before) {
-                let name = &self.names[by_name[entry.device as usize] as usize];
-                transitions.push(Transition {
-                    device: name.to_string(),
+            if let Some(e) = cause.filter(|_| after != before) {
+                each(Change {
+                    device: &self.names[e.device as usize],
                     compliant: after,
-                    time: entry.time,
-                    event: entry.kind,
-                    late: false,
+                    time: e.time,
+                    event: e.kind,
                 });
             }
         }
-        transitions
     }
 }
 
@@ -286,6 +387,24 @@ mod tests {
                 (5, Ok("b".to_owned())),
             ]
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_ignored() {
+        let ok = line(
+            "a",
+            EventKind::RegistrationSucceeded,
+            "2026-11-02T09:30:00Z",
+        );
+        let input = format!("\u{FEFF}{ok}\n\u{FEFF}{ok}\n");
+        let mut seen = Vec::new();
+        read_events(input.as_bytes(), |n, event| seen.push((n, event.is_ok()))).unwrap();
+        // Only the first line may start with one; elsewhere it is not JSON.
+        assert_eq!(seen, [(1, true), (2, false)]);
+        // A mark alone, or before a blank line, is a blank line.
+        let mut count = 0;
+        read_events("\u{FEFF}\n".as_bytes(), |_, _| count += 1).unwrap();
+        assert_eq!(count, 0);
     }
 
     #[test]

@@ -321,17 +321,94 @@ pub fn is_secret_key(key: &str) -> bool {
             .any(|w| lower.contains(w))
 }
 
+/// Every string held by a secret key of `value` ([`is_secret_key`]), at any
+/// depth: a secret's own string, or the strings of a dictionary or array a
+/// secret key holds (a `RegistrationToken` written as a dictionary), longest
+/// first. Blank strings are left out: there is nothing to hide in them.
+pub fn secret_strings(value: &Value) -> Vec<&str> {
+    fn all<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::String(s) if !s.trim().is_empty() => out.push(s),
+            Value::Dictionary(d) => d.values().for_each(|v| all(v, out)),
+            Value::Array(items) => items.iter().for_each(|v| all(v, out)),
+            _ => {}
+        }
+    }
+    fn walk<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::Dictionary(d) => {
+                for (k, v) in d {
+                    if is_secret_key(k) {
+                        all(v, out);
+                    } else {
+                        walk(v, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut out);
+    // Longest first, so that a secret holding another is replaced whole.
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out.dedup();
+    out
+}
+
+/// `text` with `secret` replaced by [`REDACTED`]: wherever it is quoted in
+/// backticks (`` `secret` `` becomes `<redacted>`, as messages quote values),
+/// and anywhere for a secret of six characters or more.
+pub fn redact(text: &str, secret: &str) -> String {
+    let quoted = format!("`{secret}`");
+    let mut out = text.replace(&quoted, REDACTED);
+    if secret.chars().count() >= 6 {
+        out = out.replace(secret, REDACTED);
+    }
+    out
+}
+
+/// Redacts the secrets of `profile` ([`secret_strings`]) from the messages and
+/// fix hints of `findings` ([`redact`]): a finding never quotes a registration
+/// token or a password, wherever the rule found it. A secret that is exactly an
+/// MDM placeholder (`{{DEVICEREGISTRATION}}`) is the MDM's name for one, which
+/// the advice of other findings quotes too: it is not redacted here (`inspect`
+/// and `diff` show it as [`REDACTED`] all the same).
+pub fn redact_findings(profile: &Value, findings: &mut [crate::rules::Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    let mut secrets = secret_strings(profile);
+    secrets.retain(|s| !is_placeholder(s));
+    for finding in findings {
+        for secret in &secrets {
+            if finding.message.contains(secret) {
+                finding.message = redact(&finding.message, secret);
+            }
+            if finding.fix.contains(secret) {
+                finding.fix = redact(&finding.fix, secret);
+            }
+        }
+    }
+}
+
 /// Whether `text` is exactly one MDM placeholder, such as `{{DEVICEREGISTRATION}}`.
 pub fn is_placeholder(text: &str) -> bool {
-    crate::sign::placeholders(text.as_bytes()) == [text]
+    crate::sign::create::scan_placeholders(text.as_bytes()) == [text]
 }
 
 /// The JSON of `value` at `key` (mapped as [`crate::codec::to_json`] does),
 /// with secrets redacted as [`REDACTED`] unless `show`.
+///
+/// Whatever a secret key holds is redacted whole (a dictionary or an array
+/// included), except a boolean (`HasRemovalPasscode`) and a blank string, which
+/// say nothing secret.
 pub fn shown(key: &str, value: &Value, show: bool) -> serde_json::Value {
     match value {
-        Value::String(_) if !show && is_secret_key(key) => REDACTED.into(),
-        Value::Data(_) if !show && is_secret_key(key) => REDACTED.into(),
+        Value::Boolean(_) => to_json_value(value),
+        Value::String(s) if s.trim().is_empty() => to_json_value(value),
+        _ if !show && is_secret_key(key) => REDACTED.into(),
         Value::Dictionary(d) => serde_json::Value::Object(
             d.iter()
                 .map(|(k, v)| (k.clone(), shown(k, v, show)))
@@ -555,6 +632,9 @@ fn plain_words(s: &SsoSettings, p: &SsoPayload<'_>) -> Vec<String> {
             ),
         });
         out.push(match s.registration_token.as_deref() {
+            Some(t) if t.trim().is_empty() => {
+                "Registration token: empty, so registration is not silent.".into()
+            }
             Some(t) if is_placeholder(t) => {
                 format!("Registration token: the MDM placeholder {t}, replaced per device by the MDM.")
             }
@@ -782,5 +862,69 @@ mod tests {
             shown("HasRemovalPasscode", &Value::Boolean(true), false),
             true
         );
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    fn dict(entries: Vec<(&str, Value)>) -> Value {
+        Value::Dictionary(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn whatever_a_secret_key_holds_is_redacted_whole() {
+        let token = dict(vec![
+            ("a", Value::String("SECRET-a".into())),
+            ("b", Value::Array(vec![Value::String("SECRET-b".into())])),
+        ]);
+        assert_eq!(shown("RegistrationToken", &token, false), REDACTED);
+        assert_eq!(
+            shown("RegistrationToken", &Value::Integer(12345.into()), false),
+            REDACTED
+        );
+        assert_eq!(
+            shown("RegistrationToken", &Value::String(String::new()), false),
+            ""
+        );
+        let profile = dict(vec![(
+            "PayloadContent",
+            Value::Array(vec![dict(vec![
+                ("RegistrationToken", token),
+                ("PayloadDisplayName", Value::String("SECRET-not".into())),
+            ])]),
+        )]);
+        assert_eq!(secret_strings(&profile), ["SECRET-a", "SECRET-b"]);
+    }
+
+    #[test]
+    fn findings_never_quote_a_secret() {
+        let profile = dict(vec![
+            (
+                "RegistrationToken",
+                Value::String("{{DEVICEREGISTRATION}}eyJhbGci".into()),
+            ),
+            ("PayloadRemovalPassword", Value::String("abc".into())),
+            ("Other", Value::String("{{DEVICEREGISTRATION}}".into())),
+        ]);
+        let mut findings = vec![crate::rules::Finding {
+            rule: crate::rules::RuleId::SignaturePlaceholders,
+            severity: crate::rules::Severity::Warning,
+            path: "RegistrationToken".into(),
+            message: "holds `{{DEVICEREGISTRATION}}eyJhbGci`; and {{DEVICEREGISTRATION}}eyJhbGci raw; `abc` quoted, abc not".into(),
+            fix: "use `{{DEVICEREGISTRATION}}`".into(),
+        }];
+        redact_findings(&profile, &mut findings);
+        assert_eq!(
+            findings[0].message,
+            "holds <redacted>; and <redacted> raw; <redacted> quoted, abc not"
+        );
+        assert_eq!(findings[0].fix, "use `{{DEVICEREGISTRATION}}`");
     }
 }

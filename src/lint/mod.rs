@@ -85,6 +85,65 @@ pub fn check_fleet(members: &[(&str, &Linted)], expect: Expect) -> Vec<FleetFind
     rules::check_fleet(&members, expect)
 }
 
+/// What [`fix_to`] does with a signed profile whose signature does not verify.
+///
+/// A repaired profile is always written unsigned; dropping a signature that
+/// verifies only asks for the profile to be signed again, but dropping one that
+/// does not would hide that the content was changed after signing (tampering, or
+/// a broken pipeline), so it must be asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BrokenSignature {
+    /// Write nothing: [`crate::Error::InvalidSignature`].
+    #[default]
+    Refuse,
+    /// Write the repaired content unsigned, as for a signature that verifies.
+    Drop,
+}
+
+/// Options of [`fix_to`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FixOptions {
+    /// Replace `destination` when it exists.
+    pub overwrite: bool,
+    /// What to do when the input's signature does not verify.
+    pub broken_signature: BrokenSignature,
+}
+
+/// Refuses a profile that came signed with a signature that does not verify
+/// (problems at error level): [`crate::Error::InvalidSignature`] naming
+/// `origin` and the problems. An unsigned profile passes.
+///
+/// # Errors
+///
+/// [`crate::Error::InvalidSignature`].
+pub fn require_valid_signature(
+    verification: Option<&Verification>,
+    origin: &Path,
+) -> crate::Result<()> {
+    match verification {
+        Some(v) if !v.is_valid() => Err(crate::Error::InvalidSignature {
+            path: display_path(origin),
+            reason: v
+                .problems
+                .iter()
+                .filter(|p| p.severity == sign::Severity::Error)
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `-` as `<stdin>`, as messages name standard input.
+fn display_path(path: &Path) -> std::path::PathBuf {
+    if path == Path::new("-") {
+        "<stdin>".into()
+    } else {
+        path.to_path_buf()
+    }
+}
+
 /// What [`fix_to`] did: the repairs, and the written profile checked again.
 #[derive(Debug, Clone)]
 pub struct Fixed {
@@ -98,41 +157,53 @@ pub struct Fixed {
     /// Whether the input was signed: the repaired profile is written unsigned and
     /// must be signed again.
     pub dropped_signature: bool,
+    /// Whether that signature did not verify (written only with
+    /// [`BrokenSignature::Drop`]).
+    pub dropped_broken_signature: bool,
 }
 
-/// Repairs a linted profile as it was checked ([`Linted::options`]), writes it to
-/// `destination` (`-` for standard output) in the encoding it came in (a signed
-/// profile's content encoding, unsigned), and lints what was written with the same
-/// options.
+/// Repairs a linted profile read from `origin` as it was checked
+/// ([`Linted::options`]), writes it to `destination` (`-` for standard output) in
+/// the encoding it came in (a signed profile's content encoding, unsigned), and
+/// lints what was written with the same options.
 ///
 /// # Errors
 ///
-/// Those of [`fix_bytes`], and of [`codec::write_output`] (`overwrite` allows
-/// replacing an existing file).
+/// Those of [`fix_bytes`], and of [`codec::write_output`]
+/// ([`FixOptions::overwrite`] allows replacing an existing file). Nothing is
+/// written on error.
 pub fn fix_to(
     linted: &Linted,
+    origin: &Path,
     verify: &VerifyOptions,
     destination: &Path,
-    overwrite: bool,
+    options: FixOptions,
 ) -> crate::Result<Fixed> {
-    let (bytes, fixed) = fix_bytes(linted, verify, destination)?;
-    codec::write_output(destination, &bytes, overwrite)?;
+    let (bytes, fixed) = fix_bytes(linted, origin, verify, options.broken_signature)?;
+    codec::write_output(destination, &bytes, options.overwrite)?;
     Ok(fixed)
 }
 
-/// Repairs a linted profile and encodes it as [`fix_to`] writes it, without
-/// writing it: the repaired bytes, and what was done with the result linted again.
-/// `origin` names the repaired profile in messages.
+/// Repairs a linted profile read from `origin` and encodes it as [`fix_to`]
+/// writes it, without writing it: the repaired bytes, and what was done with the
+/// result linted again.
 ///
 /// # Errors
 ///
-/// [`crate::Error::Encode`] when the repaired tree cannot be encoded, and those
-/// of [`codec::parse`] should the encoded bytes not read back.
+/// [`crate::Error::InvalidSignature`] for a signed input whose signature does
+/// not verify, unless `broken` is [`BrokenSignature::Drop`];
+/// [`crate::Error::FixEncode`] (naming `origin`) when the repaired tree cannot be
+/// encoded, and those of [`codec::parse`] should the encoded bytes not read back.
 pub fn fix_bytes(
     linted: &Linted,
-    verify: &VerifyOptions,
     origin: &Path,
+    verify: &VerifyOptions,
+    broken: BrokenSignature,
 ) -> crate::Result<(Vec<u8>, Fixed)> {
+    let broken_signature = linted.verification.as_ref().is_some_and(|v| !v.is_valid());
+    if broken == BrokenSignature::Refuse {
+        require_valid_signature(linted.verification.as_ref(), origin)?;
+    }
     let mut value = linted.decoded.value.clone();
     let fixes = fix_with(&mut value, &linted.options);
     let reregistration = crate::diff::reregistration(&linted.decoded.value, &value);
@@ -140,7 +211,14 @@ pub fn fix_bytes(
         InputFormat::Binary => Format::Binary,
         _ => Format::Xml,
     };
-    let bytes = codec::write(&value, encoding)?;
+    let bytes = codec::write(&value, encoding).map_err(|err| match err {
+        crate::Error::Encode { format, source } => crate::Error::FixEncode {
+            path: display_path(origin),
+            format,
+            source,
+        },
+        other => other,
+    })?;
     let mut decoded = codec::parse(&bytes, origin)?;
     decoded.format = decoded.content_format;
     let fixed = Fixed {
@@ -148,6 +226,7 @@ pub fn fix_bytes(
         reregistration,
         linted: lint_with(decoded, &linted.options, verify),
         dropped_signature: linted.decoded.signed.is_some(),
+        dropped_broken_signature: broken_signature,
     };
     Ok((bytes, fixed))
 }
@@ -319,14 +398,59 @@ mod tests {
         let target = Target::new(MacOs::V14);
         let verify = VerifyOptions::new();
         let linted = lint(codec::parse(xml, "in".as_ref()).unwrap(), &target, &verify);
-        let (bytes, fixed) = fix_bytes(&linted, &verify, "out".as_ref()).unwrap();
+        let (bytes, fixed) =
+            fix_bytes(&linted, "in".as_ref(), &verify, BrokenSignature::Refuse).unwrap();
         assert_eq!(fixed.fixes[0].path, "PayloadVersion");
         assert!(!fixed.dropped_signature);
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out.mobileconfig");
-        let written = fix_to(&linted, &verify, &out, false).unwrap();
+        let written = fix_to(&linted, "in".as_ref(), &verify, &out, FixOptions::default()).unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), bytes);
         assert_eq!(written.fixes, fixed.fixes);
         assert_eq!(written.linted.report, fixed.linted.report);
+    }
+
+    fn linted(value: plist::Value) -> Linted {
+        let decoded = Decoded {
+            value,
+            format: InputFormat::Xml,
+            content_format: InputFormat::Xml,
+            signed: None,
+        };
+        lint(decoded, &Target::default(), &VerifyOptions::new())
+    }
+
+    #[test]
+    fn a_repaired_profile_that_cannot_be_encoded_names_its_file() {
+        let mut root = plist::Dictionary::new();
+        root.insert(
+            "PayloadDisplayName".into(),
+            plist::Value::String("bell\u{7}".into()),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.mobileconfig");
+        let err = fix_to(
+            &linted(plist::Value::Dictionary(root)),
+            Path::new("in.mobileconfig"),
+            &VerifyOptions::new(),
+            &out,
+            FixOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, crate::Error::FixEncode { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "cannot encode the repaired `in.mobileconfig` as XML"
+        );
+        assert_eq!(
+            std::error::Error::source(&err).unwrap().to_string(),
+            "`PayloadDisplayName` holds U+0007, which XML 1.0 cannot carry"
+        );
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn an_unsigned_profile_passes_the_signature_check() {
+        assert!(require_valid_signature(None, Path::new("p")).is_ok());
     }
 }

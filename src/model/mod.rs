@@ -8,6 +8,7 @@
 
 mod enums;
 mod ids;
+mod number;
 mod profile;
 mod sso;
 mod target;
@@ -18,6 +19,7 @@ pub use enums::{
     ScreenLockedBehavior, SsoType, TargetDeviceType, UnlockPolicy,
 };
 pub use ids::{Base64Data, Identifier, PayloadUuid, PayloadVersion};
+pub use number::{NonNegative, NonNegativeError};
 pub use profile::{Profile, ProfileType};
 pub use sso::{ExtensibleSso, ExtensibleSsoType, TokenToUserMapping};
 #[cfg(feature = "cli")]

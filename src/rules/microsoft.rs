@@ -625,12 +625,16 @@ fn redirect_ignores(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 
 fn registration_token_absent(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in ctx.targets() {
-        if p.get("RegistrationToken").is_none() {
-            sink.emit(
-                p.path("RegistrationToken"),
-                format!("is not set; Intune uses `{DEVICE_REGISTRATION_PLACEHOLDER}` for silent registration, other MDMs document their own value"),
-            );
-        }
+        let state = match p.get("RegistrationToken") {
+            None => "is not set",
+            // An MDM variable filled with nothing: as good as none.
+            Some(plist::Value::String(s)) if s.trim().is_empty() => "is empty",
+            Some(_) => continue,
+        };
+        sink.emit(
+            p.path("RegistrationToken"),
+            format!("{state}; Intune uses `{DEVICE_REGISTRATION_PLACEHOLDER}` for silent registration, other MDMs document their own value"),
+        );
     }
 }
 

@@ -257,6 +257,8 @@ pub fn check_with(
         };
         (rule.check)(&context, &mut sink);
     }
+    // No finding quotes a secret (a registration token, a password).
+    crate::inspect::redact_findings(profile, &mut findings);
     Report { findings }
 }
 

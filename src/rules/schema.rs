@@ -51,8 +51,8 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SchemaRange,
         severity: Severity::Error,
-        summary: "Numbers respect Apple's bounds: `PlatformSSO.LoginFrequency` is at least 3600.",
-        rationale: "Apple: the login frequency is at least one hour (3600 seconds); the default is 64800.",
+        summary: "Numbers respect Apple's bounds: `PlatformSSO.LoginFrequency` is at least 3600, the grace periods are not negative.",
+        rationale: "Apple: the login frequency is at least one hour (3600 seconds); the default is 64800. A grace period is a length of time: a negative one means nothing.",
         source: RuleSource::AppleSchema,
         applies: Applies::Profile,
         macos: MacOsRange::from(MacOs::V14),
@@ -358,8 +358,26 @@ fn values(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     });
 }
 
+/// Keys that hold a length of time, which Apple's schema gives no minimum but
+/// which cannot be negative (`generate` takes them as whole numbers of 0 or more).
+const LENGTHS_OF_TIME: &[&str] = &[
+    "PlatformSSO.OfflineGracePeriod",
+    "PlatformSSO.AuthenticationGracePeriod",
+];
+
 fn ranges(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     each_present(ctx, |d, key, value| {
+        if key.min.is_none()
+            && LENGTHS_OF_TIME.contains(&key.path)
+            && let Some(i) = value.as_signed_integer()
+            && i < 0
+        {
+            sink.emit_fix(
+                d.key_path(key.name()),
+                format!("is {i}; a length of time cannot be negative"),
+                "set 0 or more, or remove the key",
+            );
+        }
         if let (Some(min), Some(i)) = (key.min, value.as_signed_integer())
             && i < min
         {

@@ -175,8 +175,41 @@ fn whole_seconds(time: SystemTime) -> Result<SystemTime, SignError> {
 /// style, such as `{{DEVICEREGISTRATION}}`) and `$FLEET_VAR_NAME` (Fleet).
 ///
 /// A server that substitutes them after signing breaks the signature, so the
-/// `sign` command warns about each one.
+/// `sign` command warns about each one. A placeholder that is part of a longer
+/// secret (a `RegistrationToken` holding more than the placeholder, a password:
+/// see [`crate::inspect::is_secret_key`]) is not named: it is listed once as
+/// [`crate::inspect::REDACTED`], so that a warning never shows any part of a
+/// secret. A secret that is exactly a placeholder is the MDM's name for one,
+/// and is named.
 pub fn placeholders(content: &[u8]) -> Vec<String> {
+    let mut found = scan_placeholders(content);
+    // Each placeholder a whole XML string: none is part of a longer secret, and
+    // the profile need not be read (the case of every profile `generate` writes).
+    let text = String::from_utf8_lossy(content);
+    let whole = |p: &String| {
+        text.matches(p.as_str()).count() == text.matches(&format!("<string>{p}</string>")).count()
+    };
+    if found.iter().all(whole) {
+        return found;
+    }
+    let Ok(decoded) = crate::codec::parse(content, std::path::Path::new("-")) else {
+        return found;
+    };
+    let secrets = crate::inspect::secret_strings(&decoded.value);
+    let in_secret = |p: &String| {
+        secrets
+            .iter()
+            .any(|s| s.contains(p.as_str()) && s.trim() != p)
+    };
+    if found.iter().any(in_secret) {
+        found.retain(|p| !in_secret(p));
+        found.push(crate::inspect::REDACTED.to_string());
+    }
+    found
+}
+
+/// The placeholders of [`placeholders`] in the raw text, each once.
+pub(crate) fn scan_placeholders(content: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(content);
     let mut found: Vec<String> = Vec::new();
     let mut push = |s: &str| {
@@ -226,6 +259,26 @@ mod tests {
         assert_eq!(
             placeholders(b"$FLEET_VAR_X"),
             vec!["$FLEET_VAR_X".to_string()]
+        );
+    }
+
+    #[test]
+    fn placeholders_inside_secrets_are_not_named() {
+        let profile = b"<plist><dict>\
+            <key>PayloadDisplayName</key><string>{{ORG}}</string>\
+            <key>RegistrationToken</key><string>eyJ{{DEVICEREGISTRATION}}SECRET $FLEET_VAR_X_SECRET</string>\
+            </dict></plist>";
+        assert_eq!(
+            placeholders(profile),
+            vec!["{{ORG}}".to_string(), "<redacted>".to_string()]
+        );
+        // A token that is exactly a placeholder is its name.
+        let profile = b"<plist><dict>\
+            <key>RegistrationToken</key><string>{{DEVICEREGISTRATION}}</string>\
+            </dict></plist>";
+        assert_eq!(
+            placeholders(profile),
+            vec!["{{DEVICEREGISTRATION}}".to_string()]
         );
     }
 }

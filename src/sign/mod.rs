@@ -76,7 +76,7 @@
 
 mod algorithm;
 mod chain;
-mod create;
+pub(crate) mod create;
 mod error;
 mod open;
 mod pem;

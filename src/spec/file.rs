@@ -116,7 +116,7 @@ impl SpecFile {
     /// [`Error::Read`] and the errors of [`SpecFile::parse`]; a file that is not
     /// UTF-8 is an [`Error::SpecFile`] at line 1.
     pub fn read(path: &Path) -> Result<SpecFile> {
-        let bytes = crate::codec::read_input(path)?;
+        let bytes = crate::codec::read_input_as(path, crate::codec::InputKind::SpecFile)?;
         let source = path.display().to_string();
         let text = String::from_utf8(bytes).map_err(|e| Error::SpecFile {
             file: source.clone(),

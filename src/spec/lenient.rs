@@ -72,19 +72,18 @@ where
         .map(Some)
 }
 
-/// `Option<i64>` from an integer or a string holding one.
-pub(crate) fn opt_int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    match Option::<Scalar>::deserialize(deserializer)? {
+/// `Option<String>` that is not blank: a registration token, where an empty
+/// value is a mistake (an MDM variable filled with nothing), not "none". What
+/// is wrong is told without quoting the value: it is a secret.
+pub(crate) fn opt_token<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    let not_text = || D::Error::custom(super::TOKEN_NOT_TEXT);
+    match Option::<Scalar>::deserialize(deserializer).map_err(|_| not_text())? {
         None => Ok(None),
-        Some(Scalar::Int(i)) => Ok(Some(i)),
-        Some(Scalar::Text(s)) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| D::Error::custom(format!("expected an integer, found `{s}`"))),
-        Some(Scalar::Bool(b)) => Err(D::Error::custom(format!(
-            "expected an integer, found `{b}`"
-        ))),
+        Some(Scalar::Text(s)) if s.trim().is_empty() => Err(D::Error::custom(super::EMPTY_TOKEN)),
+        Some(Scalar::Text(s)) => Ok(Some(s)),
+        Some(Scalar::Bool(_) | Scalar::Int(_)) => Err(not_text()),
     }
 }
 

@@ -47,6 +47,17 @@ pub const DEFAULT_ACCOUNT_NAME_CLAIM: &str = "preferred_username";
 /// The claim mapped to the local full name when none is given.
 pub const DEFAULT_FULL_NAME_CLAIM: &str = "name";
 
+/// What a registration token must be, for messages about a blank one.
+const EMPTY_TOKEN_EXPECTED: &str =
+    "a token, or an MDM placeholder such as `{{DEVICEREGISTRATION}}` (leave it out for none)";
+
+/// The message of a registration token that is not a string in a spec file.
+pub(crate) const TOKEN_NOT_TEXT: &str =
+    "expected a string: a token, or an MDM placeholder such as `{{DEVICEREGISTRATION}}`";
+
+/// The message of a blank registration token in a spec file.
+pub(crate) const EMPTY_TOKEN: &str = "expected a token, or an MDM placeholder such as `{{DEVICEREGISTRATION}}`, found an empty value (leave the key out for none)";
+
 /// How `PayloadUUID`s are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
@@ -247,11 +258,22 @@ impl Spec {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for an identifier or an `ExtensionData` value the
-    /// profile cannot hold; [`Error::PlatformSsoNotExpected`] for a Platform SSO
-    /// setting (or a registration token) in a spec that expects the SSO extension
-    /// without Platform SSO.
+    /// [`Error::EmptyValue`] for a blank registration token (leave it out for
+    /// none), [`Error::InvalidValue`] for an identifier or an `ExtensionData`
+    /// value the profile cannot hold; [`Error::PlatformSsoNotExpected`] for a
+    /// Platform SSO setting (or a registration token) in a spec that expects the
+    /// SSO extension without Platform SSO.
     pub fn to_profile(&self) -> Result<Profile> {
+        if self
+            .registration_token
+            .as_deref()
+            .is_some_and(|t| t.trim().is_empty())
+        {
+            return Err(Error::EmptyValue {
+                key: "registration-token".to_string(),
+                expected: EMPTY_TOKEN_EXPECTED.to_string(),
+            });
+        }
         let sso_extension_only = self.expect() == Expect::SsoExtension;
         if sso_extension_only {
             self.refuse_platform_sso_settings()?;

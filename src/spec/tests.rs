@@ -177,7 +177,7 @@ fn extension_data_is_typed_by_the_catalog() {
 #[test]
 fn rejected_profile_reports_every_finding() {
     let s = Spec {
-        login_frequency: Some(60),
+        login_frequency: crate::model::NonNegative::new(60),
         ..Spec::default()
     };
     let generated = s.generate().unwrap();
@@ -221,11 +221,18 @@ mod round_trip {
         proptest::option::of("[ -~éü{}$]{0,24}")
     }
 
+    /// A registration token: not blank (a blank one is refused).
+    fn token() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of("[!-~éü{}$][ -~éü{}$]{0,23}")
+    }
+
     fn any_spec() -> impl Strategy<Value = Spec> {
         (
-            (0usize..3, 1usize..4, text(), text(), text(), text()),
+            (0usize..3, 1usize..4, text(), token(), text(), text()),
             (
-                proptest::option::of(3600i64..1_000_000),
+                proptest::option::of((3600i64..1_000_000).prop_map(|f| {
+                    crate::model::NonNegative::new(f).expect("a positive frequency")
+                })),
                 proptest::sample::subsequence(Cloud::ALL.to_vec(), 0..=3),
                 any::<bool>(),
                 proptest::collection::vec("[a-z]{1,8}", 0..3),

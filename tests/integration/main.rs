@@ -10,6 +10,7 @@ mod events;
 mod examples;
 mod generate;
 mod golden;
+mod hardening;
 mod pipes;
 mod readme;
 mod realworld;

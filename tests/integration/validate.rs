@@ -385,7 +385,7 @@ fn oversized_input_is_refused() {
     std::fs::write(&big, vec![b' '; 16 * 1024 * 1024 + 1]).unwrap();
     validate(&[big.to_str().unwrap()])
         .code(2)
-        .stderr(format!("psso-profile: error: `{}` is larger than 16777216 bytes; a configuration profile is never that big\n", big.display()));
+        .stderr(format!("psso-profile: error: `{}` is larger than 16777216 bytes, too big for a configuration profile\n", big.display()));
 }
 
 #[derive(Debug, Deserialize)]
@@ -1105,7 +1105,7 @@ fn thousands_of_mutated_profiles_never_crash() {
         rng ^= rng << 17;
         (rng % n as u64) as usize
     };
-    let tokens: [&[u8]; 8] = [
+    let tokens: [&[u8]; 16] = [
         b"<dict>",
         b"</array>",
         b"<true/>",
@@ -1114,6 +1114,15 @@ fn thousands_of_mutated_profiles_never_crash() {
         b"&amp;",
         b"\x00",
         b"<![CDATA[",
+        // Control characters, raw and as references, and byte order marks.
+        b"\x1b[2J\x07",
+        b"\r\n  signature: valid",
+        b"&#27;",
+        b"&#x0;",
+        b"&#13;",
+        b"\xEF\xBB\xBF",
+        b"\xEF\xBF\xBE",
+        b"</plist>",
     ];
     let mut count = 0;
     for (name, seed) in &seeds {
@@ -1145,6 +1154,10 @@ fn thousands_of_mutated_profiles_never_crash() {
                     break;
                 }
             }
+            if i % 50 == 0 {
+                // A byte order mark first.
+                m.splice(0..0, *b"\xEF\xBB\xBF").for_each(drop);
+            }
             std::fs::write(mutants.join(format!("{name}-{i}.mobileconfig")), &m).unwrap();
             count += 1;
         }
@@ -1162,6 +1175,22 @@ fn thousands_of_mutated_profiles_never_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let report: JsonReport = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report.files.len(), count);
+    // Nothing of the mutants reaches the terminal raw: the human report and
+    // the errors escape every control character.
+    let human = bin()
+        .args(["validate", "--min-macos", "13"])
+        .arg(&mutants)
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    assert!([0, 1, 2].contains(&human.status.code().expect("exited normally")));
+    for stream in [&human.stdout, &human.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(
+            !text.chars().any(|c| c != '\n' && c.is_control()),
+            "a control character reached the terminal"
+        );
+    }
     for f in &report.files {
         match &f.error {
             Some(message) => {
