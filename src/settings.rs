@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::apple::{self, AppleKey, Scope};
 use crate::catalog::microsoft::Cloud;
 use crate::model::{
-    AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod, PayloadScope,
-    Policy, TokenToUserMapping, UnlockPolicy,
+    AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod,
+    NewUserAuthorizationMode, PayloadScope, Policy, TokenToUserMapping, UnlockPolicy,
 };
 use crate::spec::{AuthorizationGroup, ExtensionEntry, UuidMode, entries, lenient};
 
@@ -425,7 +425,7 @@ settings! {
         serde(default, deserialize_with = "lenient::opt_bool")
         => platform_sso "EnableAuthorization";
     /// PlatformSSO.NewUserAuthorizationMode (Microsoft supports Standard and Admin)
-    new_user_authorization_mode: Option<AuthorizationMode>,
+    new_user_authorization_mode: Option<NewUserAuthorizationMode>,
         arg(value_name = "MODE", ignore_case = true),
         serde(default, deserialize_with = "lenient::opt_from_str")
         => platform_sso "NewUserAuthorizationMode";
@@ -544,6 +544,18 @@ settings! {
     access_key_reader_issuer_certificate_uuid: Option<String>,
         arg(value_name = "UUID")
         => platform_sso "AccessKeyReaderIssuerCertificateUUID";
+    /// PlatformSSO.WebLoginURLAllowList: hosts or host prefixes the web login may load,
+    /// comma-separated or repeated; required with OpenID (macOS 27+)
+    web_login_url_allow_list: Vec<String>,
+        arg(value_name = "HOST", value_delimiter = ','),
+        serde(default, skip_serializing_if = "Vec::is_empty")
+        => platform_sso "WebLoginURLAllowList";
+    /// PlatformSSO.AllowWebLoginPasswordSync: the password typed at web login becomes the
+    /// local account's (macOS 27+)
+    allow_web_login_password_sync: Option<bool>,
+        arg(value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true"),
+        serde(default, deserialize_with = "lenient::opt_bool")
+        => platform_sso "AllowWebLoginPasswordSync";
 }
 
 #[cfg(test)]

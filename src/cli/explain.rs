@@ -136,7 +136,15 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
     };
     field(out, "type:", &kind, color);
     if !key.allowed.is_empty() {
-        field(out, "allowed:", &key.allowed.join(", "), color);
+        let values: Vec<String> = key
+            .allowed
+            .iter()
+            .map(|v| match key.value_introduced(v) {
+                Some(since) => format!("{v} (macOS {since:#}+)"),
+                None => (*v).to_string(),
+            })
+            .collect();
+        field(out, "allowed:", &values.join(", "), color);
     }
     if let Some(min) = key.min {
         field(out, "minimum:", &min.to_string(), color);

@@ -50,7 +50,7 @@ pub(crate) struct InspectArgs {
     /// Show the registration token and other secrets instead of <redacted>
     #[arg(long)]
     show_secrets: bool,
-    /// The fleet's oldest macOS (13, 14, 15, 26), for the findings and the key versions
+    /// The fleet's oldest macOS (13, 14, 15, 26, 27, or a minor version such as 15.4), for the findings and the key versions
     #[arg(long, value_name = "VERSION", value_parser = psso_profile::model::parse_macos_arg)]
     min_macos: Option<MacOs>,
 }

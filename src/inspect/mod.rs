@@ -189,12 +189,13 @@ pub struct KeyVersion {
 /// The macOS versions the profile's keys need.
 #[derive(Debug, Clone, Serialize)]
 pub struct MacOsCoverage {
-    /// The oldest macOS that reads every key present.
+    /// The oldest macOS that reads every key and has every value present.
     #[serde(serialize_with = "MacOs::serialize_full")]
     pub oldest: MacOs,
     /// The fleet's oldest macOS the profile was checked for.
     pub target: MacOs,
-    /// Keys that need a newer macOS than `target` (older Macs ignore them).
+    /// Keys, then values (`OpenID`...), that need a newer macOS than `target`
+    /// (older Macs ignore the keys and lack the values).
     pub newer_than_target: Vec<KeyVersion>,
     /// Keys Apple deprecated, with the version that deprecated them.
     pub deprecated: Vec<KeyVersion>,
@@ -450,6 +451,7 @@ fn method_words(method: &str) -> String {
         }
         "Password" => "their Entra ID password, synchronised to the local account".into(),
         "SmartCard" => "a smart card".into(),
+        "OpenID" => "web login with OpenID (macOS 27+)".into(),
         other => format!("`{other}`, which is not a method Apple defines"),
     }
 }
@@ -580,6 +582,7 @@ fn walk_keys(
     parent: &str,
     prefix: &str,
     out: &mut Vec<(String, &'static apple::AppleKey)>,
+    values: &mut Vec<KeyVersion>,
 ) {
     for (k, v) in dict {
         let path = if parent.is_empty() {
@@ -596,16 +599,36 @@ fn walk_keys(
             continue;
         };
         out.push((format!("{prefix}{path}"), key));
+        newer_values(v, key, &format!("{prefix}{path}"), values);
         if let Value::Dictionary(inner) = v
             && key.item.is_none()
         {
-            walk_keys(inner, scope, &path, prefix, out);
+            walk_keys(inner, scope, &path, prefix, out, values);
         }
+    }
+}
+
+/// The values of `key` (or of its items) newer than the key, such as `OpenID`
+/// (macOS 27), with their paths.
+fn newer_values(value: &Value, key: &apple::AppleKey, path: &str, out: &mut Vec<KeyVersion>) {
+    let mut one = |path: String, v: &Value| {
+        if let Some(macos) = v.as_string().and_then(|t| key.value_introduced(t)) {
+            out.push(KeyVersion { path, macos });
+        }
+    };
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                one(format!("{path}[{i}]"), item);
+            }
+        }
+        other => one(path.to_string(), other),
     }
 }
 
 fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
     let mut keys = Vec::new();
+    let mut values = Vec::new();
     if let Some(root) = context.root {
         for (k, _) in root {
             if let Some(key) = apple::lookup(Scope::Profile, k) {
@@ -625,11 +648,13 @@ fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
             "",
             &format!("PayloadContent[{}].", p.index),
             &mut keys,
+            &mut values,
         );
     }
     let oldest = keys
         .iter()
         .map(|(_, k)| k.introduced)
+        .chain(values.iter().map(|v| v.macos))
         .max()
         .unwrap_or(MacOs::new(10, 7));
     let newer_than_target = keys
@@ -639,6 +664,7 @@ fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
             path: path.clone(),
             macos: k.introduced,
         })
+        .chain(values.into_iter().filter(|v| v.macos > target))
         .collect();
     let deprecated = keys
         .iter()

@@ -93,7 +93,7 @@ const SSO: &str = "PayloadContent[0]";
 
 #[test]
 fn generated_profile_is_clean_for_every_target() {
-    for min in [MacOs::V14, MacOs::V15, MacOs::V26] {
+    for min in [MacOs::V14, MacOs::V15, MacOs::V26, MacOs::V27] {
         assert_eq!(check(&valid(), &Target::new(min)).findings, vec![]);
     }
 }
@@ -641,7 +641,7 @@ fn schema_types_values_and_ranges() {
     );
     assert_eq!(
         f.message,
-        "is `standard`; Apple allows `Standard`, `Admin`, `Groups`"
+        "is `standard`; Apple allows `Standard`, `Admin`, `Groups`, `Temporary`"
     );
     assert_eq!(f.fix, "write it as Apple spells it: `Standard`");
 
@@ -692,6 +692,49 @@ fn newer_keys_warn_for_older_fleets() {
         "was introduced in macOS 26.0; Macs of the fleet on macOS 15 ignore it"
     );
     assert_clean(&check(&v, &Target::new(MacOs::V26)));
+}
+
+#[test]
+fn newer_values_warn_for_older_fleets_as_newer_keys_do() {
+    let mut v = password_profile();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.LoginPolicy"),
+        strings(&["AttemptAuthentication", "RequireTouchIDOrWatch"]),
+    );
+    let f = only(
+        &check15(&v),
+        RuleId::SchemaNewerThanTarget,
+        "PayloadContent[0].PlatformSSO.LoginPolicy[1]",
+    );
+    assert_eq!(
+        f.message,
+        "is `RequireTouchIDOrWatch`, which macOS 27.0 introduced; Macs of the fleet on macOS 15 do not have it"
+    );
+    assert_eq!(
+        f.fix,
+        "raise the fleet's minimum macOS to 27, or use a value older Macs have"
+    );
+    assert_clean(&check(&v, &Target::new(MacOs::V27)));
+
+    // A minor version is a target too: 26.2 has the issuer certificate key, 26.0 not.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderIssuerCertificateUUID"),
+        "0D5B2C84-8E0B-4B0B-9A44-3B2A8E7D1F20",
+    );
+    let report = check(&v, &Target::new(MacOs::V26));
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == RuleId::SchemaNewerThanTarget
+                && f.message
+                    == "was introduced in macOS 26.2; Macs of the fleet on macOS 26 ignore it")
+    );
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    assert!(!report.has(RuleId::SchemaNewerThanTarget), "{report:#?}");
 }
 
 fn password_profile() -> Value {

@@ -12,7 +12,12 @@ fn spec(auth: AuthMethod, min: MacOs) -> Spec {
 #[test]
 fn every_method_and_target_generates_without_errors_or_warnings() {
     for &min in MacOs::RELEASES {
-        for auth in AuthMethod::ALL.iter().copied() {
+        // OpenID needs its allow list and is not Microsoft's: tested on its own.
+        for auth in AuthMethod::ALL
+            .iter()
+            .copied()
+            .filter(|a| *a != AuthMethod::OpenID)
+        {
             let generated = spec(auth, min)
                 .generate()
                 .unwrap_or_else(|e| panic!("{auth} {min}: {e}"));

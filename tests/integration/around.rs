@@ -229,6 +229,7 @@ struct JsonKey {
     item: Option<String>,
     required: bool,
     allowed: Vec<String>,
+    values_introduced: std::collections::BTreeMap<String, String>,
     min: Option<i64>,
     default: Option<String>,
     introduced: String,
@@ -441,6 +442,24 @@ fn explain_a_rule_a_key_and_an_extension_key() {
         2,
         "the deprecated top-level key and PlatformSSO's"
     );
+    // A value newer than its key carries its own version, in JSON and in text.
+    for key in &keys {
+        assert_eq!(key.allowed.last().map(String::as_str), Some("OpenID"));
+        assert_eq!(
+            key.values_introduced,
+            [("OpenID".to_string(), "27.0".to_string())].into()
+        );
+    }
+    let text = bin()
+        .args(["explain", "PlatformSSO.AuthenticationMethod"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(text).unwrap().contains(
+        "  allowed:   Password, UserSecureEnclaveKey, SmartCard, OpenID (macOS 27.0+)\n"
+    ));
     let JsonExplanation::ExtensionData { key, rules } =
         explain_json(&["ExtensionData.browser_sso_interaction_enabled"])
     else {
@@ -979,7 +998,9 @@ fn inspect_errors_exit_2_and_verbose_lists_findings() {
         .args(["inspect", "--min-macos", "12", "x"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("expected one of 13, 14, 15, 26"));
+        .stderr(predicate::str::contains(
+            "expected one of 13, 14, 15, 26, 27",
+        ));
     let path = generate(
         dir.path(),
         "p.mobileconfig",

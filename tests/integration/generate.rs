@@ -7,7 +7,7 @@ use crate::golden::assert_golden;
 use crate::support::{bin, have_tool, shared_reference};
 
 const METHODS: [&str; 3] = ["Password", "UserSecureEnclaveKey", "SmartCard"];
-const TARGETS: [&str; 4] = ["13", "14", "15", "26"];
+const TARGETS: [&str; 5] = ["13", "14", "15", "26", "27"];
 
 fn generate(args: &[&str]) -> assert_cmd::assert::Assert {
     bin().arg("generate").args(args).assert()
@@ -87,7 +87,7 @@ fn unknown_auth_lists_the_choices() {
             "invalid value 'UserSecureEnclave' for '--auth <METHOD>'",
         ))
         .stderr(predicate::str::contains(
-            "[possible values: Password, UserSecureEnclaveKey, SmartCard]",
+            "[possible values: Password, UserSecureEnclaveKey, SmartCard, OpenID]",
         ));
 }
 
@@ -104,7 +104,7 @@ fn unknown_min_macos_is_a_usage_error() {
     generate(&["--min-macos", "12"])
         .code(2)
         .stderr(predicate::str::contains(
-            "invalid value '12' for '--min-macos <VERSION>': expected one of 13, 14, 15, 26",
+            "invalid value '12' for '--min-macos <VERSION>': expected one of 13, 14, 15, 26, 27",
         ));
 }
 
@@ -447,4 +447,56 @@ fn every_platform_sso_key_is_a_setting_on_the_command_line_and_in_spec_files() {
     generate(&["--access-key-reader-group-identifier", "!!"])
         .code(2)
         .stderr("psso-profile: error: invalid value `!!` for `base64 data`: expected base64 text of at least one byte\n");
+}
+
+/// The walk-through of ARCHITECTURE.md, step 3: the macOS 27 keys are settings on the
+/// command line and in spec files, known at `--min-macos 27` and newer than a fleet
+/// from macOS 15.
+#[test]
+fn the_macos_27_keys_are_settings_known_at_27_and_newer_than_15() {
+    let args = [
+        "--min-macos",
+        "27",
+        "--allow-web-login-password-sync",
+        "--web-login-url-allow-list",
+        "login.microsoftonline.com,login.microsoft.com",
+    ];
+    let out = generate(&args).success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for needle in [
+        "<key>AllowWebLoginPasswordSync</key>\n\t\t\t\t<true/>",
+        "<key>WebLoginURLAllowList</key>\n\t\t\t\t<array>\n\t\t\t\t\t<string>login.microsoftonline.com</string>\n\t\t\t\t\t<string>login.microsoft.com</string>",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!stderr.contains("schema."), "known at 27: {stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("s.toml");
+    std::fs::write(
+        &spec,
+        "min-macos = 27\nallow-web-login-password-sync = true\nweb-login-url-allow-list = [\"login.microsoftonline.com\", \"login.microsoft.com\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(stdout_of(&["--spec", spec.to_str().unwrap()])).unwrap(),
+        text,
+        "the spec keys write the same profile"
+    );
+    generate(&[
+        "--min-macos",
+        "15",
+        "--allow-web-login-password-sync",
+        "--filevault-policy",
+        "AttemptAuthentication,RequireTouchID",
+        "--auth",
+        "Password",
+    ])
+    .success()
+    .stderr(predicate::str::contains(
+        "warning[schema.newer-than-target] PayloadContent[0].PlatformSSO.AllowWebLoginPasswordSync\n  was introduced in macOS 27.0; Macs of the fleet on macOS 15 ignore it",
+    ))
+    .stderr(predicate::str::contains(
+        "warning[schema.newer-than-target] PayloadContent[0].PlatformSSO.FileVaultPolicy[1]\n  is `RequireTouchID`, which macOS 27.0 introduced; Macs of the fleet on macOS 15 do not have it",
+    ));
 }
