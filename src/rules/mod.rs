@@ -8,6 +8,7 @@ mod combination;
 mod context;
 mod extension_data;
 pub(crate) mod fix;
+mod macos27;
 mod microsoft;
 mod placement;
 mod rule_id;
@@ -198,6 +199,7 @@ pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
     rules.extend_from_slice(placement::RULES);
     rules.extend_from_slice(extension_data::RULES);
     rules.extend_from_slice(combination::RULES);
+    rules.extend_from_slice(macos27::RULES);
     rules.extend_from_slice(signature::RULES);
     rules
 });

@@ -1439,3 +1439,268 @@ fn a_repair_runs_only_where_its_rule_applies() {
         assert!(!check(&v, &Target::new(min)).has_errors(), "{min}");
     }
 }
+
+fn check27(value: &Value) -> Report {
+    check(value, &Target::new(MacOs::V27))
+}
+
+#[test]
+fn openid_needs_its_allow_list_and_is_not_microsofts() {
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AuthenticationMethod"),
+        "OpenID",
+    );
+    let report = check27(&v);
+    let missing: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::PssoOpenidAllowList)
+        .collect();
+    assert_eq!(missing.len(), 1, "{report:#?}");
+    assert_eq!(
+        missing[0].path,
+        "PayloadContent[0].PlatformSSO.WebLoginURLAllowList"
+    );
+    assert_eq!(
+        missing[0].message,
+        "is missing, but PlatformSSO.AuthenticationMethod is `OpenID`; Apple requires the hosts the web login may load"
+    );
+    let warning = report
+        .findings
+        .iter()
+        .find(|f| f.rule == RuleId::PssoOpenidMicrosoft)
+        .expect("OpenID is not Microsoft's");
+    assert_eq!(
+        (warning.severity, warning.path.as_str()),
+        (
+            Severity::Warning,
+            "PayloadContent[0].PlatformSSO.AuthenticationMethod"
+        )
+    );
+    assert!(
+        !report.has(RuleId::SsoAuthMethod),
+        "an Apple method: {report:#?}"
+    );
+
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.WebLoginURLAllowList"),
+        strings(&["login.microsoftonline.com"]),
+    );
+    let report = check27(&v);
+    assert!(
+        !report.has(RuleId::PssoOpenidAllowList) && !report.has_errors(),
+        "{report:#?}"
+    );
+    // For a fleet from 15, OpenID and its allow list are newer than the fleet.
+    let report = check15(&v);
+    let newer: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::SchemaNewerThanTarget)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        newer,
+        [
+            "is `OpenID`, which macOS 27.0 introduced; Macs of the fleet on macOS 15 do not have it",
+            "was introduced in macOS 27.0; Macs of the fleet on macOS 15 ignore it",
+        ]
+    );
+
+    // OpenID among the new-user methods needs the list too; an empty list is no list.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.NewUserAuthenticationMethods"),
+        strings(&["Password", "OpenID"]),
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.WebLoginURLAllowList"),
+        strings(&[]),
+    );
+    let f = report_of(&check27(&v), RuleId::PssoOpenidAllowList);
+    assert_eq!(
+        f.message,
+        "is empty, but PlatformSSO.NewUserAuthenticationMethods[1] is `OpenID`; Apple requires the hosts the web login may load"
+    );
+}
+
+/// The one finding of `rule` in `report`.
+#[track_caller]
+fn report_of(report: &Report, rule: RuleId) -> Finding {
+    let found: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == rule).collect();
+    assert_eq!(found.len(), 1, "{report:#?}");
+    found[0].clone()
+}
+
+/// A payload of `payload_type` with `uuid`, to name from the access key keys.
+fn other_payload(payload_type: &str, uuid: &str, id: &str) -> Value {
+    let mut d = Dictionary::new();
+    d.insert("PayloadType".into(), payload_type.into());
+    d.insert("PayloadUUID".into(), uuid.into());
+    d.insert("PayloadIdentifier".into(), id.into());
+    d.insert("PayloadVersion".into(), Value::Integer(1.into()));
+    Value::Dictionary(d)
+}
+
+const TERMINAL: &str = "6F1A4C2E-3B5D-4E7F-8A9B-0C1D2E3F4A5B";
+const ISSUER: &str = "7A2B5D3F-4C6E-4F80-9B1C-1D2E3F4A5B6C";
+
+#[test]
+fn access_keys_need_their_three_keys_and_name_payloads_of_the_profile() {
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.NewUserAuthenticationMethods"),
+        strings(&["Password", "AccessKey"]),
+    );
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    let missing: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::PssoAccessKeyRequired)
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "PayloadContent[0].PlatformSSO.AccessKeyReaderGroupIdentifier",
+            "PayloadContent[0].PlatformSSO.AccessKeyTerminalIdentityUUID",
+            "PayloadContent[0].PlatformSSO.AccessKeyReaderIssuerCertificateUUID",
+        ]
+    );
+
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderGroupIdentifier"),
+        Value::Data(vec![1, 2, 3]),
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyTerminalIdentityUUID"),
+        TERMINAL,
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderIssuerCertificateUUID"),
+        ISSUER,
+    );
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    let named: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::PssoAccessKeyPayload)
+        .map(|f| (f.path.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (
+                "PayloadContent[0].PlatformSSO.AccessKeyTerminalIdentityUUID",
+                "is `6F1A4C2E-3B5D-4E7F-8A9B-0C1D2E3F4A5B`, the PayloadUUID of no payload of the profile; Apple expects an identity payload (`com.apple.security.pkcs12`, `com.apple.security.acme`, `com.apple.security.scep`)"
+            ),
+            (
+                "PayloadContent[0].PlatformSSO.AccessKeyReaderIssuerCertificateUUID",
+                "is `7A2B5D3F-4C6E-4F80-9B1C-1D2E3F4A5B6C`, the PayloadUUID of no payload of the profile; Apple expects a certificate payload (`com.apple.security.root`, `com.apple.security.pem`, `com.apple.security.pkcs1`)"
+            ),
+        ]
+    );
+
+    // The issuer named as a SCEP payload: the wrong type; the terminal as one: right.
+    let content = v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap();
+    content.push(other_payload(
+        "com.apple.security.scep",
+        TERMINAL,
+        "com.contoso.terminal",
+    ));
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    let f = report_of(&report, RuleId::PssoAccessKeyPayload);
+    assert_eq!(
+        f.path,
+        "PayloadContent[0].PlatformSSO.AccessKeyReaderIssuerCertificateUUID"
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderIssuerCertificateUUID"),
+        TERMINAL,
+    );
+    let f = report_of(
+        &check(&v, &Target::new(MacOs::new(26, 2))),
+        RuleId::PssoAccessKeyPayload,
+    );
+    assert_eq!(
+        f.message,
+        "names PayloadContent[1], whose PayloadType is `com.apple.security.scep`; Apple expects a certificate payload (`com.apple.security.root`, `com.apple.security.pem`, `com.apple.security.pkcs1`)"
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderIssuerCertificateUUID"),
+        ISSUER,
+    );
+    let content = v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap();
+    content.push(other_payload(
+        "com.apple.security.root",
+        ISSUER,
+        "com.contoso.issuer",
+    ));
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    for rule in [
+        RuleId::PssoAccessKeyPayload,
+        RuleId::PssoAccessKeyRequired,
+        RuleId::PssoAccessKeyUnused,
+    ] {
+        assert!(!report.has(rule), "{rule}: {report:#?}");
+    }
+    assert!(!report.has_errors(), "{report:#?}");
+}
+
+#[test]
+fn access_key_settings_without_the_access_key_method_do_nothing() {
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AllowAccessKeyExpressMode"),
+        true,
+    );
+    let f = report_of(
+        &check(&v, &Target::new(MacOs::V26)),
+        RuleId::PssoAccessKeyUnused,
+    );
+    assert_eq!(
+        (f.path.as_str(), f.severity),
+        (
+            "PayloadContent[0].PlatformSSO.AllowAccessKeyExpressMode",
+            Severity::Warning
+        )
+    );
+}
+
+#[test]
+fn grace_periods_are_required_by_the_macos_27_policies_too() {
+    let mut v = password_profile();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.UnlockPolicy"),
+        strings(&[
+            "RequireAuthentication",
+            "AllowOfflineGracePeriod",
+            "RequireTouchID",
+        ]),
+    );
+    let f = report_of(&check27(&v), RuleId::PssoGracePeriodRequired);
+    assert_eq!(f.path, "PayloadContent[0].PlatformSSO.OfflineGracePeriod");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.OfflineGracePeriod"),
+        Value::Integer(3600.into()),
+    );
+    assert!(!check27(&v).has_errors(), "{:#?}", check27(&v));
+}

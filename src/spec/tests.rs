@@ -271,3 +271,18 @@ mod round_trip {
         }
     }
 }
+
+#[test]
+fn openid_is_refused_without_its_allow_list_and_warned_with_it() {
+    let mut s = spec(AuthMethod::OpenID, MacOs::V27);
+    let generated = s.generate().unwrap();
+    assert!(generated.is_refused());
+    assert!(generated.report.has(RuleId::PssoOpenidAllowList));
+    s.web_login_url_allow_list = vec!["login.microsoftonline.com".into()];
+    let generated = s.generate().unwrap();
+    assert!(!generated.is_refused(), "{:?}", generated.report);
+    assert!(generated.report.has(RuleId::PssoOpenidMicrosoft));
+    // macOS 13 has no OpenID: no top-level method can be written.
+    let generated = spec(AuthMethod::OpenID, MacOs::V13).generate().unwrap();
+    assert!(generated.report.has(RuleId::SsoAuthMethodMacos13));
+}

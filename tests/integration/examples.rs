@@ -53,7 +53,7 @@ fn track_events_reports_each_change_of_compliance() {
 #[test]
 fn lint_folder_lints_every_profile_and_fails_on_errors() {
     let out = stdout(&run_example("lint_folder", &["tests/golden"]));
-    assert!(out.ends_with("11 profile(s), 0 failed\n"), "{out}");
+    assert!(out.ends_with("14 profile(s), 0 failed\n"), "{out}");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("bad.mobileconfig"),
