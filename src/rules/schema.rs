@@ -400,10 +400,11 @@ fn newer_values(
     key: &'static AppleKey,
     value: &Value,
 ) {
-    if key.value_introduced.is_empty() {
+    let oldest = ctx.target.min_macos;
+    // A key newer than the fleet is reported itself; its values with it.
+    if key.value_introduced.is_empty() || key.introduced > oldest {
         return;
     }
-    let oldest = ctx.target.min_macos;
     let mut check = |index: Option<usize>, v: &Value| {
         let Some(text) = v.as_string() else { return };
         let Some(since) = key.value_introduced(text).filter(|since| *since > oldest) else {

@@ -275,14 +275,44 @@ fn refused_settings_name_the_rule() {
         ));
 }
 
+/// Apple's profile schemas at commit 97a11a8 (macOS 26 and 27), for the checker.
+const SCHEMA_27: &str = "apple-device-management-27/mdm/profiles/com.apple.extensiblesso.yaml";
+
+/// Runs the independent checker (tests/checker/psso_check.py) on `file` for a fleet
+/// from `min`: its exit status and its problems, one per line.
+fn independent_check(
+    schema: &std::path::Path,
+    min: &str,
+    file: &std::path::Path,
+) -> (bool, String) {
+    let checker = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/checker/psso_check.py"
+        ))
+        .arg("--schema-dir")
+        .arg(schema.parent().unwrap())
+        .args(["--min-macos", min])
+        .arg(file)
+        .output()
+        .unwrap();
+    (
+        checker.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&checker.stdout),
+            String::from_utf8_lossy(&checker.stderr)
+        ),
+    )
+}
+
 /// Every generated profile passes an independent checker written in Python against
-/// Apple's YAML schema and Microsoft's table (tests/checker/psso_check.py).
+/// Apple's YAML schema (the 97a11a8 copy) and Microsoft's table
+/// (tests/checker/psso_check.py).
 #[test]
 fn independent_checker_accepts_every_method_and_target() {
     let test = "independent_checker_accepts_every_method_and_target";
-    let Some(schema) =
-        shared_reference("apple-device-management/com.apple.extensiblesso.yaml", test)
-    else {
+    let Some(schema) = shared_reference(SCHEMA_27, test) else {
         return;
     };
     if !have_tool("python3", test) {
@@ -306,25 +336,98 @@ fn independent_checker_accepts_every_method_and_target() {
                 file.to_str().unwrap(),
             ])
             .success();
-            let checker = std::process::Command::new("python3")
-                .arg(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/tests/checker/psso_check.py"
-                ))
-                .arg("--schema-dir")
-                .arg(schema.parent().unwrap())
-                .args(["--min-macos", min])
-                .arg(&file)
-                .output()
-                .unwrap();
-            assert!(
-                checker.status.success(),
-                "{auth} {min}: {}{}",
-                String::from_utf8_lossy(&checker.stdout),
-                String::from_utf8_lossy(&checker.stderr)
-            );
+            let (ok, problems) = independent_check(&schema, min, &file);
+            assert!(ok, "{auth} {min}: {problems}");
         }
     }
+}
+
+/// Every macOS 26 and 27 setting, for a fleet from macOS 27.
+const EVERY_NEW_SETTING: &[&str] = &[
+    "--auth",
+    "Password",
+    "--registration-token",
+    "{{DEVICEREGISTRATION}}",
+    "--filevault-policy",
+    "AttemptAuthentication,RequireTouchID",
+    "--login-policy",
+    "AttemptAuthentication,RequireTouchIDOrWatch",
+    "--unlock-policy",
+    "AttemptAuthentication,AllowTouchIDOrWatchForUnlock,AllowOpenIDForTouchIDFallback",
+    "--web-login-url-allow-list",
+    "login.microsoftonline.com,login.microsoft.com",
+    "--allow-web-login-password-sync",
+    "--new-user-authentication-methods",
+    "password,open-id",
+    "--new-user-authorization-mode",
+    "Temporary",
+    "--enable-registration-during-setup",
+    "--enable-create-first-user-during-setup",
+    "true",
+    "--synchronize-profile-picture",
+    "--temporary-session-quick-login",
+    "--allow-device-identifiers-in-attestation",
+    "--allow-access-key-express-mode",
+    "--access-key-reader-group-identifier",
+    "AQID",
+    "--access-key-terminal-identity-uuid",
+    "6F1A4C2E-3B5D-4E7F-8A9B-0C1D2E3F4A5B",
+    "--access-key-reader-issuer-certificate-uuid",
+    "7A2B5D3F-4C6E-4F80-9B1C-1D2E3F4A5B6C",
+];
+
+/// `generate --min-macos 27` with every macOS 26 and 27 setting passes the checker
+/// against the 97a11a8 schema; for a fleet from 15, the checker and `validate` find
+/// the same keys and values newer than the fleet.
+#[test]
+fn independent_checker_accepts_the_macos_27_keys_and_agrees_on_what_is_newer_than_15() {
+    let test = "independent_checker_accepts_the_macos_27_keys_and_agrees_on_what_is_newer_than_15";
+    let Some(schema) = shared_reference(SCHEMA_27, test) else {
+        return;
+    };
+    if !have_tool("python3", test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("every-27.mobileconfig");
+    let mut args = vec!["--min-macos", "27", "-o", file.to_str().unwrap()];
+    args.extend_from_slice(EVERY_NEW_SETTING);
+    let out = generate(&args).success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        !stderr.contains("schema."),
+        "every key is known at 27: {stderr}"
+    );
+    let (ok, problems) = independent_check(&schema, "27", &file);
+    assert!(ok, "{problems}");
+
+    let (ok, problems) = independent_check(&schema, "15", &file);
+    assert!(!ok);
+    let mut theirs: Vec<String> = problems
+        .lines()
+        .filter(|l| l.contains("after the fleet's macOS 15.0"))
+        .map(|l| l.split(": ").nth(1).unwrap().to_string())
+        .collect();
+    let json = bin()
+        .args(["validate", "--min-macos", "15", "--format", "json"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let mut ours: Vec<String> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "schema.newer-than-target")
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    theirs.sort();
+    ours.sort();
+    assert_eq!(ours, theirs);
+    assert_eq!(ours.len(), 15, "{ours:?}");
 }
 
 #[test]
