@@ -39,6 +39,7 @@
 pub mod batch;
 pub mod catalog;
 pub mod codec;
+pub mod declaration;
 pub mod diff;
 pub mod error;
 pub mod events;
@@ -52,6 +53,7 @@ pub mod rules;
 pub mod settings;
 pub mod sign;
 pub mod spec;
+pub mod url;
 
 pub use error::{Error, Result};
 

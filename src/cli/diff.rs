@@ -8,7 +8,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::error::{CliError, Result};
-use psso_profile::codec::{self, Decoded};
+use psso_profile::codec::Decoded;
 use psso_profile::diff::{self, ChangeKind, Diff};
 
 use super::report::{paint, stdout_color};
@@ -21,7 +21,10 @@ Examples:
   mdm-export profile 42 | psso-profile diff - psso.mobileconfig
 
 Compares what the profiles say, not how they are written: XML or binary, signed or not, key
-order and formatting do not matter. Arrays are compared by index, except the sets of strings
+order and formatting do not matter. Declarations (JSON) are read too: two declarations are
+compared by the settings they carry, at the declaration's key paths, with their Type,
+Identifier and ServerToken (a new Identifier makes every user register again); a profile and
+a declaration are compared by the settings of the SSO payload, at the profile's paths. Arrays are compared by index, except the sets of strings
 (URLs, Hosts, groups, accounts, policies), whose order means nothing to macOS: each string
 added or removed is listed. Changes that make every user register Platform SSO again are
 called out: the authentication method, UseSharedDeviceKeys, a new PayloadUUID or
@@ -75,9 +78,9 @@ pub(crate) fn run(args: DiffArgs) -> Result<u8> {
             "only one of the two profiles can be read from standard input (`-`)".into(),
         ));
     }
-    let old = codec::read_file(&args.old)?;
-    let new = codec::read_file(&args.new)?;
-    let result = diff::diff(&old.value, &new.value, args.show_secrets);
+    let old = psso_profile::lint::read_file(&args.old)?;
+    let new = psso_profile::lint::read_file(&args.new)?;
+    let result = diff::diff_inputs(&old, &new, args.show_secrets);
     let side = |path: &PathBuf, d: &Decoded| Side {
         file: path.display().to_string(),
         signed: d.signed.is_some(),

@@ -76,10 +76,9 @@ fn or_absent(value: Option<&str>) -> &str {
     value.unwrap_or("(absent)")
 }
 
-/// The human form of an inspection.
-pub(crate) fn human(i: &Inspection, color: bool) -> String {
+/// The file line, the profile's identity and its payloads.
+fn profile_identity(out: &mut String, i: &Inspection, color: bool) {
     let head = |text: &str| paint(&format!("{text:<13}"), "1", color);
-    let mut out = String::new();
     let signed = if i.signed { "signed" } else { "unsigned" };
     let _ = writeln!(
         out,
@@ -116,12 +115,34 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
             or_absent(p.identifier.as_deref())
         );
     }
+}
+
+/// The human form of an inspection.
+pub(crate) fn human(i: &Inspection, color: bool) -> String {
+    let head = |text: &str| paint(&format!("{text:<13}"), "1", color);
+    let mut out = String::new();
+    if let Some(d) = &i.declaration {
+        let _ = writeln!(out, "{} {} (JSON declaration)", head("file:"), i.file);
+        for (label, value) in [
+            ("type:", &d.declaration_type),
+            ("identifier:", &d.identifier),
+            ("server token:", &d.server_token),
+        ] {
+            let _ = writeln!(out, "{} {}", head(label), or_absent(value.as_deref()));
+        }
+        if let Some(url) = &d.profile_url {
+            let _ = writeln!(out, "{} {url}", head("profile URL:"));
+        }
+    } else {
+        profile_identity(&mut out, i, color);
+    }
     for s in &i.sso {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            head(&format!("single sign-on (PayloadContent[{}]):", s.index))
-        );
+        let place = if i.declaration.is_some() {
+            "Payload".to_string()
+        } else {
+            format!("PayloadContent[{}]", s.index)
+        };
+        let _ = writeln!(out, "\n{}", head(&format!("single sign-on ({place}):")));
         for sentence in &s.plain {
             let _ = writeln!(out, "  - {sentence}");
         }

@@ -27,6 +27,12 @@ Examples:
   psso-profile validate old.mobileconfig --fix -o fixed.mobileconfig
   psso-profile validate profiles/ --fix --in-place
   cat psso.mobileconfig | psso-profile validate -
+  psso-profile validate psso.declaration.json
+
+A declaration (JSON whose Type is com.apple.configuration.extensible-sso or
+com.apple.configuration.legacy) is checked with the same rules, and its findings name the
+declaration's own keys (Payload.PlatformSSO.UserCreation.EnableAtLogin); its fleet starts at
+macOS 27 unless --min-macos says otherwise.
 
 Exit codes: 0 clean (warnings allowed), 1 findings at error level (or warnings with
 --strict), 2 an input could not be read (the others are still checked).";
@@ -42,19 +48,21 @@ pub(crate) enum ReportFormat {
     Sarif,
 }
 
-/// Lint Platform SSO profiles against Microsoft's required settings and Apple's schema.
+/// Lint Platform SSO profiles and declarations against Microsoft's required settings
+/// and Apple's schema.
 ///
-/// Reads XML, binary and CMS-signed profiles (the signature is verified too),
-/// several files, folders (every *.mobileconfig below them) or `-` for stdin.
+/// Reads XML, binary and CMS-signed profiles (the signature is verified too), JSON
+/// declarations, several files, folders (every *.mobileconfig below them) or `-` for
+/// stdin.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct ValidateArgs {
     /// Profiles, folders, or `-` for standard input
     #[arg(required = true, value_name = "FILE")]
     inputs: Vec<PathBuf>,
-    /// Oldest macOS of the fleet
-    #[arg(long, value_name = "VERSION", default_value = "14", value_parser = psso_profile::model::parse_macos_arg)]
-    min_macos: MacOs,
+    /// Oldest macOS of the fleet [default: 14; 27 for an extensible-sso declaration]
+    #[arg(long, value_name = "VERSION", value_parser = psso_profile::model::parse_macos_arg)]
+    min_macos: Option<MacOs>,
     /// Output format
     #[arg(long, value_name = "FORMAT", default_value = "human")]
     format: ReportFormat,
@@ -96,8 +104,10 @@ struct JsonReport<'a> {
 #[derive(Debug, Serialize)]
 struct JsonFile<'a> {
     path: String,
-    /// `xml`, `binary`, `signed`; absent when unreadable.
+    /// `xml`, `binary`, `signed`, `json` (a declaration); absent when unreadable.
     format: Option<&'static str>,
+    /// The oldest macOS the file was checked for.
+    min_macos: Option<MacOs>,
     /// Whether the signature verified; absent for unsigned files.
     signature_valid: Option<bool>,
     /// Why the file could not be read.
@@ -118,6 +128,7 @@ struct Summary {
 /// One input's outcome.
 pub(crate) struct Outcome {
     pub(crate) path: String,
+    pub(crate) min_macos: Option<MacOs>,
     pub(crate) source: Option<Vec<u8>>,
     pub(crate) linted: Option<Linted>,
     pub(crate) error: Option<String>,
@@ -141,7 +152,6 @@ fn display(path: &Path) -> String {
 }
 
 pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
-    let target = Target::new(args.min_macos);
     let mut verify = VerifyOptions::new().strict(args.strict);
     for ca in &args.ca {
         let pem = codec::read_input(ca)?;
@@ -171,7 +181,7 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
     }
     let mut outcomes = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        outcomes.push(check_one(input, &target, &verify, &args)?);
+        outcomes.push(check_one(input, &verify, &args)?);
     }
     let summary = summarize(&outcomes);
     // With `--fix -o -` the repaired profile is on stdout: the report goes to stderr.
@@ -184,13 +194,14 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
         ReportFormat::Human => print_human(&mut out, &outcomes, &summary),
         ReportFormat::Json => {
             let doc = JsonReport {
-                min_macos: args.min_macos,
+                min_macos: args.min_macos.unwrap_or(MacOs::V14),
                 strict: args.strict,
                 files: outcomes
                     .iter()
                     .map(|o| JsonFile {
                         path: o.path.clone(),
                         format: o.linted.as_ref().map(|l| format_name(l.decoded.format)),
+                        min_macos: o.min_macos,
                         signature_valid: o
                             .linted
                             .as_ref()
@@ -228,28 +239,25 @@ fn format_name(format: InputFormat) -> &'static str {
     match format {
         InputFormat::Xml => "xml",
         InputFormat::Binary => "binary",
+        InputFormat::Json => "json",
         _ => "signed",
     }
 }
 
 /// Reads, checks and (with `--fix`) repairs one input. An unreadable input is an
 /// outcome with an error; a repaired profile that cannot be written stops the run.
-fn check_one(
-    input: &Path,
-    target: &Target,
-    verify: &VerifyOptions,
-    args: &ValidateArgs,
-) -> Result<Outcome> {
+fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Result<Outcome> {
     let path = display(input);
     let mut outcome = Outcome {
         path,
+        min_macos: None,
         source: None,
         linted: None,
         error: None,
         fixes: Vec::new(),
     };
     let read = codec::read_input(input).and_then(|bytes| {
-        let decoded = codec::parse(&bytes, input)?;
+        let decoded = lint::read(&bytes, input)?;
         Ok((bytes, decoded))
     });
     let (bytes, decoded) = match read {
@@ -261,6 +269,11 @@ fn check_one(
             return Ok(outcome);
         }
     };
+    let target = &Target::new(
+        args.min_macos
+            .unwrap_or_else(|| default_min_macos(&decoded)),
+    );
+    outcome.min_macos = Some(target.min_macos);
     let linted = lint::lint(decoded, target, verify);
     if !args.fix {
         outcome.source = Some(bytes);
@@ -281,6 +294,17 @@ fn check_one(
     outcome.fixes = fixed.fixes;
     outcome.linted = Some(fixed.linted);
     Ok(outcome)
+}
+
+/// The fleet a file is checked for when `--min-macos` is not given: 27 for an
+/// `extensible-sso` declaration (no older Mac reads it), 14 otherwise.
+fn default_min_macos(decoded: &psso_profile::codec::Decoded) -> MacOs {
+    match psso_profile::declaration::declaration_type(&decoded.value) {
+        Some(psso_profile::declaration::EXTENSIBLE_SSO) if decoded.format == InputFormat::Json => {
+            psso_profile::declaration::EXTENSIBLE_SSO_MACOS
+        }
+        _ => MacOs::V14,
+    }
 }
 
 fn summarize(outcomes: &[Outcome]) -> Summary {

@@ -4,6 +4,7 @@
 mod file;
 mod inputs;
 mod json;
+mod json_read;
 mod path;
 mod read;
 mod xml;
@@ -11,6 +12,7 @@ mod xml;
 pub use file::{MAX_INPUT_BYTES, read_input, write_output};
 pub use inputs::{PROFILE_EXTENSION, expand_inputs};
 pub use json::{to_json, to_json_value};
+pub use json_read::parse_json;
 pub use path::EncodeError;
 pub use read::{
     Decoded, InputFormat, MAX_CONTENT_BYTES, MAX_DEPTH, MAX_VALUES, Position, parse, read_file,
@@ -34,6 +36,11 @@ pub enum Format {
     ///
     /// [`to_json`] gives the mapping.
     Json,
+    /// A Declarative Device Management declaration, JSON as a Mac reads it: the
+    /// profile's settings in the `com.apple.configuration.extensible-sso`
+    /// declaration ([`crate::declaration`] maps them), or any declaration tree.
+    /// [`write()`] writes the tree it is given as [`to_json`] does.
+    Declaration,
 }
 
 impl Format {
@@ -43,6 +50,7 @@ impl Format {
             Format::Xml => "XML",
             Format::Binary => "binary",
             Format::Json => "JSON",
+            Format::Declaration => "declaration",
         }
     }
 }
@@ -73,7 +81,7 @@ pub fn write(value: &Value, format: Format) -> Result<Vec<u8>> {
         Format::Xml => {
             to_xml(value, &XmlOptions { sort_keys: true }).map_err(|e| encode_err(e.into()))
         }
-        Format::Json => to_json(value).map_err(|e| encode_err(e.into())),
+        Format::Json | Format::Declaration => to_json(value).map_err(|e| encode_err(e.into())),
         Format::Binary => {
             let mut out = Vec::new();
             sorted(value)

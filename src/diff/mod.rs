@@ -17,6 +17,8 @@
 //! `PayloadUUID` or `PayloadIdentifier` for the SSO payload, a new profile
 //! identifier, or the SSO payload removed.
 
+mod forms;
+
 use std::cmp::Ordering;
 
 use plist::Value;
@@ -25,6 +27,8 @@ use serde::Serialize;
 use crate::inspect::shown;
 use crate::model::Target;
 use crate::rules::{Context, SsoPayload};
+
+pub use forms::{REASON_DECLARATION_ID, diff_inputs};
 
 /// Keys whose arrays hold a set of strings: compared without regard to order.
 pub const SET_KEYS: &[&str] = &[

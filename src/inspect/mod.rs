@@ -9,8 +9,11 @@
 //! MDM placeholder such as `{{DEVICEREGISTRATION}}` included; the plain-words
 //! summary says whether the token is a placeholder the MDM fills per device.
 
+mod declaration;
+
 use std::path::Path;
 
+pub use declaration::DeclarationSummary;
 use plist::{Dictionary, Value};
 use serde::Serialize;
 
@@ -42,11 +45,13 @@ pub struct Options {
 pub struct Inspection {
     /// The file as given.
     pub file: String,
-    /// The profile's own encoding: `XML` or `binary`.
+    /// The profile's own encoding: `XML` or `binary`; `JSON` for a declaration.
     pub encoding: &'static str,
     /// Whether it came wrapped in a CMS signature.
     pub signed: bool,
-    /// The profile's identity.
+    /// The declaration's type, identifier and token, when a declaration was read.
+    pub declaration: Option<DeclarationSummary>,
+    /// The profile's identity (a declaration's `Identifier` only).
     pub identity: Identity,
     /// Every payload of `PayloadContent`.
     pub payloads: Vec<PayloadSummary>,
@@ -225,18 +230,22 @@ pub struct LintSummary {
     pub notes: usize,
 }
 
-/// Reads `path` (`-` for standard input) and [`inspect`]s it.
+/// Reads `path` (`-` for standard input), a profile or a declaration, and
+/// [`inspect`]s it.
 ///
 /// # Errors
 ///
-/// Those of [`crate::codec::read_file`].
+/// Those of [`crate::lint::read_file`].
 pub fn inspect_file(path: &Path, options: &Options) -> crate::Result<Inspection> {
-    let decoded = crate::codec::read_file(path)?;
+    let decoded = crate::lint::read_file(path)?;
     Ok(inspect(decoded, &path.display().to_string(), options))
 }
 
-/// Describes a decoded profile; `file` names it in the result.
+/// Describes a decoded profile or declaration; `file` names it in the result.
 pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
+    if decoded.format == InputFormat::Json {
+        return declaration::inspect(decoded, file, options);
+    }
     let min_macos = options
         .min_macos
         .unwrap_or_else(|| infer_min_macos(&decoded.value));
@@ -286,6 +295,7 @@ pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
             _ => "XML",
         },
         signed: linted.decoded.signed.is_some(),
+        declaration: None,
         identity,
         payloads,
         sso,
@@ -317,7 +327,7 @@ fn infer_min_macos(value: &Value) -> MacOs {
 /// Whether a key's name says its value is a secret.
 pub fn is_secret_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    (lower.contains("token") && lower != "tokentousermapping")
+    (lower.contains("token") && lower != "tokentousermapping" && lower != "servertoken")
         || ["secret", "password", "passphrase", "passcode", "privatekey"]
             .iter()
             .any(|w| lower.contains(w))
@@ -702,6 +712,7 @@ mod tests {
             "AuthenticationMethod",
             "UseSharedDeviceKeys",
             "URLs",
+            "ServerToken",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }

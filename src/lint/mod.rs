@@ -27,8 +27,18 @@ pub struct Linted {
     pub report: Report,
 }
 
-/// Verifies the signature of a decoded profile (if it came signed) and checks it.
+/// Verifies the signature of a decoded profile (if it came signed) and checks it. A
+/// declaration ([`InputFormat::Json`]) is checked with
+/// [`rules::check_declaration`]: the same rules, at its own key paths.
 pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted {
+    if decoded.format == InputFormat::Json {
+        let report = rules::check_declaration(&decoded.value, target);
+        return Linted {
+            decoded,
+            verification: None,
+            report,
+        };
+    }
     let verification = decoded
         .signed
         .as_deref()
@@ -43,7 +53,31 @@ pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted
 
 /// Reads a file (`-` for standard input) and [`lint`]s it.
 pub fn lint_file(path: &Path, target: &Target, verify: &VerifyOptions) -> crate::Result<Linted> {
-    Ok(lint(codec::read_file(path)?, target, verify))
+    Ok(lint(read_file(path)?, target, verify))
+}
+
+/// Reads what `validate`, `inspect` and `diff` take: a declaration (JSON, recognised
+/// by its `Type`; [`crate::declaration::parse`]) or a profile ([`codec::parse`]).
+///
+/// # Errors
+///
+/// Those of [`crate::declaration::parse`] for input that starts as JSON does, and
+/// those of [`codec::parse`] otherwise.
+pub fn read(bytes: &[u8], origin: &Path) -> crate::Result<Decoded> {
+    if crate::declaration::looks_like_json(bytes) {
+        crate::declaration::parse(bytes, origin)
+    } else {
+        codec::parse(bytes, origin)
+    }
+}
+
+/// Reads a file (`-` for standard input) with [`read`].
+///
+/// # Errors
+///
+/// Those of [`codec::read_input`] and [`read`].
+pub fn read_file(path: &Path) -> crate::Result<Decoded> {
+    read(&codec::read_input(path)?, path)
 }
 
 /// What [`fix_to`] did: the repairs, and the written profile checked again.
@@ -60,7 +94,8 @@ pub struct Fixed {
 
 /// Repairs a linted profile, writes it to `destination` (`-` for standard output)
 /// in the encoding it came in (a signed profile's content encoding, unsigned), and
-/// lints what was written.
+/// lints what was written. A declaration is repaired with the profile's repairs
+/// ([`crate::declaration::fix`]) and written as JSON.
 ///
 /// # Errors
 ///
@@ -74,6 +109,17 @@ pub fn fix_to(
     destination: &Path,
     overwrite: bool,
 ) -> crate::Result<Fixed> {
+    if linted.decoded.format == InputFormat::Json {
+        let (value, fixes) = crate::declaration::fix(&linted.decoded.value, target)?;
+        let bytes = codec::write(&value, Format::Declaration)?;
+        codec::write_output(destination, &bytes, overwrite)?;
+        let decoded = read(&bytes, destination)?;
+        return Ok(Fixed {
+            fixes,
+            linted: lint(decoded, target, verify),
+            dropped_signature: false,
+        });
+    }
     let mut value = linted.decoded.value.clone();
     let fixes = fix(&mut value, target);
     let encoding = match linted.decoded.content_format {

@@ -80,6 +80,16 @@ pub fn lookup<'a>(dict: &'a Dictionary, path: &str) -> Option<&'a Value> {
     Some(value)
 }
 
+/// A declaration being checked: its tree, and the fleet it was checked for (the
+/// rules see at least the first macOS that reads the declaration).
+#[derive(Debug, Clone, Copy)]
+pub struct Declared<'a> {
+    /// The declaration as read (JSON as a property-list tree).
+    pub value: &'a Value,
+    /// The fleet the caller asked about.
+    pub fleet: Target,
+}
+
 /// What the rules read.
 #[derive(Debug)]
 pub struct Context<'a> {
@@ -97,6 +107,9 @@ pub struct Context<'a> {
     pub sso_is_microsoft: bool,
     /// The verified signature, when the profile came signed.
     pub signature: Option<&'a crate::sign::Verification>,
+    /// The declaration the profile tree was read from, when checking a declaration
+    /// ([`crate::rules::check_declaration`]).
+    pub declaration: Option<Declared<'a>>,
     /// The schema walk, made on first use and shared by the rules.
     walk: std::cell::OnceCell<super::schema::Walk<'a>>,
 }
@@ -144,6 +157,7 @@ impl<'a> Context<'a> {
             sso,
             sso_is_microsoft,
             signature: None,
+            declaration: None,
             walk: std::cell::OnceCell::new(),
         }
     }

@@ -1704,3 +1704,200 @@ fn grace_periods_are_required_by_the_macos_27_policies_too() {
     );
     assert!(!check27(&v).has_errors(), "{:#?}", check27(&v));
 }
+
+/// The declaration of a profile made for a fleet from macOS 27 by `spec`.
+fn declaration_of(spec: Spec) -> Value {
+    let profile = Spec {
+        min_macos: Some(MacOs::V27),
+        ..spec
+    }
+    .to_profile()
+    .unwrap()
+    .to_value()
+    .unwrap();
+    crate::declaration::from_profile(
+        &profile,
+        &Target::new(MacOs::V27),
+        &crate::declaration::Options::default(),
+    )
+    .unwrap()
+}
+
+fn check_decl(value: &Value) -> Report {
+    check_declaration(value, &Target::new(MacOs::V27))
+}
+
+#[test]
+fn a_generated_declaration_is_clean() {
+    let d = declaration_of(Spec {
+        registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+        ..Spec::default()
+    });
+    assert_eq!(check_decl(&d).findings, vec![]);
+    // Nothing of the made-up profile envelope is reported.
+    let d = declaration_of(Spec {
+        auth: Some(crate::model::AuthMethod::Password),
+        ..Spec::default()
+    });
+    let report = check_decl(&d);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.path.starts_with("Payload.")),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn declarations_meet_the_profile_rules_at_their_own_paths() {
+    let mut d = declaration_of(Spec::default());
+    set(&mut d, "Payload.ScreenLockedBehavior", "Cancel");
+    set(&mut d, "Payload.PlatformSSO.UseSharedDeviceKeys", false);
+    let report = check_decl(&d);
+    let f = report_of(&report, RuleId::SsoScreenLockedBehavior);
+    assert_eq!(f.path, "Payload.ScreenLockedBehavior");
+    assert_eq!(f.message, "is `Cancel`; Microsoft requires `DoNotHandle`");
+    assert_eq!(f.fix, "set \"ScreenLockedBehavior\": \"DoNotHandle\"");
+    let f = report_of(&report, RuleId::SsoUseSharedDeviceKeys);
+    assert_eq!(f.path, "Payload.PlatformSSO.UseSharedDeviceKeys");
+
+    // The Password method without its FileVault policy: told in the declaration's names.
+    let mut d = declaration_of(Spec {
+        auth: Some(crate::model::AuthMethod::Password),
+        registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+        ..Spec::default()
+    });
+    let (payload, _) = parent(&mut d, "Payload.PlatformSSO.Policies");
+    payload.remove("Policies");
+    let f = report_of(&check_decl(&d), RuleId::PssoPasswordFilevaultPolicy);
+    assert_eq!(f.path, "Payload.PlatformSSO.Policies.FileVault");
+    assert_eq!(
+        f.fix,
+        "set \"Policies.FileVault\": [\"AttemptAuthentication\"] inside PlatformSSO"
+    );
+    assert_eq!(
+        f.message,
+        "is missing; Microsoft's table sets `AttemptAuthentication` with the Password method on macOS 15+"
+    );
+}
+
+#[test]
+fn declaration_keys_without_a_profile_equivalent_get_the_declaration_checks() {
+    let mut d = declaration_of(Spec {
+        registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+        ..Spec::default()
+    });
+    set(
+        &mut d,
+        "Payload.ExtensionComposedIdentifier",
+        "com.microsoft.CompanyPortalMac.ssoextension",
+    );
+    set(&mut d, "Payload.PlatformSSO.EnableCreateUserAtLogin", true);
+    set(
+        &mut d,
+        "Payload.PlatformSSO.Policies",
+        "AttemptAuthentication",
+    );
+    set(&mut d, "Identifier", "");
+    remove(&mut d, "ServerToken");
+    set(&mut d, "Extra", true);
+    let report = check_decl(&d);
+    let got: Vec<(RuleId, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                RuleId::SsoTeamIdentifier,
+                "Payload.ExtensionComposedIdentifier"
+            ),
+            (RuleId::DeclarationStructure, "Identifier"),
+            (RuleId::DeclarationStructure, "ServerToken"),
+            (
+                RuleId::DeclarationStructure,
+                "Payload.ExtensionComposedIdentifier"
+            ),
+            (RuleId::DeclarationStructure, "Payload.PlatformSSO.Policies"),
+            (RuleId::DeclarationUnknownKey, "Extra"),
+            (
+                RuleId::DeclarationUnknownKey,
+                "Payload.PlatformSSO.EnableCreateUserAtLogin"
+            ),
+        ]
+    );
+    let f = report_of(&report, RuleId::SsoTeamIdentifier);
+    assert_eq!(
+        f.fix,
+        "set `ExtensionComposedIdentifier` to `com.microsoft.CompanyPortalMac.ssoextension (UBF8T346G9)`"
+    );
+    let unknown: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.path == "Payload.PlatformSSO.EnableCreateUserAtLogin")
+        .collect();
+    assert_eq!(
+        unknown[0].message,
+        "is not a key of the declaration here; the declaration has it as `Payload.PlatformSSO.UserCreation.EnableAtLogin`"
+    );
+}
+
+#[test]
+fn a_declaration_for_macs_before_27_and_a_legacy_declaration_with_a_bad_url() {
+    let d = declaration_of(Spec::default());
+    let f = report_of(
+        &check_declaration(&d, &Target::new(MacOs::V26)),
+        RuleId::DeclarationMacos,
+    );
+    assert_eq!(
+        (f.path.as_str(), f.message.as_str()),
+        (
+            "Type",
+            "is `com.apple.configuration.extensible-sso`, which macOS 27 and later read, but the fleet starts at macOS 26: older Macs get no single sign-on from it"
+        )
+    );
+    let mut legacy = Dictionary::new();
+    legacy.insert("Type".into(), "com.apple.configuration.legacy".into());
+    legacy.insert("Identifier".into(), "com.contoso.psso.legacy".into());
+    legacy.insert("ServerToken".into(), "1".into());
+    let mut payload = Dictionary::new();
+    payload.insert("ProfileURL".into(), "http://mdm.contoso.com/psso".into());
+    legacy.insert("Payload".into(), Value::Dictionary(payload));
+    let legacy = Value::Dictionary(legacy);
+    let report = check_declaration(&legacy, &Target::new(MacOs::V14));
+    let f = report_of(&report, RuleId::DeclarationProfileUrl);
+    assert_eq!(f.path, "Payload.ProfileURL");
+    assert_eq!(report.findings.len(), 1, "{report:#?}");
+    let mut fine = legacy.clone();
+    set(
+        &mut fine,
+        "Payload.ProfileURL",
+        "https://mdm.contoso.com/psso",
+    );
+    assert_eq!(
+        check_declaration(&fine, &Target::new(MacOs::V14)).findings,
+        vec![]
+    );
+}
+
+#[test]
+fn checking_a_declaration_never_panics_on_odd_trees() {
+    for value in [
+        Value::Array(vec![]),
+        Value::String("x".into()),
+        Value::Dictionary(Dictionary::new()),
+    ] {
+        let _ = check_declaration(&value, &Target::new(MacOs::V27));
+    }
+    let mut d = Dictionary::new();
+    d.insert(
+        "Type".into(),
+        "com.apple.configuration.extensible-sso".into(),
+    );
+    d.insert("Payload".into(), Value::Array(vec![]));
+    let report = check_declaration(&Value::Dictionary(d), &Target::new(MacOs::V27));
+    assert!(report.has(RuleId::DeclarationStructure));
+}

@@ -240,6 +240,7 @@ struct JsonKey {
     microsoft: Vec<JsonRequired>,
     rules: Vec<String>,
     setting: Option<JsonSetting>,
+    declaration: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -427,6 +428,10 @@ fn explain_a_rule_a_key_and_an_extension_key() {
         assert!(!key.user_channel && key.deprecated.is_none() && key.item.is_none());
         assert!(key.allowed.is_empty() && key.min.is_none() && !key.summary.is_empty());
         assert_eq!(key.source, "AppleSchema");
+        assert_eq!(
+            key.declaration.as_deref(),
+            Some("Payload.PlatformSSO.UseSharedDeviceKeys")
+        );
         assert!(
             key.rules
                 .contains(&"sso.use-shared-device-keys".to_string())
@@ -792,12 +797,23 @@ struct JsonInspection {
     file: String,
     encoding: String,
     signed: bool,
+    declaration: Option<JsonDeclarationSummary>,
     identity: JsonIdentity,
     payloads: Vec<JsonPayload>,
     sso: Vec<JsonSso>,
     macos: JsonMacOs,
     signature: Option<JsonSignature>,
     lint: JsonLint,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonDeclarationSummary {
+    #[serde(rename = "type")]
+    declaration_type: Option<String>,
+    identifier: Option<String>,
+    server_token: Option<String>,
+    profile_url: Option<String>,
 }
 
 fn inspect_json(file: &Path, extra: &[&str]) -> JsonInspection {
@@ -840,6 +856,7 @@ fn inspect_json_parses_and_hides_the_registration_token() {
     let json = inspect_json(&path, &[]);
     assert_eq!(json.encoding, "XML");
     assert!(!json.signed && json.signature.is_none());
+    assert!(json.declaration.is_none(), "a profile");
     assert!(json.file.ends_with("p.mobileconfig"));
     assert_eq!(
         json.identity.identifier.as_deref(),
@@ -1188,4 +1205,39 @@ fn base64_decode(text: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+#[test]
+fn inspect_json_of_a_declaration_has_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = generate(
+        dir.path(),
+        "d.json",
+        &[
+            "--min-macos",
+            "27",
+            "--format",
+            "declaration",
+            "--registration-token",
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secret",
+        ],
+    );
+    let json = inspect_json(&path, &[]);
+    assert_eq!((json.encoding.as_str(), json.signed), ("JSON", false));
+    let d = json.declaration.expect("a declaration");
+    assert_eq!(
+        d.declaration_type.as_deref(),
+        Some("com.apple.configuration.extensible-sso")
+    );
+    assert_eq!(
+        d.identifier.as_deref(),
+        Some("com.psso-profile.platformsso.extensible-sso")
+    );
+    assert!(d.server_token.is_some() && d.profile_url.is_none());
+    assert!(json.payloads.is_empty());
+    assert_eq!(
+        json.sso[0].registration_token.as_deref(),
+        Some("<redacted>"),
+        "secrets stay redacted in a declaration"
+    );
 }

@@ -354,3 +354,106 @@ fn the_comparison_catches_a_difference() {
     );
     let _: Option<&AppleKey> = None;
 }
+
+/// Apple's declaration schemas at commit 97a11a8 (extensible-sso) and 39e2a82 (legacy).
+const DECLARATIONS: &str = "apple-device-management-27/declarative/declarations/configurations";
+
+/// The declaration mapping table covers Apple's `extensible-sso.yaml` exactly: every
+/// key of the schema is an entry and every entry a key of the schema, with the same
+/// type, and for keys with a profile counterpart the same allowed values, default and
+/// minimum as the profile key in the Apple catalog.
+#[test]
+fn declaration_table_matches_the_extensible_sso_declaration_schema() {
+    use psso_profile::declaration::{self, map};
+    let Some((doc, keys)) = load(
+        &format!("{DECLARATIONS}/extensible-sso.yaml"),
+        "declaration_table_matches_the_extensible_sso_declaration_schema",
+    ) else {
+        return;
+    };
+    assert_eq!(
+        doc["payload"]["declarationtype"],
+        Yaml::String(declaration::EXTENSIBLE_SSO.into())
+    );
+    assert_eq!(
+        keys[0].introduced,
+        version(declaration::EXTENSIBLE_SSO_MACOS),
+        "the declaration's first macOS"
+    );
+    assert!(keys.len() > 45, "the schema was read: {} keys", keys.len());
+    let mut problems = Vec::new();
+    for y in &keys {
+        let Some(e) = map::entry(&y.path) else {
+            problems.push(format!(
+                "{}: in Apple's schema but not in the table",
+                y.path
+            ));
+            continue;
+        };
+        if e.kind().schema_name() != y.kind {
+            problems.push(format!(
+                "{}: {} in the table, {} in Apple's schema",
+                y.path,
+                e.kind().schema_name(),
+                y.kind
+            ));
+        }
+        if let Some(k) = e.apple_key() {
+            for (what, ours, apple) in [
+                (
+                    "allowed values",
+                    format!("{:?}", k.allowed),
+                    format!("{:?}", y.allowed),
+                ),
+                (
+                    "default",
+                    format!("{:?}", k.default),
+                    format!("{:?}", y.default),
+                ),
+                ("minimum", format!("{:?}", k.min), format!("{:?}", y.min)),
+                (
+                    "item type",
+                    format!("{:?}", k.item.map(|i| i.schema_name())),
+                    format!("{:?}", y.item),
+                ),
+            ] {
+                if ours != apple {
+                    problems.push(format!(
+                        "{}: {what} of {} is {ours} in the catalog, {apple} in the declaration schema",
+                        y.path, k.path
+                    ));
+                }
+            }
+        }
+    }
+    for e in map::ENTRIES {
+        if !keys.iter().any(|y| y.path == e.declaration) {
+            problems.push(format!(
+                "{}: in the table but not in Apple's schema",
+                e.declaration
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_legacy_declaration_schema_is_the_one_the_tool_writes() {
+    use psso_profile::declaration;
+    let Some((doc, keys)) = load(
+        &format!("{DECLARATIONS}/legacy.yaml"),
+        "the_legacy_declaration_schema_is_the_one_the_tool_writes",
+    ) else {
+        return;
+    };
+    assert_eq!(
+        doc["payload"]["declarationtype"],
+        Yaml::String(declaration::LEGACY.into())
+    );
+    assert_eq!(keys[0].introduced, version(declaration::LEGACY_MACOS));
+    let paths: Vec<(&str, bool, &str)> = keys
+        .iter()
+        .map(|k| (k.path.as_str(), k.required, k.kind.as_str()))
+        .collect();
+    assert_eq!(paths, [("ProfileURL", true, "<string>")]);
+}

@@ -343,7 +343,7 @@ fn independent_checker_accepts_every_method_and_target() {
 }
 
 /// Every macOS 26 and 27 setting, for a fleet from macOS 27.
-const EVERY_NEW_SETTING: &[&str] = &[
+pub(crate) const EVERY_NEW_SETTING: &[&str] = &[
     "--auth",
     "Password",
     "--registration-token",

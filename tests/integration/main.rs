@@ -5,6 +5,7 @@ mod around;
 mod batch;
 mod catalog;
 mod codec;
+mod declaration;
 mod events;
 mod examples;
 mod generate;

@@ -361,6 +361,7 @@ struct JsonReport {
 struct JsonFile {
     path: String,
     format: Option<String>,
+    min_macos: Option<serde_json::Value>,
     signature_valid: Option<bool>,
     error: Option<String>,
     findings: Vec<JsonFinding>,
@@ -425,6 +426,11 @@ fn json_report_has_the_documented_shape() {
             e5.error.as_deref()
         ),
         (Some("xml"), None, None)
+    );
+    assert_eq!(
+        e5.min_macos,
+        Some(15.into()),
+        "the fleet the file was checked for"
     );
     let first = &e5.findings[0];
     assert_eq!(
