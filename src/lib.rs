@@ -41,6 +41,7 @@ pub mod catalog;
 pub mod codec;
 pub mod declaration;
 pub mod diff;
+pub mod enrollment;
 pub mod error;
 pub mod events;
 pub mod explain;

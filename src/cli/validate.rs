@@ -28,6 +28,13 @@ Examples:
   psso-profile validate profiles/ --fix --in-place
   cat psso.mobileconfig | psso-profile validate -
   psso-profile validate psso.declaration.json
+  psso-profile validate --enrollment setup.mobileconfig
+
+--enrollment checks the profile an MDM serves at ProfileURL after answering
+com.apple.psso.required (`psso-profile enrollment` prints that answer): only the payload types
+Apple allows there, PlatformSSO.EnableRegistrationDuringSetup true, a fleet from macOS 26, and
+Microsoft's conditions for the flow (EnableCreateFirstUserDuringSetup with Password only, no
+smart card in Setup Assistant).
 
 A declaration (JSON whose Type is com.apple.configuration.extensible-sso or
 com.apple.configuration.legacy) is checked with the same rules, and its findings name the
@@ -60,7 +67,8 @@ pub(crate) struct ValidateArgs {
     /// Profiles, folders, or `-` for standard input
     #[arg(required = true, value_name = "FILE")]
     inputs: Vec<PathBuf>,
-    /// Oldest macOS of the fleet [default: 14; 27 for an extensible-sso declaration]
+    /// Oldest macOS of the fleet [default: 14; 26 with --enrollment; 27 for an
+    /// extensible-sso declaration]
     #[arg(long, value_name = "VERSION", value_parser = psso_profile::model::parse_macos_arg)]
     min_macos: Option<MacOs>,
     /// Output format
@@ -90,6 +98,10 @@ pub(crate) struct ValidateArgs {
     /// With --fix -o: overwrite the output file if it exists
     #[arg(long, requires = "output")]
     force: bool,
+    /// Check each profile as the one served at ProfileURL after answering
+    /// com.apple.psso.required during Automated Device Enrollment (macOS 26+)
+    #[arg(long)]
+    enrollment: bool,
 }
 
 /// The JSON document of `validate --format json`.
@@ -271,10 +283,13 @@ fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Resul
     };
     let target = &Target::new(
         args.min_macos
-            .unwrap_or_else(|| default_min_macos(&decoded)),
+            .unwrap_or_else(|| default_min_macos(&decoded, args.enrollment)),
     );
     outcome.min_macos = Some(target.min_macos);
-    let linted = lint::lint(decoded, target, verify);
+    let options = lint::LintOptions {
+        enrollment: args.enrollment,
+    };
+    let linted = lint::lint_with(decoded, target, verify, &options);
     if !args.fix {
         outcome.source = Some(bytes);
         outcome.linted = Some(linted);
@@ -284,7 +299,7 @@ fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Resul
         Some(out) => (out.as_path(), args.force),
         None => (input, true),
     };
-    let fixed = lint::fix_to(&linted, target, verify, destination, overwrite)?;
+    let fixed = lint::fix_to_with(&linted, target, verify, destination, overwrite, &options)?;
     if fixed.dropped_signature {
         super::warn(&format!(
             "`{}` was signed; the repaired profile is written unsigned and must be signed again",
@@ -297,12 +312,14 @@ fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Resul
 }
 
 /// The fleet a file is checked for when `--min-macos` is not given: 27 for an
-/// `extensible-sso` declaration (no older Mac reads it), 14 otherwise.
-fn default_min_macos(decoded: &psso_profile::codec::Decoded) -> MacOs {
+/// `extensible-sso` declaration (no older Mac reads it), 26 for an enrollment profile
+/// (no older Mac asks for one), 14 otherwise.
+fn default_min_macos(decoded: &psso_profile::codec::Decoded, enrollment: bool) -> MacOs {
     match psso_profile::declaration::declaration_type(&decoded.value) {
         Some(psso_profile::declaration::EXTENSIBLE_SSO) if decoded.format == InputFormat::Json => {
             psso_profile::declaration::EXTENSIBLE_SSO_MACOS
         }
+        _ if enrollment => MacOs::V26,
         _ => MacOs::V14,
     }
 }

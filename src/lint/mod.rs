@@ -27,12 +27,44 @@ pub struct Linted {
     pub report: Report,
 }
 
+/// What a lint checks besides the rules every profile meets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LintOptions {
+    /// Check the profile as the one served at `ProfileURL` after the MDM answers
+    /// `com.apple.psso.required` during Automated Device Enrollment
+    /// ([`rules::Checks::enrollment`]). A declaration is never served there: it is
+    /// then an `enrollment.payload-types` error.
+    pub enrollment: bool,
+}
+
 /// Verifies the signature of a decoded profile (if it came signed) and checks it. A
 /// declaration ([`InputFormat::Json`]) is checked with
 /// [`rules::check_declaration`]: the same rules, at its own key paths.
 pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted {
+    lint_with(decoded, target, verify, &LintOptions::default())
+}
+
+/// [`lint`] with the [`LintOptions`] asked for.
+pub fn lint_with(
+    decoded: Decoded,
+    target: &Target,
+    verify: &VerifyOptions,
+    options: &LintOptions,
+) -> Linted {
     if decoded.format == InputFormat::Json {
-        let report = rules::check_declaration(&decoded.value, target);
+        let mut report = rules::check_declaration(&decoded.value, target);
+        if options.enrollment {
+            report.findings.insert(
+                0,
+                rules::Finding {
+                    rule: rules::RuleId::EnrollmentPayloadTypes,
+                    severity: rules::Severity::Error,
+                    path: "Type".into(),
+                    message: "is a declaration; the Mac installs a configuration profile from ProfileURL during enrollment".into(),
+                    fix: "serve the profile form (`psso-profile generate --template setup-assistant`)".into(),
+                },
+            );
+        }
         return Linted {
             decoded,
             verification: None,
@@ -43,7 +75,10 @@ pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted
         .signed
         .as_deref()
         .map(|signed| sign::verify(signed, verify));
-    let report = rules::check_signed(&decoded.value, target, verification.as_ref());
+    let checks = rules::Checks {
+        enrollment: options.enrollment,
+    };
+    let report = rules::check_with(&decoded.value, target, verification.as_ref(), checks);
     Linted {
         decoded,
         verification,
@@ -109,6 +144,29 @@ pub fn fix_to(
     destination: &Path,
     overwrite: bool,
 ) -> crate::Result<Fixed> {
+    fix_to_with(
+        linted,
+        target,
+        verify,
+        destination,
+        overwrite,
+        &LintOptions::default(),
+    )
+}
+
+/// [`fix_to`], linting what was written with the [`LintOptions`] asked for.
+///
+/// # Errors
+///
+/// Those of [`fix_to`].
+pub fn fix_to_with(
+    linted: &Linted,
+    target: &Target,
+    verify: &VerifyOptions,
+    destination: &Path,
+    overwrite: bool,
+    options: &LintOptions,
+) -> crate::Result<Fixed> {
     if linted.decoded.format == InputFormat::Json {
         let (value, fixes) = crate::declaration::fix(&linted.decoded.value, target)?;
         let bytes = codec::write(&value, Format::Declaration)?;
@@ -116,7 +174,7 @@ pub fn fix_to(
         let decoded = read(&bytes, destination)?;
         return Ok(Fixed {
             fixes,
-            linted: lint(decoded, target, verify),
+            linted: lint_with(decoded, target, verify, options),
             dropped_signature: false,
         });
     }
@@ -132,7 +190,7 @@ pub fn fix_to(
     decoded.format = decoded.content_format;
     Ok(Fixed {
         fixes,
-        linted: lint(decoded, target, verify),
+        linted: lint_with(decoded, target, verify, options),
         dropped_signature: linted.decoded.signed.is_some(),
     })
 }

@@ -110,6 +110,9 @@ pub struct Context<'a> {
     /// The declaration the profile tree was read from, when checking a declaration
     /// ([`crate::rules::check_declaration`]).
     pub declaration: Option<Declared<'a>>,
+    /// Whether the profile is the one served at `ProfileURL` during enrollment
+    /// ([`crate::rules::Checks::enrollment`]).
+    pub enrollment: bool,
     /// The schema walk, made on first use and shared by the rules.
     walk: std::cell::OnceCell<super::schema::Walk<'a>>,
 }
@@ -158,6 +161,7 @@ impl<'a> Context<'a> {
             sso_is_microsoft,
             signature: None,
             declaration: None,
+            enrollment: false,
             walk: std::cell::OnceCell::new(),
         }
     }

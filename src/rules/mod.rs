@@ -7,6 +7,7 @@
 mod combination;
 mod context;
 mod declaration;
+mod enrollment;
 mod extension_data;
 pub(crate) mod fix;
 mod macos27;
@@ -20,6 +21,7 @@ mod structure;
 use serde::Serialize;
 
 pub use context::{Context, Declared, EXTENSIBLE_SSO, SsoPayload};
+pub use enrollment::ENROLLMENT_PAYLOAD_TYPES;
 pub use rule_id::{RuleId, UnknownRuleId};
 
 use crate::model::{MacOsRange, Target};
@@ -201,6 +203,7 @@ pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
     rules.extend_from_slice(extension_data::RULES);
     rules.extend_from_slice(combination::RULES);
     rules.extend_from_slice(macos27::RULES);
+    rules.extend_from_slice(enrollment::RULES);
     rules.extend_from_slice(declaration::RULES);
     rules.extend_from_slice(signature::RULES);
     rules
@@ -214,6 +217,17 @@ pub fn check(profile: &plist::Value, target: &Target) -> Report {
     check_signed(profile, target, None)
 }
 
+/// Checks beyond those every profile gets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Checks {
+    /// The profile is the one an MDM serves at `ProfileURL` after answering
+    /// `com.apple.psso.required` during Automated Device Enrollment: the
+    /// `enrollment.*` rules check the payload types Apple allows there,
+    /// `EnableRegistrationDuringSetup`, the fleet (macOS 26+) and Microsoft's
+    /// conditions for the flow.
+    pub enrollment: bool,
+}
+
 /// [`check`] for a profile that came signed: the signature's problems become
 /// `signature.*` findings.
 pub fn check_signed(
@@ -221,8 +235,19 @@ pub fn check_signed(
     target: &Target,
     signature: Option<&crate::sign::Verification>,
 ) -> Report {
+    check_with(profile, target, signature, Checks::default())
+}
+
+/// [`check_signed`] with the [`Checks`] asked for.
+pub fn check_with(
+    profile: &plist::Value,
+    target: &Target,
+    signature: Option<&crate::sign::Verification>,
+    checks: Checks,
+) -> Report {
     let mut context = Context::new(profile, *target);
     context.signature = signature;
+    context.enrollment = checks.enrollment;
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| r.macos.applies_to(target)) {
         let mut sink = Sink {

@@ -1901,3 +1901,114 @@ fn checking_a_declaration_never_panics_on_odd_trees() {
     let report = check_declaration(&Value::Dictionary(d), &Target::new(MacOs::V27));
     assert!(report.has(RuleId::DeclarationStructure));
 }
+
+fn check_enrollment(value: &Value, min: MacOs) -> Report {
+    check_with(value, &Target::new(min), None, Checks { enrollment: true })
+}
+
+fn setup_assistant() -> Value {
+    crate::spec::template("setup-assistant")
+        .unwrap()
+        .spec_file()
+        .unwrap()
+        .to_spec()
+        .unwrap()
+        .to_profile()
+        .unwrap()
+        .to_value()
+        .unwrap()
+}
+
+#[test]
+fn the_setup_assistant_template_passes_the_enrollment_checks() {
+    let report = check_enrollment(&setup_assistant(), MacOs::V26);
+    assert!(
+        report.findings.iter().all(|f| f.severity == Severity::Info),
+        "{report:#?}"
+    );
+    // Without the option, no enrollment rule runs.
+    let mut v = valid();
+    set(
+        &mut v,
+        "PayloadContent",
+        Value::Array(vec![other_payload("com.apple.wifi.managed", TERMINAL, "w")]),
+    );
+    assert!(
+        !check(&v, &Target::new(MacOs::V26))
+            .findings
+            .iter()
+            .any(|f| f.rule.as_str().starts_with("enrollment."))
+    );
+}
+
+#[test]
+fn enrollment_profiles_hold_allowed_payloads_and_register_during_setup() {
+    let mut v = setup_assistant();
+    v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap()
+        .extend([
+            other_payload("com.apple.security.scep", TERMINAL, "com.contoso.scep"),
+            other_payload("com.apple.wifi.managed", ISSUER, "com.contoso.wifi"),
+        ]);
+    let f = report_of(
+        &check_enrollment(&v, MacOs::V26),
+        RuleId::EnrollmentPayloadTypes,
+    );
+    assert_eq!(f.path, "PayloadContent[2].PayloadType");
+    assert_eq!(
+        f.message,
+        "is `com.apple.wifi.managed`, which Apple does not allow in the profile served at ProfileURL during enrollment"
+    );
+
+    let mut v = setup_assistant();
+    remove(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
+    );
+    let f = report_of(
+        &check_enrollment(&v, MacOs::V26),
+        RuleId::EnrollmentRegistrationDuringSetup,
+    );
+    assert_eq!(
+        f.path,
+        "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup"
+    );
+    let f = report_of(
+        &check_enrollment(&setup_assistant(), MacOs::V15),
+        RuleId::EnrollmentMacos,
+    );
+    assert_eq!(f.path, "");
+
+    let mut v = setup_assistant();
+    remove(&mut v, &format!("{SSO}.PlatformSSO"));
+    assert!(check_enrollment(&v, MacOs::V26).has(RuleId::EnrollmentPlatformSso));
+}
+
+#[test]
+fn microsofts_conditions_for_enrollment() {
+    let mut v = setup_assistant();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableCreateFirstUserDuringSetup"),
+        false,
+    );
+    let f = report_of(
+        &check_enrollment(&v, MacOs::V26),
+        RuleId::EnrollmentCreateFirstUser,
+    );
+    assert!(f.message.starts_with("is false with the `Password` method"));
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AuthenticationMethod"),
+        "SmartCard",
+    );
+    let report = check_enrollment(&v, MacOs::V26);
+    let f = report_of(&report, RuleId::EnrollmentCreateFirstUser);
+    assert_eq!(
+        f.message,
+        "is configured with the `SmartCard` method; Microsoft: if you're not using Password, don't add or configure it"
+    );
+    let f = report_of(&report, RuleId::EnrollmentSmartCard);
+    assert_eq!(f.severity, Severity::Warning);
+}

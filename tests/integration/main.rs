@@ -6,6 +6,7 @@ mod batch;
 mod catalog;
 mod codec;
 mod declaration;
+mod enrollment;
 mod events;
 mod examples;
 mod generate;
