@@ -18,8 +18,11 @@ Examples:
   psso-profile inspect psso.mobileconfig
   psso-profile inspect psso.signed.mobileconfig --format json
   curl -s https://mdm.example.com/profiles/psso | psso-profile inspect -
+  psso-profile inspect psso.declaration.json
 
-Reads XML, binary and CMS-signed profiles. Secrets (RegistrationToken, and any string whose
+Reads XML, binary and CMS-signed profiles, and declarations (JSON: the extensible-sso
+declaration's settings are read as the profile's, at the declaration's key paths; its fleet
+starts at macOS 27 unless --min-macos says otherwise). Secrets (RegistrationToken, and any string whose
 key names a token, secret, password, passphrase or passcode) are shown as <redacted> unless
 --show-secrets, an MDM placeholder such as {{DEVICEREGISTRATION}} included (the summary says
 when the token is one).
@@ -28,7 +31,8 @@ AuthenticationMethod only macOS 13 reads, else 14. The signature is checked with
 (`psso-profile verify --ca` checks the chain). With -v, every finding is listed on stderr.
 
 JSON (--format json): one object, documented in the README:
-  {\"file\", \"encoding\": \"XML\"|\"binary\", \"signed\", \"identity\": {\"identifier\", \"uuid\",
+  {\"file\", \"encoding\": \"XML\"|\"binary\"|\"JSON\", \"signed\", \"declaration\": null | {\"type\",
+   \"identifier\", \"server_token\", \"profile_url\"}, \"identity\": {\"identifier\", \"uuid\",
    \"organization\", \"scope\", \"display_name\", \"description\"}, \"payloads\": [{\"index\",
    \"payload_type\", \"identifier\", \"uuid\"}], \"sso\": [{...settings, \"plain\": [sentences]}],
    \"macos\": {\"oldest\", \"target\", \"newer_than_target\", \"deprecated\"},
