@@ -932,6 +932,8 @@ mod never_panics {
                 Just(crate::catalog::microsoft::EXTENSION_IDENTIFIER.to_string()),
                 Just("Groups".to_string()),
                 Just("AllowOfflineGracePeriod".to_string()),
+                Just("OpenID".to_string()),
+                Just("AccessKey".to_string()),
                 ".*"
             ]
             .prop_map(Value::String),
@@ -947,6 +949,12 @@ mod never_panics {
             Just("UnlockPolicy".to_string()),
             Just("AuthenticationMethod".to_string()),
             Just("UserAuthorizationMode".to_string()),
+            Just("NewUserAuthenticationMethods".to_string()),
+            Just("Payload".to_string()),
+            Just("UserCreation".to_string()),
+            Just("Policies".to_string()),
+            Just("ExtensionComposedIdentifier".to_string()),
+            Just("ReaderGroupIdentifier".to_string()),
             "[A-Za-z]{1,8}"
         ];
         leaf.prop_recursive(5, 64, 6, move |inner| {
@@ -960,11 +968,29 @@ mod never_panics {
 
     proptest! {
         #[test]
-        fn check_accepts_any_value(value in any_value(), min in 0usize..4) {
+        fn check_accepts_any_value(value in any_value(), min in 0usize..5) {
             let report = check(&value, &Target::new(MacOs::RELEASES[min]));
             for f in &report.findings {
                 prop_assert!(!f.message.is_empty());
             }
+        }
+
+        #[test]
+        fn check_declaration_accepts_any_value(value in any_value(), payload in any_value(), min in 0usize..5) {
+            let target = Target::new(MacOs::RELEASES[min]);
+            let _ = check_declaration(&value, &target);
+            let _ = check_with(&value, &target, None, Checks { enrollment: true });
+            // A declaration's envelope around any payload.
+            let mut d = Dictionary::new();
+            d.insert("Type".into(), "com.apple.configuration.extensible-sso".into());
+            d.insert("Identifier".into(), "x".into());
+            d.insert("Payload".into(), payload);
+            let declaration = Value::Dictionary(d);
+            let report = check_declaration(&declaration, &target);
+            for f in &report.findings {
+                prop_assert!(!f.message.is_empty());
+            }
+            let _ = crate::declaration::fix(&declaration, &target);
         }
 
         #[test]

@@ -219,6 +219,30 @@ fn validate_reads_a_declaration_and_reports_at_its_own_paths() {
     );
     assert_eq!(report.files[0].findings.len(), 2);
 
+    // SARIF points at the key's line in the JSON.
+    let sarif = bin()
+        .args(["validate", "--format", "sarif"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let sarif = json_of(&sarif);
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "sso.screen-locked-behavior");
+    let line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
+        .as_u64()
+        .unwrap() as usize;
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("\"ScreenLockedBehavior\""),
+        "line {line} of {text}"
+    );
+
     // For a fleet from 26, the declaration itself is an error.
     bin()
         .args(["validate", "--min-macos", "26"])

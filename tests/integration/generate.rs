@@ -603,3 +603,64 @@ fn the_macos_27_keys_are_settings_known_at_27_and_newer_than_15() {
         "warning[schema.newer-than-target] PayloadContent[0].PlatformSSO.FileVaultPolicy[1]\n  is `RequireTouchID`, which macOS 27.0 introduced; Macs of the fleet on macOS 15 do not have it",
     ));
 }
+
+/// `--min-macos 27` (and a minor version such as 26.2) is taken wherever a target is:
+/// generate, validate, inspect, sign, and spec files for batches.
+#[test]
+fn min_macos_27_and_minor_versions_are_taken_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.mobileconfig");
+    generate(&["--min-macos", "27", "-o", file.to_str().unwrap()]).success();
+    for min in ["27", "26.2"] {
+        bin()
+            .args(["validate", "--min-macos", min])
+            .arg(&file)
+            .assert()
+            .success();
+    }
+    let json = bin()
+        .args(["inspect", "--format", "json", "--min-macos", "27"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["macos"]["target"], 27);
+    let spec = dir.path().join("s.toml");
+    std::fs::write(
+        &spec,
+        "min-macos = \"26.2\"\nidentifier = \"com.${tenant}.psso\"\n",
+    )
+    .unwrap();
+    let rows = dir.path().join("rows.csv");
+    std::fs::write(&rows, "tenant\ncontoso\n").unwrap();
+    bin()
+        .args(["batch", "--spec"])
+        .arg(&spec)
+        .arg("--rows")
+        .arg(&rows)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    if !have_tool(
+        "openssl",
+        "min_macos_27_and_minor_versions_are_taken_everywhere",
+    ) {
+        return;
+    }
+    let certs = crate::selfsigned::dir();
+    bin()
+        .args(["sign", "--min-macos", "27"])
+        .arg(&file)
+        .arg("-o")
+        .arg(dir.path().join("signed.mobileconfig"))
+        .arg("--cert")
+        .arg(certs.join("rsa.pem"))
+        .arg("--key")
+        .arg(certs.join("rsa.key"))
+        .assert()
+        .success();
+}
