@@ -6,10 +6,10 @@
 
 use plist::{Dictionary, Value};
 
-use super::{Context, Rule, RuleId, RuleSource, Severity, Sink, describe};
+use super::{Context, Declared, Report, Rule, RuleId, RuleSource, Severity, Sink, describe};
 use crate::catalog::apple::Kind;
 use crate::declaration::{self, map};
-use crate::model::MacOsRange;
+use crate::model::{MacOsRange, Target};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -57,6 +57,156 @@ pub(super) static RULES: &[Rule] = &[
         repair: None,
     },
 ];
+
+/// The rules that judge what only a profile has, left out when checking a
+/// declaration: the envelope [`check_declaration`] makes up (identifiers, UUIDs,
+/// scope, the payload count), the deprecated key only macOS 13 reads, payload UUIDs
+/// (a declaration names asset declarations instead), and the signature.
+pub const PROFILE_ONLY_RULES: &[RuleId] = &[
+    RuleId::ProfileRoot,
+    RuleId::ProfilePayloadType,
+    RuleId::ProfilePayloadVersion,
+    RuleId::ProfileIdentifier,
+    RuleId::ProfileUuid,
+    RuleId::ProfileSsoPayloadCount,
+    RuleId::ProfileScopeUser,
+    RuleId::SsoAuthMethodMacos13,
+    RuleId::SchemaDeprecatedKey,
+    RuleId::PssoAccessKeyPayload,
+    RuleId::SignatureInvalid,
+    RuleId::SignatureWarning,
+    RuleId::SignatureCertificatePolicy,
+    RuleId::SignatureWeakAlgorithm,
+    RuleId::SignaturePlaceholders,
+];
+
+/// Checks a declaration (its JSON read as a property-list tree) for the fleet
+/// `target`, with the same rules as a profile, and reports at the declaration's own
+/// key paths (`Payload.PlatformSSO.UserCreation.EnableAtLogin`).
+///
+/// An `extensible-sso` declaration is read into the profile tree it stands for
+/// ([`crate::declaration::to_profile`]) and checked as a profile for a fleet from
+/// macOS 27 at least (no older Mac reads it; `declaration.macos` says so when
+/// `target` starts earlier), without [`PROFILE_ONLY_RULES`]; the `declaration.*`
+/// rules check what has no profile equivalent. A `legacy` declaration gets the
+/// `declaration.*` rules only. Never panics, whatever the value.
+pub fn check_declaration(declaration_value: &plist::Value, target: &Target) -> Report {
+    use crate::declaration as form;
+    let sso = form::declaration_type(declaration_value) == Some(form::EXTENSIBLE_SSO);
+    let checked = if sso {
+        Target::new(target.min_macos.max(form::EXTENSIBLE_SSO_MACOS))
+    } else {
+        *target
+    };
+    let profile = form::to_profile(declaration_value);
+    let mut context = Context::new(&profile, checked);
+    context.declaration = Some(Declared {
+        value: declaration_value,
+        fleet: *target,
+    });
+    let own: Vec<RuleId> = RULES.iter().map(|r| r.id).collect();
+    let mut findings = Vec::new();
+    for rule in super::RULES.iter().filter(|r| r.macos.applies_to(&checked)) {
+        let runs = if sso {
+            !PROFILE_ONLY_RULES.contains(&rule.id)
+        } else {
+            own.contains(&rule.id)
+        };
+        if !runs {
+            continue;
+        }
+        let start = findings.len();
+        let mut sink = Sink {
+            rule,
+            findings: &mut findings,
+        };
+        (rule.check)(&context, &mut sink);
+        if own.contains(&rule.id) {
+            continue;
+        }
+        for f in &mut findings[start..] {
+            f.path = map::declaration_path(&f.path);
+            if matches!(
+                f.rule,
+                RuleId::SsoExtensionIdentifier | RuleId::SsoTeamIdentifier
+            ) {
+                f.fix = "set `ExtensionComposedIdentifier` to `com.microsoft.CompanyPortalMac.ssoextension (UBF8T346G9)`".to_string();
+            }
+            f.message = in_declaration_terms(&f.message);
+            f.fix = in_declaration_terms(&f.fix);
+        }
+    }
+    Report { findings }
+}
+
+/// A message or fix of a profile rule in the declaration's terms: property-list
+/// snippets (`<key>K</key><true/>`) as JSON (`"K": true`), and the profile's key
+/// names that the declaration names otherwise as the declaration names them
+/// (`EnableCreateUserAtLogin` as `UserCreation.EnableAtLogin`).
+pub(crate) fn in_declaration_terms(text: &str) -> String {
+    let mut out = text.to_string();
+    if out.contains('<') {
+        for (from, to) in [
+            ("</string><string>", "</string>, <string>"),
+            ("</string><key>", "</string>, <key>"),
+            ("<true/><key>", "<true/>, <key>"),
+            ("</array><key>", "</array>, <key>"),
+        ] {
+            out = out.replace(from, to);
+        }
+        for (from, to) in [
+            ("<true/>", "true"),
+            ("<false/>", "false"),
+            ("<array>", "["),
+            ("</array>", "]"),
+            ("<dict>", "{"),
+            ("</dict>", "}"),
+            ("<string>", "\""),
+            ("</string>", "\""),
+            ("<integer>", ""),
+            ("</integer>", ""),
+            ("<key>", "\""),
+            ("</key>", "\": "),
+        ] {
+            out = out.replace(from, to);
+        }
+    }
+    for e in map::ENTRIES {
+        let Some(profile) = e.profile_path() else {
+            continue;
+        };
+        let profile_name = profile.rsplit('.').next().unwrap_or(profile);
+        if profile_name == e.name() {
+            continue;
+        }
+        let relative = e
+            .declaration
+            .strip_prefix("PlatformSSO.")
+            .unwrap_or(e.declaration);
+        out = replace_word(&out, profile_name, relative);
+    }
+    out
+}
+
+/// `text` with every whole-word `word` replaced by `with`.
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        out.push_str(&rest[..at]);
+        if boundary(before) && boundary(after) {
+            out.push_str(with);
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
 
 fn root<'a>(ctx: &Context<'a>) -> Option<(&'a Value, Option<&'a Dictionary>)> {
     let declared = ctx.declaration?;
