@@ -346,7 +346,11 @@ fn walk(dict: &Dictionary, path: &str, sink: &mut Sink<'_>) {
             continue;
         }
         let hint = suggestion(name, path);
-        let (message, fix) = match &hint {
+        let (message, fix) = match hint {
+            Some(home @ "ExtensionComposedIdentifier") => (
+                format!("is not a key of the declaration; the declaration has it in `Payload.{home}`"),
+                "write `Payload.ExtensionComposedIdentifier` as `Bundle-ID (Team-ID)` and remove this key".to_string(),
+            ),
             Some(home) => (
                 format!(
                     "is not a key of the declaration here; the declaration has it as `Payload.{home}`"
@@ -366,6 +370,9 @@ fn walk(dict: &Dictionary, path: &str, sink: &mut Sink<'_>) {
 /// a declaration key of that name elsewhere, or the declaration key of the profile
 /// key of that name (`EnableCreateUserAtLogin` is `PlatformSSO.UserCreation.EnableAtLogin`).
 fn suggestion(name: &str, path: &str) -> Option<&'static str> {
+    if matches!(name, "ExtensionIdentifier" | "TeamIdentifier") {
+        return Some("ExtensionComposedIdentifier");
+    }
     let here = |e: &map::Entry| e.parent() == path;
     map::ENTRIES
         .iter()

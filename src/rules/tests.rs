@@ -2038,3 +2038,37 @@ fn microsofts_conditions_for_enrollment() {
     let f = report_of(&report, RuleId::EnrollmentSmartCard);
     assert_eq!(f.severity, Severity::Warning);
 }
+
+#[test]
+fn a_profile_key_in_a_declaration_is_pointed_to_its_declaration_key() {
+    let mut d = declaration_of(Spec {
+        registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+        ..Spec::default()
+    });
+    set(&mut d, "Payload.TeamIdentifier", "UBF8T346G9");
+    set(
+        &mut d,
+        "Payload.PlatformSSO.FileVaultPolicy",
+        strings(&["AttemptAuthentication"]),
+    );
+    let report = check_decl(&d);
+    let hints: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::DeclarationUnknownKey)
+        .map(|f| (f.path.as_str(), f.fix.as_str()))
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            (
+                "Payload.PlatformSSO.FileVaultPolicy",
+                "move it to `Payload.PlatformSSO.Policies.FileVault`"
+            ),
+            (
+                "Payload.TeamIdentifier",
+                "write `Payload.ExtensionComposedIdentifier` as `Bundle-ID (Team-ID)` and remove this key"
+            ),
+        ]
+    );
+}
