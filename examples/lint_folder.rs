@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     for file in &files {
         match codec::read_file(file) {
             Ok(decoded) => {
-                let options = lint::options_for(&decoded, min_macos, Expect::Any);
+                let options = lint::options_for(&decoded, min_macos, Expect::Any, false);
                 let linted = lint::lint_with(decoded, &options, &VerifyOptions::new());
                 let report = &linted.report;
                 println!(

@@ -107,8 +107,8 @@ pub enum Error {
     /// JSON output was to be signed; a signed profile holds a property list.
     #[error("cannot sign JSON output: a signed profile holds an XML or binary property list")]
     SignJson,
-    /// A batch was asked to write JSON; it writes profiles.
-    #[error("a batch writes profiles (XML or binary property lists), not JSON")]
+    /// A batch was asked to write JSON; it writes profiles or declarations.
+    #[error("a batch writes profiles (XML or binary property lists) or declarations, not JSON")]
     BatchJson,
     /// A property list could not be encoded.
     #[error("cannot encode the profile as {format}")]
@@ -158,6 +158,47 @@ pub enum Error {
         path: PathBuf,
         /// What was found instead.
         detail: String,
+    },
+    /// An input is not JSON, or its root is not an object.
+    #[error("`{}` is not JSON: {detail}", path.display())]
+    NotJson {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// What the parser found wrong, and where.
+        detail: String,
+    },
+    /// An input is JSON but not a declaration this crate reads.
+    #[error("`{}` is not a declaration: {detail}", path.display())]
+    NotADeclaration {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// What was found instead.
+        detail: String,
+    },
+    /// A declaration was asked for a fleet with Macs that do not read it.
+    #[error(
+        "the `{declaration}` declaration is read by macOS {needs} and later, but the fleet starts at macOS {min_macos}; deliver the profile itself to older Macs, or in a `com.apple.configuration.legacy` declaration that installs it from a URL"
+    )]
+    DeclarationMacOs {
+        /// The declaration type.
+        declaration: &'static str,
+        /// The first macOS that reads it.
+        needs: crate::model::MacOs,
+        /// The fleet's oldest macOS.
+        min_macos: crate::model::MacOs,
+    },
+    /// A profile holds something a declaration cannot carry.
+    #[error("the profile cannot become a declaration: {detail}")]
+    NotDeclarable {
+        /// What cannot be carried.
+        detail: String,
+    },
+    /// A declaration was to be signed or wrapped in an MDM command: a Mac reads it
+    /// as JSON from the declarative management channel.
+    #[error("a declaration is JSON that the Mac reads from declarative management: it is {what}")]
+    DeclarationOutput {
+        /// What was asked: `not signed`, `not an InstallProfile command`.
+        what: &'static str,
     },
     /// `explain` was asked about something that is neither a rule nor a key.
     #[error("`{query}` is not a rule id or a key of the profile{}", suggestion.as_ref().map_or_else(String::new, |s| format!("; did you mean `{s}`?")))]

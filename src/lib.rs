@@ -39,7 +39,9 @@
 pub mod batch;
 pub mod catalog;
 pub mod codec;
+pub mod declaration;
 pub mod diff;
+pub mod enrollment;
 pub mod error;
 pub mod events;
 pub mod explain;
@@ -53,6 +55,7 @@ pub mod settings;
 pub mod sign;
 pub mod spec;
 pub mod text;
+pub mod url;
 
 pub use error::{Error, Result};
 

@@ -33,15 +33,36 @@ pub struct Rendered {
 }
 
 impl Output<'_> {
-    /// Encodes, signs and wraps `profile` as asked.
+    /// Encodes, signs and wraps `profile` as asked. With [`Format::Declaration`],
+    /// `profile` is the declaration to write (the profile's is
+    /// [`crate::spec::Generated::to_declaration`]).
     ///
     /// # Errors
     ///
-    /// [`Error::SignJson`] when signing JSON, and the errors of
-    /// [`codec::write`] and [`sign::sign`].
+    /// [`Error::SignJson`] when signing JSON; [`Error::DeclarationOutput`] when a
+    /// declaration is to be signed or wrapped in a command; [`Error::NotDeclarable`]
+    /// when [`Format::Declaration`] is given a tree that is not a declaration; and the
+    /// errors of [`codec::write`] and [`sign::sign`].
     pub fn render(&self, profile: &plist::Value) -> Result<Rendered> {
         if self.signing.is_some() && self.format == Format::Json {
             return Err(Error::SignJson);
+        }
+        if self.format == Format::Declaration {
+            if self.signing.is_some() {
+                return Err(Error::DeclarationOutput {
+                    what: "never signed",
+                });
+            }
+            if self.command.is_some() {
+                return Err(Error::DeclarationOutput {
+                    what: "not carried by an InstallProfile command",
+                });
+            }
+            if crate::declaration::declaration_type(profile).is_none() {
+                return Err(Error::NotDeclarable {
+                    detail: "the tree to write has no declaration `Type`; map the profile first (`Generated::to_declaration`)".into(),
+                });
+            }
         }
         let mut bytes = codec::write(profile, self.format)?;
         let mut signed_placeholders = Vec::new();

@@ -494,7 +494,7 @@ fn py_validate(
     let verify = verify_options(ca, strict)?;
     let linted = lib(py.detach(|| {
         let decoded = codec::parse(&input.bytes, &input.path)?;
-        let options = lint::options_for(&decoded, min_macos, expect);
+        let options = lint::options_for(&decoded, min_macos, expect, false);
         Ok(lint::lint_with(decoded, &options, &verify))
     }))?;
     to_py(py, &FileReport::new(&input.name, &linted, &[], &[]))
@@ -531,7 +531,7 @@ fn py_fix<'py>(
     let verify = VerifyOptions::new();
     let (bytes, fixed) = lib(py.detach(|| {
         let decoded = codec::parse(&input.bytes, &input.path)?;
-        let options = lint::options_for(&decoded, min_macos, expect);
+        let options = lint::options_for(&decoded, min_macos, expect, false);
         let linted = lint::lint_with(decoded, &options, &verify);
         let broken = if drop_signature {
             lint::BrokenSignature::Drop

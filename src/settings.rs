@@ -16,7 +16,9 @@
 //! An entry ends in where the setting lands: `platform_sso "Key"` copies the value to
 //! `PlatformSSO.Key` with no code of its own; `=> payload "Key"`, `=> profile "Key"`
 //! and `=> none ""` are mapped by hand in [`Spec::to_profile`](crate::spec::Spec::to_profile)
-//! (defaults that depend on other settings, one value written to several keys). A
+//! (defaults that depend on other settings, one value written to several keys);
+//! `=> declaration "Key"` is a top-level key of the declaration that
+//! [`Spec::declaration_options`](crate::spec::Spec::declaration_options) gives. A
 //! key's macOS versions, type and allowed values come from the Apple catalog
 //! ([`crate::catalog::apple`]), and a setting's default is the `[default: ...]` of its
 //! help.
@@ -28,8 +30,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::apple::{self, AppleKey, Scope};
 use crate::catalog::microsoft::Cloud;
 use crate::model::{
-    AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod, NonNegative,
-    PayloadScope, Policy, TokenToUserMapping, UnlockPolicy,
+    AuthMethod, AuthorizationMode, Base64Data, MacOs, MacOsRange, NewUserAuthMethod,
+    NewUserAuthorizationMode, NonNegative, PayloadScope, Policy, TokenToUserMapping, UnlockPolicy,
 };
 use crate::rules::Expect;
 use crate::spec::{AuthorizationGroup, ExtensionEntry, UuidMode, entries, lenient};
@@ -42,6 +44,9 @@ pub enum Place {
     Profile(&'static str),
     /// A key path inside the Extensible SSO payload.
     Payload(&'static str),
+    /// A top-level key of the `extensible-sso` declaration (`generate --format
+    /// declaration`), such as `Identifier`.
+    Declaration(&'static str),
     /// A key of the payload's `PlatformSSO` dictionary, copied as it is.
     PlatformSso(&'static str),
     /// No key of its own: it decides how others are written.
@@ -95,7 +100,7 @@ impl Setting {
             Place::PlatformSso(key) => {
                 apple::lookup(Scope::ExtensibleSso, &format!("PlatformSSO.{key}"))
             }
-            Place::None => None,
+            Place::Declaration(_) | Place::None => None,
         }
     }
 
@@ -105,13 +110,17 @@ impl Setting {
         match self.place {
             Place::Profile(key) | Place::Payload(key) => Some(key.to_string()),
             Place::PlatformSso(key) => Some(format!("PlatformSSO.{key}")),
-            Place::None => None,
+            Place::Declaration(_) | Place::None => None,
         }
     }
 
     /// The macOS versions that read the setting's key (every version for a
-    /// setting without a key of its own).
+    /// setting without a key of its own; those that read the declaration for a
+    /// declaration key).
     pub fn macos(&self) -> MacOsRange {
+        if let Place::Declaration(_) = self.place {
+            return MacOsRange::from(crate::declaration::EXTENSIBLE_SSO_MACOS);
+        }
         self.apple_key().map_or(MacOsRange::ALL, |k| MacOsRange {
             since: Some(k.introduced),
             until: None,
@@ -252,6 +261,7 @@ macro_rules! settings {
     };
     (@place profile $key:literal) => { Place::Profile($key) };
     (@place payload $key:literal) => { Place::Payload($key) };
+    (@place declaration $key:literal) => { Place::Declaration($key) };
     (@place none $key:literal) => { Place::None };
     (@munch
         [$({
@@ -434,7 +444,7 @@ settings! {
         serde(default, deserialize_with = "lenient::opt_bool")
         => platform_sso "EnableAuthorization";
     /// PlatformSSO.NewUserAuthorizationMode (Microsoft supports Standard and Admin)
-    new_user_authorization_mode: Option<AuthorizationMode>,
+    new_user_authorization_mode: Option<NewUserAuthorizationMode>,
         arg(value_name = "MODE", ignore_case = true),
         serde(default, deserialize_with = "lenient::opt_from_str")
         => platform_sso "NewUserAuthorizationMode";
@@ -555,6 +565,28 @@ settings! {
     access_key_reader_issuer_certificate_uuid: Option<String>,
         arg(value_name = "UUID")
         => platform_sso "AccessKeyReaderIssuerCertificateUUID";
+    /// PlatformSSO.WebLoginURLAllowList: hosts or host prefixes the web login may load,
+    /// comma-separated or repeated; required with OpenID (macOS 27+)
+    web_login_url_allow_list: Vec<String>,
+        arg(value_name = "HOST", value_delimiter = ','),
+        serde(default, skip_serializing_if = "Vec::is_empty")
+        => platform_sso "WebLoginURLAllowList";
+    /// PlatformSSO.AllowWebLoginPasswordSync: the password typed at web login becomes the
+    /// local account's (macOS 27+)
+    allow_web_login_password_sync: Option<bool>,
+        arg(value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true"),
+        serde(default, deserialize_with = "lenient::opt_bool")
+        => platform_sso "AllowWebLoginPasswordSync";
+    /// Identifier of the declaration (`--format declaration`)
+    /// [default: the profile identifier with `.extensible-sso` appended]
+    declaration_identifier: Option<String>,
+        arg(value_name = "ID")
+        => declaration "Identifier";
+    /// ServerToken of the declaration (`--format declaration`)
+    /// [default: a v5 UUID of its content, which changes when the content does]
+    server_token: Option<String>,
+        arg(value_name = "TOKEN")
+        => declaration "ServerToken";
 }
 
 #[cfg(test)]
@@ -565,7 +597,7 @@ mod tests {
     fn every_setting_with_a_key_names_an_apple_key() {
         for s in SETTINGS {
             match s.place {
-                Place::None => {}
+                Place::None | Place::Declaration(_) => {}
                 _ => assert!(s.apple_key().is_some(), "{}: {:?}", s.key(), s.place),
             }
         }

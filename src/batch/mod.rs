@@ -27,6 +27,8 @@ use crate::{Error, Result};
 
 /// The file extension appended to names without one.
 pub const EXTENSION: &str = "mobileconfig";
+/// The file extension appended to names without one when a batch writes declarations.
+pub const DECLARATION_EXTENSION: &str = "json";
 
 /// What a batch makes and where it writes.
 pub struct BatchOptions {
@@ -36,7 +38,8 @@ pub struct BatchOptions {
     pub name: NamePattern,
     /// The folder the profiles are written into (created if missing).
     pub out_dir: PathBuf,
-    /// XML or binary (a batch writes profiles, not JSON).
+    /// XML or binary profiles, or declarations ([`Format::Declaration`], JSON, one
+    /// `.json` file per row); not [`Format::Json`].
     pub format: Format,
     /// Overwrite existing files.
     pub force: bool,
@@ -44,6 +47,18 @@ pub struct BatchOptions {
     pub jobs: usize,
     /// Sign every profile with this signer and signing time.
     pub signing: Option<(Signer, SigningTime)>,
+}
+
+impl BatchOptions {
+    /// The file name of `row`: `.json` appended for declarations, `.mobileconfig`
+    /// for profiles, to a name without an extension.
+    fn file_name(&self, row: &dyn Vars) -> Result<String> {
+        let extension = match self.format {
+            Format::Declaration => DECLARATION_EXTENSION,
+            _ => EXTENSION,
+        };
+        self.name.render_with_extension(row, extension)
+    }
 }
 
 /// The file-name pattern of a batch: `${column}` variables, and `.mobileconfig`
@@ -99,6 +114,16 @@ impl NamePattern {
     /// [`Error::MissingColumn`], or [`Error::FileName`] when the filled
     /// name would leave the folder (`/`, `\`, `..`) or is empty.
     pub fn render(&self, row: &dyn Vars) -> Result<String> {
+        self.render_with_extension(row, EXTENSION)
+    }
+
+    /// [`NamePattern::render`], appending `extension` (without its dot) instead of
+    /// `.mobileconfig` to a name without one.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`NamePattern::render`].
+    pub fn render_with_extension(&self, row: &dyn Vars, extension: &str) -> Result<String> {
         let name = spec::substitute(&self.pattern, row).map_err(|e| match e {
             spec::VarError::Missing(column) => Error::MissingColumn { column, key: None },
             spec::VarError::Syntax(text) => Error::FileName {
@@ -118,7 +143,7 @@ impl NamePattern {
             });
         }
         Ok(if self.append_extension {
-            format!("{name}.{EXTENSION}")
+            format!("{name}.{extension}")
         } else {
             name.into_owned()
         })
@@ -220,6 +245,11 @@ pub fn run(
 ) -> Result<Summary> {
     if options.format == Format::Json {
         return Err(Error::BatchJson);
+    }
+    if options.format == Format::Declaration && options.signing.is_some() {
+        return Err(Error::DeclarationOutput {
+            what: "never signed",
+        });
     }
     let start = Instant::now();
     let count = check_names(options, rows)?;
@@ -337,7 +367,7 @@ fn check_names(options: &BatchOptions, rows: &RowsSource) -> Result<u64> {
             Err(fatal) => return Err(fatal),
         };
         count += 1;
-        let Ok(name) = options.name.render(&row) else {
+        let Ok(name) = options.file_name(&row) else {
             continue;
         };
         let folded = name.to_lowercase();
@@ -382,7 +412,7 @@ impl<'a> Worker<'a> {
 
     fn make(&mut self, row: &Row) -> Result<Made> {
         let options = self.options;
-        let name = options.name.render(row)?;
+        let name = options.file_name(row)?;
         let spec = options.spec.render(row)?;
         let generated = spec.generate()?;
         if generated.is_refused() {
@@ -393,6 +423,11 @@ impl<'a> Worker<'a> {
         }
         self.buffer.clear();
         let bytes: &[u8] = match options.format {
+            Format::Declaration => {
+                let declaration = generated.to_declaration(&spec.declaration_options())?;
+                self.buffer = codec::write(&declaration, Format::Declaration)?;
+                &self.buffer
+            }
             Format::Xml => {
                 codec::append_xml(
                     &mut self.buffer,

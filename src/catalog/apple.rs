@@ -1,14 +1,17 @@
 //! Apple's keys: the outer profile (`TopLevel.yaml`), the keys common to every
 //! payload (`CommonPayloadKeys.yaml`) and the `com.apple.extensiblesso` payload
-//! (`com.apple.extensiblesso.yaml`, release macOS 15.1), plus the `PlatformSSO` keys
-//! Apple documented after that snapshot.
+//! (`com.apple.extensiblesso.yaml` at commit 97a11a8, which annotates the macOS 26
+//! and 27 keys and values).
 //!
-//! A test cross-checks this table against Apple's YAML where the reference copy
-//! is present.
+//! A value newer than its key (`OpenID`, the Touch ID policies) carries its own
+//! macOS version ([`AppleKey::value_introduced`]), taken from the model's enum.
+//!
+//! A test cross-checks this table, values' versions and defaults included, against
+//! Apple's YAML where the reference copy is present.
 
 use crate::model::{
-    AuthMethod, AuthorizationMode, LegacyAuthMethod, MacOs, NewUserAuthMethod, PayloadScope,
-    Policy, ScreenLockedBehavior, SsoType, UnlockPolicy,
+    AuthMethod, AuthorizationMode, MacOs, NewUserAuthMethod, NewUserAuthorizationMode,
+    PayloadScope, Policy, ScreenLockedBehavior, SsoType, UnlockPolicy,
 };
 
 /// The type of a property-list value, as Apple's schema names it.
@@ -102,10 +105,20 @@ pub enum Scope {
 /// Where a fact comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Source {
-    /// Apple's device-management YAML schema (release macOS 15.1).
+    /// Apple's device-management YAML schema (commit 97a11a8: macOS 26 and 27).
     AppleSchema,
     /// Apple's developer documentation, newer than the schema snapshot.
     AppleDocumentation,
+}
+
+/// An Apple `rangelist` as the model's enum gives it: the values in Apple's order,
+/// and the macOS version of each value newer than the keys that take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rangelist {
+    /// Apple's spelling of every value, in Apple's order.
+    pub names: &'static [&'static str],
+    /// The values introduced after their key, with the version that introduced them.
+    pub introduced: &'static [(&'static str, MacOs)],
 }
 
 /// One key of Apple's schema.
@@ -131,6 +144,13 @@ pub struct AppleKey {
     pub required: bool,
     /// Allowed values (`rangelist`) of the value or, for arrays, of each item.
     pub allowed: &'static [&'static str],
+    /// The allowed values newer than the key, with the macOS version that
+    /// introduced each (see [`AppleKey::value_introduced`]).
+    #[serde(
+        rename = "values_introduced",
+        serialize_with = "serialize_value_versions"
+    )]
+    pub value_introduced: &'static [(&'static str, MacOs)],
     /// Smallest allowed integer (`range.min`).
     pub min: Option<i64>,
     /// Apple's default, as Apple writes it.
@@ -159,6 +179,24 @@ impl AppleKey {
     pub fn parent(&self) -> &'static str {
         self.parent
     }
+
+    /// The macOS version that introduced the allowed value `value`, when it is newer
+    /// than the key (`OpenID` of `PlatformSSO.AuthenticationMethod`: 27.0).
+    pub fn value_introduced(&self, value: &str) -> Option<MacOs> {
+        self.value_introduced
+            .iter()
+            .find(|(name, _)| *name == value)
+            .map(|&(_, version)| version)
+            .filter(|version| *version > self.introduced)
+    }
+}
+
+/// `values_introduced` is written as an object of value to version (`"27.0"`).
+fn serialize_value_versions<S: serde::Serializer>(
+    versions: &&'static [(&'static str, MacOs)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(versions.iter().map(|(v, m)| (v, format!("{m:#}"))))
 }
 
 /// Splits a key path at its last `.`: the parent's path and the key's name,
@@ -199,6 +237,7 @@ const fn key(
         item: None,
         required: false,
         allowed: &[],
+        value_introduced: &[],
         min: None,
         default: None,
         introduced,
@@ -221,6 +260,14 @@ const fn allowed(k: AppleKey, values: &'static [&'static str]) -> AppleKey {
         ..k
     }
 }
+/// The values of one of the model's enums, with their versions.
+const fn rangelist(k: AppleKey, values: Rangelist) -> AppleKey {
+    AppleKey {
+        allowed: values.names,
+        value_introduced: values.introduced,
+        ..k
+    }
+}
 const fn items(k: AppleKey, item: Kind) -> AppleKey {
     AppleKey {
         item: Some(item),
@@ -233,21 +280,14 @@ const fn default(k: AppleKey, value: &'static str) -> AppleKey {
         ..k
     }
 }
-const fn documented(k: AppleKey) -> AppleKey {
-    AppleKey {
-        source: Source::AppleDocumentation,
-        ..k
-    }
-}
 
 use Kind::{Array, Boolean, Data, Date, Dictionary, Integer, Real, String as Str};
 use Scope::{ExtensibleSso as Sso, Payload, Profile};
 
-// The rangelists the model has enums for take their values from the enum, so a
-// value is added in one place.
-const POLICIES: &[&str] = Policy::NAMES;
-const UNLOCK_POLICIES: &[&str] = UnlockPolicy::NAMES;
-const AUTHORIZATION_MODES: &[&str] = AuthorizationMode::NAMES;
+// The rangelists the model has enums for take their values (and the versions of
+// values newer than their key) from the enum, so a value is added in one place.
+const POLICIES: Rangelist = Policy::RANGELIST;
+const UNLOCK_POLICIES: Rangelist = UnlockPolicy::RANGELIST;
 
 /// Every key Apple defines for a Platform SSO profile.
 pub static KEYS: &[AppleKey] = &[
@@ -546,9 +586,12 @@ pub static KEYS: &[AppleKey] = &[
         ),
         Str,
     ),
+    // Apple's rangelist for the deprecated key is that of `PlatformSSO`; macOS 13,
+    // which alone reads it, has `Password` and `UserSecureEnclaveKey` only
+    // (`sso.auth-method.macos13`).
     AppleKey {
         deprecated: Some(v(14, 0)),
-        ..allowed(
+        ..rangelist(
             key(
                 Sso,
                 "AuthenticationMethod",
@@ -556,7 +599,7 @@ pub static KEYS: &[AppleKey] = &[
                 v(13, 0),
                 "The Platform SSO authentication method on macOS 13; deprecated in macOS 14 for `PlatformSSO.AuthenticationMethod`.",
             ),
-            LegacyAuthMethod::NAMES,
+            AuthMethod::RANGELIST,
         )
     },
     key(
@@ -573,15 +616,15 @@ pub static KEYS: &[AppleKey] = &[
         v(14, 0),
         "The Platform SSO settings.",
     ),
-    allowed(
+    rangelist(
         key(
             Sso,
             "PlatformSSO.AuthenticationMethod",
             Str,
             v(14, 0),
-            "The Platform SSO authentication method.",
+            "The Platform SSO authentication method; `OpenID` (web login) from macOS 27.",
         ),
-        AuthMethod::NAMES,
+        AuthMethod::RANGELIST,
     ),
     AppleKey {
         user_channel: false,
@@ -657,17 +700,17 @@ pub static KEYS: &[AppleKey] = &[
         v(14, 0),
         "The claim used for the full name.",
     ),
-    allowed(
+    rangelist(
         key(
             Sso,
             "PlatformSSO.NewUserAuthorizationMode",
             Str,
             v(14, 0),
-            "Permission given to accounts created at login.",
+            "Permission given to accounts created at login, or a temporary session.",
         ),
-        AUTHORIZATION_MODES,
+        NewUserAuthorizationMode::RANGELIST,
     ),
-    allowed(
+    rangelist(
         key(
             Sso,
             "PlatformSSO.UserAuthorizationMode",
@@ -675,7 +718,7 @@ pub static KEYS: &[AppleKey] = &[
             v(14, 0),
             "Permission applied each time the user authenticates.",
         ),
-        AUTHORIZATION_MODES,
+        AuthorizationMode::RANGELIST,
     ),
     items(
         key(
@@ -707,7 +750,7 @@ pub static KEYS: &[AppleKey] = &[
         ),
         Str,
     ),
-    allowed(
+    rangelist(
         items(
             key(
                 Sso,
@@ -720,7 +763,7 @@ pub static KEYS: &[AppleKey] = &[
         ),
         POLICIES,
     ),
-    allowed(
+    rangelist(
         items(
             key(
                 Sso,
@@ -733,7 +776,7 @@ pub static KEYS: &[AppleKey] = &[
         ),
         POLICIES,
     ),
-    allowed(
+    rangelist(
         items(
             key(
                 Sso,
@@ -770,7 +813,7 @@ pub static KEYS: &[AppleKey] = &[
         ),
         Str,
     ),
-    documented(default(
+    default(
         key(
             Sso,
             "PlatformSSO.AllowDeviceIdentifiersInAttestation",
@@ -779,18 +822,18 @@ pub static KEYS: &[AppleKey] = &[
             "Include the UDID and serial number in Platform SSO attestations.",
         ),
         "false",
-    )),
-    documented(default(
+    ),
+    default(
         key(
             Sso,
             "PlatformSSO.EnableRegistrationDuringSetup",
             Boolean,
             v(26, 0),
-            "Register Platform SSO during Setup Assistant.",
+            "Register Platform SSO during Setup Assistant; required for `com.apple.psso.required` enrollment.",
         ),
         "false",
-    )),
-    documented(default(
+    ),
+    default(
         key(
             Sso,
             "PlatformSSO.EnableCreateFirstUserDuringSetup",
@@ -799,62 +842,91 @@ pub static KEYS: &[AppleKey] = &[
             "Create the first user through Platform SSO during Setup Assistant.",
         ),
         "true",
-    )),
-    documented(allowed(
+    ),
+    rangelist(
         items(
             key(
                 Sso,
                 "PlatformSSO.NewUserAuthenticationMethods",
                 Array,
                 v(26, 0),
-                "Methods allowed for users created at login.",
+                "Methods for accounts created at login or in Setup Assistant; `Password` and `SmartCard` when absent.",
             ),
             Str,
         ),
-        NewUserAuthMethod::NAMES,
-    )),
-    documented(key(
-        Sso,
-        "PlatformSSO.SynchronizeProfilePicture",
-        Boolean,
-        v(26, 0),
-        "Synchronise the account picture from the identity provider.",
-    )),
-    documented(key(
-        Sso,
-        "PlatformSSO.TemporarySessionQuickLogin",
-        Boolean,
-        v(26, 0),
-        "Quick login for temporary sessions.",
-    )),
-    documented(key(
-        Sso,
-        "PlatformSSO.AllowAccessKeyExpressMode",
-        Boolean,
-        v(26, 0),
-        "Allow express mode for access keys.",
-    )),
-    documented(key(
+        NewUserAuthMethod::RANGELIST,
+    ),
+    default(
+        key(
+            Sso,
+            "PlatformSSO.SynchronizeProfilePicture",
+            Boolean,
+            v(26, 0),
+            "Request the user's profile picture from the SSO extension.",
+        ),
+        "false",
+    ),
+    default(
+        key(
+            Sso,
+            "PlatformSSO.TemporarySessionQuickLogin",
+            Boolean,
+            v(26, 0),
+            "Quicker Authenticated Guest Mode logins for temporary sessions.",
+        ),
+        "false",
+    ),
+    default(
+        key(
+            Sso,
+            "PlatformSSO.AllowAccessKeyExpressMode",
+            Boolean,
+            v(26, 0),
+            "Use the access key in express mode, without authentication before use.",
+        ),
+        "false",
+    ),
+    key(
         Sso,
         "PlatformSSO.AccessKeyReaderGroupIdentifier",
         Data,
         v(26, 0),
-        "Reader group identifier for access keys.",
-    )),
-    documented(key(
+        "Reader group identifier of the access key; required with the `AccessKey` method.",
+    ),
+    key(
         Sso,
         "PlatformSSO.AccessKeyTerminalIdentityUUID",
         Str,
         v(26, 0),
-        "UUID of the terminal identity payload for access keys.",
-    )),
-    documented(key(
+        "PayloadUUID of the identity payload (PKCS #12, ACME or SCEP) of the access key's terminal; required with `AccessKey`.",
+    ),
+    key(
         Sso,
         "PlatformSSO.AccessKeyReaderIssuerCertificateUUID",
         Str,
         v(26, 2),
-        "UUID of the reader issuer certificate payload for access keys.",
-    )),
+        "PayloadUUID of the certificate payload that issued the terminal identity; required with `AccessKey`.",
+    ),
+    items(
+        key(
+            Sso,
+            "PlatformSSO.WebLoginURLAllowList",
+            Array,
+            v(27, 0),
+            "Hosts or host prefixes the Platform SSO web view may load; required with `OpenID`.",
+        ),
+        Str,
+    ),
+    default(
+        key(
+            Sso,
+            "PlatformSSO.AllowWebLoginPasswordSync",
+            Boolean,
+            v(27, 0),
+            "Synchronise the password typed at web login to the local account.",
+        ),
+        "false",
+    ),
 ];
 
 /// The key at `path` in `scope`, if Apple defines one.

@@ -31,7 +31,10 @@ line), chosen by the extension (.csv, .jsonl, .ndjson) or --rows-format; `-` rea
 standard input, which is first copied to a temporary file.
 
 Files are named by --name (default: the profile identifier), with `.mobileconfig`
-appended unless the pattern ends with an extension; names stay inside --out-dir.
+(`.json` with --format declaration) appended unless the pattern ends with an extension;
+names stay inside --out-dir. --format declaration writes each row's profile as the
+com.apple.configuration.extensible-sso declaration; a row whose fleet starts before macOS 27
+fails (`declaration-identifier` and `server-token` may be spec keys with `${column}`s).
 All names are checked first: two rows that would write the same file (ignoring case,
 as a Mac does) stop the batch before anything is written. A bad row is reported with
 its line and the others are still written.
@@ -62,7 +65,8 @@ pub(crate) struct BatchArgs {
     /// File-name pattern with `${column}` variables [default: the profile identifier]
     #[arg(long, value_name = "PATTERN")]
     name: Option<String>,
-    /// Output encoding: xml or binary
+    /// Output: xml or binary profiles, or declaration (the extensible-sso declaration as a
+    /// `.json` file per row, for a fleet from macOS 27)
     #[arg(long, value_name = "FORMAT", default_value = "xml", value_parser = profile_format)]
     format: Format,
     /// Overwrite existing files
@@ -75,12 +79,13 @@ pub(crate) struct BatchArgs {
     signing: SigningArgs,
 }
 
-/// `--format`: the encodings of a profile a Mac installs.
+/// `--format`: the encodings of a profile a Mac installs, or its declaration.
 fn profile_format(s: &str) -> Result<Format, String> {
     match s.to_ascii_lowercase().as_str() {
         "xml" => Ok(Format::Xml),
         "binary" => Ok(Format::Binary),
-        _ => Err("expected `xml` or `binary`".to_string()),
+        "declaration" => Ok(Format::Declaration),
+        _ => Err("expected `xml`, `binary` or `declaration`".to_string()),
     }
 }
 

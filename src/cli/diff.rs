@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::error::{CliError, Result};
-use psso_profile::codec;
 use psso_profile::diff::{self, ChangeKind, Diff, DiffReport, Side};
 use psso_profile::text::Escaped;
 
@@ -21,7 +20,10 @@ Examples:
   mdm-export profile 42 | psso-profile diff - psso.mobileconfig
 
 Compares what the profiles say, not how they are written: XML or binary, signed or not, key
-order and formatting do not matter. Arrays are compared by index, except the sets of strings
+order and formatting do not matter. Declarations (JSON) are read too: two declarations are
+compared by the settings they carry, at the declaration's key paths, with their Type,
+Identifier and ServerToken (a new Identifier makes every user register again); a profile and
+a declaration are compared by the settings of the SSO payload, at the profile's paths. Arrays are compared by index, except the sets of strings
 (URLs, Hosts, groups, accounts, policies), whose order means nothing to macOS: each string
 added or removed is listed. A payload whose kind changes is named (an SSO extension payload
 that now configures Platform SSO...). Changes that make every user register Platform SSO
@@ -65,9 +67,9 @@ pub(crate) fn run(args: DiffArgs) -> Result<u8> {
             "only one of the two profiles can be read from standard input (`-`)".into(),
         ));
     }
-    let old = codec::read_file(&args.old)?;
-    let new = codec::read_file(&args.new)?;
-    let result = diff::diff(&old.value, &new.value, args.show_secrets);
+    let old = psso_profile::lint::read_file(&args.old)?;
+    let new = psso_profile::lint::read_file(&args.new)?;
+    let result = diff::diff_inputs(&old, &new, args.show_secrets);
     let text = match args.format {
         Format::Json => super::json(&DiffReport::new(
             Side::new(args.old.display().to_string(), &old),

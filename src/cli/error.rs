@@ -71,7 +71,31 @@ pub(crate) fn describe(error: &Error) -> String {
             format!("{error}: pass --drop-signature to write its content unsigned")
         }
         Error::BatchJson => {
-            "a batch writes profiles: pass --format xml or --format binary".to_string()
+            "a batch writes profiles or declarations: pass --format xml, binary or declaration"
+                .to_string()
+        }
+        Error::DeclarationMacOs { .. } => format!(
+            "{error} (`psso-profile wrap PROFILE --declaration legacy --profile-url URL` writes that declaration); or set the fleet's minimum to 27 (`--min-macos 27`, spec key `min-macos`) if every Mac runs macOS 27"
+        ),
+        Error::DeclarationOutput { what } => format!(
+            "{error}; {}",
+            if what.starts_with("never") {
+                "drop --sign-cert, --sign-key and --sign-p12"
+            } else {
+                "drop --mdm-command"
+            }
+        ),
+        Error::InvalidValue {
+            key,
+            value,
+            expected,
+        } if matches!(key.as_str(), "ProfileURL" | "ManifestURL" | "AuthURL") => {
+            let option = match key.as_str() {
+                "ProfileURL" => "--profile-url",
+                "ManifestURL" => "--manifest-url",
+                _ => "--auth-url",
+            };
+            format!("invalid value `{value}` for `{option}`: expected {expected}")
         }
         Error::NameCollision {
             name,

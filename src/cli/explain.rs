@@ -29,7 +29,9 @@ checks, which payloads it reads (Microsoft Platform SSO, Microsoft SSO extension
 payload, Kerberos, profiles checked together), why, the source, the macOS versions, the fix. With a key (an Apple key path such as
 PlatformSSO.UseSharedDeviceKeys, a bare name such as UseSharedDeviceKeys, or an ExtensionData
 key): what it is, its type, allowed values, default, macOS versions, source, the rules that
-read it, and the `generate` option that sets it. With a setting of `generate` (a spec-file
+read it, the `generate` option that sets it, and its name in the extensible-sso declaration.
+A declaration key (UserCreation.EnableAtLogin, ExtensionComposedIdentifier) explains the
+profile keys it stands for. With a setting of `generate` (a spec-file
 key such as login-frequency, or its option --login-frequency): its help, default, and the key
 it writes. JSON (--format json) is an object whose \"kind\" is \"overview\", \"rule\",
 \"key\", \"setting\" or \"extension-data\" (shapes in the README).
@@ -137,7 +139,15 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
     };
     field(out, "type:", &kind, color);
     if !key.allowed.is_empty() {
-        field(out, "allowed:", &key.allowed.join(", "), color);
+        let values: Vec<String> = key
+            .allowed
+            .iter()
+            .map(|v| match key.value_introduced(v) {
+                Some(since) => format!("{v} (macOS {since:#}+)"),
+                None => (*v).to_string(),
+            })
+            .collect();
+        field(out, "allowed:", &values.join(", "), color);
     }
     if let Some(min) = key.min {
         field(out, "minimum:", &min.to_string(), color);
@@ -156,6 +166,22 @@ fn key(out: &mut String, k: &KeyExplanation, color: bool) {
     field(out, "macOS:", &macos, color);
     if !key.user_channel {
         field(out, "channel:", "device channel only", color);
+    }
+    match (&k.declaration, key.scope) {
+        (Some(path), _) => field(
+            out,
+            "declared:",
+            &format!("{path} in the extensible-sso declaration (macOS 27+)"),
+            color,
+        ),
+        (None, Scope::ExtensibleSso) => {
+            let reason = psso_profile::declaration::map::PROFILE_ONLY
+                .iter()
+                .find(|(p, _)| *p == key.path)
+                .map_or("no key in the extensible-sso declaration", |(_, why)| *why);
+            field(out, "declared:", &format!("none: {reason}"), color);
+        }
+        (None, _) => {}
     }
     let source = match key.source {
         psso_profile::catalog::apple::Source::AppleSchema => "Apple's device-management schema",
@@ -284,9 +310,12 @@ pub(crate) fn human(e: &Explanation, color: bool) -> String {
                 setting.default().unwrap_or("(none)"),
                 color,
             );
-            let writes = match setting.key_path() {
-                Some(path) => path,
-                None => "no key of its own; it decides how the others are written".to_string(),
+            let writes = match (setting.key_path(), setting.place) {
+                (Some(path), _) => path,
+                (None, psso_profile::settings::Place::Declaration(key)) => {
+                    format!("the declaration's `{key}` (--format declaration)")
+                }
+                (None, _) => "no key of its own; it decides how the others are written".to_string(),
             };
             field(&mut out, "writes:", &writes, color);
             field(&mut out, "macOS:", &setting.macos().to_string(), color);

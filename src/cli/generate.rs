@@ -27,13 +27,18 @@ Examples:
   psso-profile generate --spec contoso.toml --min-macos 15 -o psso.mobileconfig
   psso-profile generate --spec contoso.toml --sign-cert signer.pem --sign-key signer.key \\
       -o psso.signed.mobileconfig
+  psso-profile generate --min-macos 27 --org Contoso --identifier com.contoso.platformsso \\
+      --format declaration -o psso.declaration.json
 
 Settings come from, each overriding the one before: --template, then the --spec file
 (TOML; its keys are the long option names above, `extension-data` a table, lists
 arrays), then the options on this command line. Apple's spellings are accepted in
 any case. Signing (--sign-cert/--sign-key or --sign-p12) wraps the XML or binary
 output in a CMS signature, as `psso-profile sign` does. --mdm-command writes the MDM
-InstallProfile command carrying the profile instead.
+InstallProfile command carrying the profile instead. --format declaration writes the same
+checked settings as the com.apple.configuration.extensible-sso declaration (JSON; macOS 27
+and later read it, so the fleet must start at 27: for older Macs, deliver the profile, or
+`psso-profile wrap PROFILE --declaration legacy --profile-url URL`).
 
 Exit codes: 0 written (warnings allowed), 2 a finding at error level, a bad option or an
 unreadable file; nothing is written then.";
@@ -63,7 +68,9 @@ pub(crate) struct GenerateArgs {
     /// names; it overrides --template, and options given here override it
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
-    /// Output encoding [default: xml]
+    /// Output encoding: xml, binary, json (for scripts), or declaration (the
+    /// com.apple.configuration.extensible-sso declaration, JSON, for a fleet from
+    /// macOS 27) [default: xml]
     #[arg(long, value_name = "FORMAT")]
     format: Option<Format>,
     /// Output file (`-` for stdout); written atomically [default: -]
@@ -131,12 +138,20 @@ pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
             ),
         });
     }
+    // The declaration form: the same checked profile, mapped to the declaration's keys.
+    let declaration;
+    let value = if profile_format == Format::Declaration {
+        declaration = generated.to_declaration(&spec.declaration_options())?;
+        &declaration
+    } else {
+        &generated.value
+    };
     let rendered = Output {
         format: profile_format,
         signing: signing.as_ref().map(|s| (&s.signer, s.time)),
         command,
     }
-    .render(&generated.value)?;
+    .render(value)?;
     signing::warn_placeholders(rendered.signed_placeholders.iter().map(String::as_str));
     codec::write_output(&output, &rendered.bytes, args.force)?;
     // Notes at info level are for `validate` (and `-v`); otherwise warnings only.

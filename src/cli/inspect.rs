@@ -20,8 +20,11 @@ Examples:
   psso-profile inspect psso.mobileconfig
   psso-profile inspect psso.signed.mobileconfig --format json
   curl -s https://mdm.example.com/profiles/psso | psso-profile inspect -
+  psso-profile inspect psso.declaration.json
 
-Reads XML, binary and CMS-signed profiles. Secrets (RegistrationToken, and any string whose
+Reads XML, binary and CMS-signed profiles, and declarations (JSON: the extensible-sso
+declaration's settings are read as the profile's, at the declaration's key paths; its fleet
+starts at macOS 27 unless --min-macos says otherwise). Secrets (RegistrationToken, and any string whose
 key names a token, secret, password, passphrase or passcode) are shown as <redacted> unless
 --show-secrets, an MDM placeholder such as {{DEVICEREGISTRATION}} included (the summary says
 when the token is one).
@@ -34,7 +37,8 @@ The signature is checked without a CA (`psso-profile verify --ca` checks the cha
 every finding is listed on stderr.
 
 JSON (--format json): one object, documented in the README:
-  {\"file\", \"encoding\": \"XML\"|\"binary\", \"signed\", \"identity\": {\"identifier\", \"uuid\",
+  {\"file\", \"encoding\": \"XML\"|\"binary\"|\"JSON\", \"signed\", \"declaration\": null | {\"type\",
+   \"identifier\", \"server_token\", \"profile_url\"}, \"identity\": {\"identifier\", \"uuid\",
    \"organization\", \"scope\", \"display_name\", \"description\"}, \"payloads\": [{\"index\",
    \"payload_type\", \"identifier\", \"uuid\"}], \"sso\": [{\"index\", \"kind\", ...settings,
    \"reregistration\": [keys], \"plain\": [sentences]}],
@@ -57,7 +61,7 @@ pub(crate) struct InspectArgs {
     /// Show the registration token and other secrets instead of <redacted>
     #[arg(long)]
     show_secrets: bool,
-    /// The fleet's oldest macOS (13, 14, 15, 26), for the findings and the key versions
+    /// The fleet's oldest macOS (13, 14, 15, 26, 27, or a minor version such as 15.4), for the findings and the key versions
     #[arg(long, value_name = "VERSION", value_parser = psso_profile::model::parse_macos_arg)]
     min_macos: Option<MacOs>,
     /// What the Microsoft SSO payloads must configure, for the findings (as `validate --expect`)
@@ -88,11 +92,9 @@ fn or_absent(value: Option<&str>) -> Escaped<'_> {
     Escaped(value.unwrap_or("(absent)"))
 }
 
-/// The human form of an inspection. Every text read from the profile or its
-/// signature is shown with its control characters escaped.
-pub(crate) fn human(i: &Inspection, color: bool) -> String {
+/// The file line, the profile's identity and its payloads.
+fn profile_identity(out: &mut String, i: &Inspection, color: bool) {
     let head = |text: &str| paint(&format!("{text:<13}"), "1", color);
-    let mut out = String::new();
     let signed = if i.signed { "signed" } else { "unsigned" };
     let _ = writeln!(
         out,
@@ -129,11 +131,43 @@ pub(crate) fn human(i: &Inspection, color: bool) -> String {
             or_absent(p.identifier.as_deref())
         );
     }
+}
+
+/// The human form of an inspection. Every text read from the profile or its
+/// signature is shown with its control characters escaped.
+pub(crate) fn human(i: &Inspection, color: bool) -> String {
+    let head = |text: &str| paint(&format!("{text:<13}"), "1", color);
+    let mut out = String::new();
+    if let Some(d) = &i.declaration {
+        let _ = writeln!(
+            out,
+            "{} {} (JSON declaration)",
+            head("file:"),
+            Escaped(&i.file)
+        );
+        for (label, value) in [
+            ("type:", &d.declaration_type),
+            ("identifier:", &d.identifier),
+            ("server token:", &d.server_token),
+        ] {
+            let _ = writeln!(out, "{} {}", head(label), or_absent(value.as_deref()));
+        }
+        if let Some(url) = &d.profile_url {
+            let _ = writeln!(out, "{} {}", head("profile URL:"), Escaped(url));
+        }
+    } else {
+        profile_identity(&mut out, i, color);
+    }
     for s in &i.sso {
+        let place = if i.declaration.is_some() {
+            "Payload".to_string()
+        } else {
+            format!("PayloadContent[{}]", s.index)
+        };
         let _ = writeln!(
             out,
             "\n{} {}",
-            head(&format!("single sign-on (PayloadContent[{}]):", s.index)),
+            head(&format!("single sign-on ({place}):")),
             s.kind
         );
         for sentence in &s.plain {

@@ -11,6 +11,7 @@ use error::{CliError, Result};
 mod batch;
 mod completions;
 mod diff;
+mod enrollment;
 pub(crate) mod error;
 mod events;
 mod explain;
@@ -126,8 +127,11 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Explain a rule or a key, or list Microsoft's required settings and every rule
     Explain(explain::ExplainArgs),
-    /// Wrap a profile in the MDM `InstallProfile` command that delivers it
+    /// Wrap a profile in the MDM `InstallProfile` command that delivers it, or in a
+    /// legacy declaration
     Wrap(wrap::WrapArgs),
+    /// Print the `com.apple.psso.required` answer for Platform SSO during enrollment
+    Enrollment(enrollment::EnrollmentArgs),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one per command into a folder
@@ -200,6 +204,7 @@ fn dispatch(command: Command) -> Result<u8> {
         Command::Diff(args) => diff::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Wrap(args) => wrap::run(args),
+        Command::Enrollment(args) => enrollment::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Batch(args) => batch::run(args),

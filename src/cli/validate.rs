@@ -31,6 +31,19 @@ Examples:
   psso-profile validate tampered.mobileconfig --fix --drop-signature -o unsigned.mobileconfig
   psso-profile validate profiles/ --fix --in-place
   cat psso.mobileconfig | psso-profile validate -
+  psso-profile validate psso.declaration.json
+  psso-profile validate --enrollment setup.mobileconfig
+
+--enrollment checks the profile an MDM serves at ProfileURL after answering
+com.apple.psso.required (`psso-profile enrollment` prints that answer): only the payload types
+Apple allows there, PlatformSSO.EnableRegistrationDuringSetup true, a fleet from macOS 26, and
+Microsoft's conditions for the flow (EnableCreateFirstUserDuringSetup with Password only, no
+smart card in Setup Assistant).
+
+A declaration (JSON whose Type is com.apple.configuration.extensible-sso or
+com.apple.configuration.legacy) is checked with the same rules, and its findings name the
+declaration's own keys (Payload.PlatformSSO.UserCreation.EnableAtLogin); its fleet starts at
+macOS 27 unless --min-macos says otherwise.
 
 Every payload is classified first: Microsoft Platform SSO, the Microsoft SSO extension
 without Platform SSO, another vendor's Extensible SSO payload, Apple's Kerberos extension,
@@ -62,18 +75,21 @@ pub(crate) enum ReportFormat {
     Sarif,
 }
 
-/// Lint Platform SSO profiles against Microsoft's required settings and Apple's schema.
+/// Lint Platform SSO profiles and declarations against Microsoft's required settings
+/// and Apple's schema.
 ///
-/// Reads XML, binary and CMS-signed profiles (the signature is verified too),
-/// several files, folders (every *.mobileconfig below them) or `-` for stdin.
+/// Reads XML, binary and CMS-signed profiles (the signature is verified too), JSON
+/// declarations, several files, folders (every *.mobileconfig below them) or `-` for
+/// stdin.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct ValidateArgs {
     /// Profiles, folders, or `-` for standard input
     #[arg(required = true, value_name = "FILE")]
     inputs: Vec<PathBuf>,
-    /// Oldest macOS of the fleet [default: read from each profile: 13 with the macOS 13
-    /// AuthenticationMethod, else 14]
+    /// Oldest macOS of the fleet [default: read from each file: 27 for an extensible-sso
+    /// declaration, 26 with --enrollment, else 13 with the macOS 13 AuthenticationMethod,
+    /// else 14]
     #[arg(long, value_name = "VERSION", value_parser = psso_profile::model::parse_macos_arg)]
     min_macos: Option<MacOs>,
     /// What the Microsoft SSO payloads must configure: `platform-sso` (a Microsoft payload
@@ -115,6 +131,10 @@ pub(crate) struct ValidateArgs {
     /// (without it, such an input is reported and not written)
     #[arg(long, requires = "fix")]
     drop_signature: bool,
+    /// Check each profile as the one served at ProfileURL after answering
+    /// com.apple.psso.required during Automated Device Enrollment (macOS 26+)
+    #[arg(long)]
+    enrollment: bool,
 }
 
 /// The JSON document of `validate --format json`.
@@ -294,14 +314,14 @@ fn check_one(input: &Path, verify: &VerifyOptions, args: &ValidateArgs) -> Resul
         reregistration: Vec::new(),
     };
     let read = codec::read_input(input).and_then(|bytes| {
-        let decoded = codec::parse(&bytes, input)?;
+        let decoded = lint::read(&bytes, input)?;
         Ok((bytes, decoded))
     });
     let (bytes, decoded) = match read {
         Ok(read) => read,
         Err(err) => return Ok(unreadable(outcome.path, &err)),
     };
-    let options = lint::options_for(&decoded, args.min_macos, args.expect);
+    let options = lint::options_for(&decoded, args.min_macos, args.expect, args.enrollment);
     let linted = lint::lint_with(decoded, &options, verify);
     if !args.fix {
         outcome.source = Some(bytes);

@@ -5,6 +5,7 @@ mod file;
 mod input_kind;
 mod inputs;
 mod json;
+mod json_read;
 mod path;
 mod read;
 mod stdout;
@@ -14,6 +15,7 @@ pub use file::{MAX_INPUT_BYTES, read_input, read_input_as, write_output};
 pub use input_kind::InputKind;
 pub use inputs::{PROFILE_EXTENSION, expand_inputs, expand_inputs_each};
 pub use json::{to_json, to_json_value};
+pub use json_read::parse_json;
 pub use path::EncodeError;
 pub use read::{
     Decoded, InputFormat, MAX_CONTENT_BYTES, MAX_DEPTH, MAX_VALUES, Position, parse, read_file,
@@ -38,6 +40,11 @@ pub enum Format {
     ///
     /// [`to_json`] gives the mapping.
     Json,
+    /// A Declarative Device Management declaration, JSON as a Mac reads it: the
+    /// profile's settings in the `com.apple.configuration.extensible-sso`
+    /// declaration ([`crate::declaration`] maps them), or any declaration tree.
+    /// [`write()`] writes the tree it is given as [`to_json`] does.
+    Declaration,
 }
 
 impl Format {
@@ -47,6 +54,7 @@ impl Format {
             Format::Xml => "XML",
             Format::Binary => "binary",
             Format::Json => "JSON",
+            Format::Declaration => "declaration",
         }
     }
 }
@@ -77,7 +85,7 @@ pub fn write(value: &Value, format: Format) -> Result<Vec<u8>> {
         Format::Xml => {
             to_xml(value, &XmlOptions { sort_keys: true }).map_err(|e| encode_err(e.into()))
         }
-        Format::Json => to_json(value).map_err(|e| encode_err(e.into())),
+        Format::Json | Format::Declaration => to_json(value).map_err(|e| encode_err(e.into())),
         Format::Binary => {
             let mut out = Vec::new();
             sorted(value)

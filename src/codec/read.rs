@@ -39,6 +39,9 @@ pub enum InputFormat {
     Binary,
     /// A CMS (PKCS #7) signed-data envelope around a property list.
     Signed,
+    /// A JSON document: a Declarative Device Management declaration
+    /// ([`super::parse_json`], [`crate::declaration::parse`]).
+    Json,
 }
 
 impl InputFormat {
@@ -48,6 +51,7 @@ impl InputFormat {
             InputFormat::Xml => "XML",
             InputFormat::Binary => "binary",
             InputFormat::Signed => "signed",
+            InputFormat::Json => "JSON",
         }
     }
 }

@@ -20,12 +20,16 @@
 //! [`Diff::kinds`] names the payloads whose kind changed ([`PayloadKind`]), in the
 //! words `inspect` and `validate` use.
 
+mod forms;
+
 use plist::Value;
 use serde::Serialize;
 
 use crate::catalog::reregistration::{Change as Trigger, Place, TRIGGERS};
 use crate::inspect::shown;
 use crate::rules::{Context, Options, PayloadKind, SsoPayload};
+
+pub use forms::{REASON_DECLARATION_ID, diff_inputs};
 
 /// Keys whose arrays hold a set of strings: compared without regard to order.
 pub const SET_KEYS: &[&str] = &[

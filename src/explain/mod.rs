@@ -74,6 +74,9 @@ pub struct KeyExplanation {
     pub rules: Vec<RuleId>,
     /// The setting of `generate` that writes it, if one does.
     pub setting: Option<&'static Setting>,
+    /// The key's path in the `extensible-sso` declaration (`Payload.PlatformSSO.UserCreation.EnableAtLogin`),
+    /// or `None` when the declaration has no such key.
+    pub declaration: Option<String>,
 }
 
 /// Explains `topic`: nothing (the overview), a rule id, an Apple key path
@@ -116,10 +119,13 @@ pub fn explain(topic: Option<&str>) -> Result<Explanation> {
                     .collect(),
             });
         }
-        let keys: Vec<&AppleKey> = apple::KEYS
+        let mut keys: Vec<&AppleKey> = apple::KEYS
             .iter()
             .filter(|k| eq(k.path, query) || eq(k.name(), query))
             .collect();
+        if keys.is_empty() {
+            keys = declaration_keys(query, &eq);
+        }
         if !keys.is_empty() {
             return Ok(Explanation::Key {
                 keys: keys.into_iter().map(key_explanation).collect(),
@@ -153,6 +159,45 @@ pub fn explain(topic: Option<&str>) -> Result<Explanation> {
     })
 }
 
+/// The profile keys of the declaration key `query` (its path inside `Payload`, with or
+/// without `Payload.`, or its name): one key, both identifiers for the composed one,
+/// the keys of a group.
+fn declaration_keys(query: &str, eq: &dyn Fn(&str, &str) -> bool) -> Vec<&'static AppleKey> {
+    use crate::declaration::map::{self, Counterpart};
+    let query = query.strip_prefix("Payload.").unwrap_or(query);
+    let in_platform_sso = format!("PlatformSSO.{query}");
+    let Some(entry) = map::ENTRIES
+        .iter()
+        .find(|e| eq(e.declaration, query) || eq(e.declaration, &in_platform_sso))
+        .or_else(|| map::ENTRIES.iter().find(|e| eq(e.name(), query)))
+    else {
+        return Vec::new();
+    };
+    let lookup = |path: &str| apple::lookup(Scope::ExtensibleSso, path);
+    match entry.profile {
+        Counterpart::Composed => ["ExtensionIdentifier", "TeamIdentifier"]
+            .into_iter()
+            .filter_map(lookup)
+            .collect(),
+        Counterpart::Group => map::children(entry.declaration)
+            .filter_map(|e| e.apple_key())
+            .collect(),
+        _ => entry.apple_key().into_iter().collect(),
+    }
+}
+
+/// The declaration path of a profile key, with `Payload.`.
+fn declaration_name(key: &AppleKey) -> Option<String> {
+    use crate::declaration::map;
+    if key.scope != Scope::ExtensibleSso {
+        return None;
+    }
+    if key.path == "ExtensionIdentifier" || key.path == "TeamIdentifier" {
+        return Some("Payload.ExtensionComposedIdentifier".into());
+    }
+    map::entry_for_profile(key.path).map(|e| format!("Payload.{}", e.declaration))
+}
+
 fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
     let in_sso = key.scope == Scope::ExtensibleSso;
     let required: Vec<&'static RequiredSetting> = microsoft::REQUIRED
@@ -179,6 +224,7 @@ fn key_explanation(key: &'static AppleKey) -> KeyExplanation {
         microsoft: required,
         rules,
         setting,
+        declaration: declaration_name(key),
     }
 }
 
@@ -199,6 +245,11 @@ fn candidates() -> impl Iterator<Item = String> {
         .map(|id| id.as_str())
         .chain(apple::KEYS.iter().flat_map(|k| [k.path, k.name()]))
         .chain(extension_data::KEYS.iter().map(|k| k.key))
+        .chain(
+            crate::declaration::map::ENTRIES
+                .iter()
+                .flat_map(|e| [e.declaration, e.name()]),
+        )
         .map(str::to_string)
         .chain(settings::SETTINGS.iter().map(Setting::key))
 }
@@ -300,6 +351,47 @@ mod tests {
             explain(Some("min-macos")).unwrap(),
             Explanation::Setting { key: None, .. }
         ));
+    }
+
+    #[test]
+    fn keys_show_their_declaration_name_and_declaration_names_find_keys() {
+        let Explanation::Key { keys } = explain(Some("EnableCreateUserAtLogin")).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            keys[0].declaration.as_deref(),
+            Some("Payload.PlatformSSO.UserCreation.EnableAtLogin")
+        );
+        for query in [
+            "Payload.PlatformSSO.UserCreation.EnableAtLogin",
+            "UserCreation.EnableAtLogin",
+            "PlatformSSO.UserCreation.EnableAtLogin",
+            "EnableAtLogin",
+        ] {
+            let Explanation::Key { keys } = explain(Some(query)).unwrap() else {
+                panic!("{query}")
+            };
+            assert_eq!(keys.len(), 1, "{query}");
+            assert_eq!(keys[0].key.path, "PlatformSSO.EnableCreateUserAtLogin");
+        }
+        let Explanation::Key { keys } = explain(Some("ExtensionComposedIdentifier")).unwrap()
+        else {
+            panic!()
+        };
+        let paths: Vec<&str> = keys.iter().map(|k| k.key.path).collect();
+        assert_eq!(paths, ["ExtensionIdentifier", "TeamIdentifier"]);
+        let Explanation::Key { keys } = explain(Some("WebAuthentication")).unwrap() else {
+            panic!()
+        };
+        assert_eq!(keys.len(), 2);
+        let Explanation::Key { keys } = explain(Some("AuthenticationMethod")).unwrap() else {
+            panic!()
+        };
+        assert_eq!(keys[0].declaration, None, "the deprecated top-level key");
+        assert_eq!(
+            keys[1].declaration.as_deref(),
+            Some("Payload.PlatformSSO.AuthenticationMethod")
+        );
     }
 
     #[test]

@@ -9,8 +9,11 @@
 //! MDM placeholder such as `{{DEVICEREGISTRATION}}` included; the plain-words
 //! summary says whether the token is a placeholder the MDM fills per device.
 
+mod declaration;
+
 use std::path::Path;
 
+pub use declaration::DeclarationSummary;
 use plist::{Dictionary, Value};
 use serde::Serialize;
 
@@ -47,11 +50,13 @@ pub struct Options {
 pub struct Inspection {
     /// The file as given.
     pub file: String,
-    /// The profile's own encoding: `XML` or `binary`.
+    /// The profile's own encoding: `XML` or `binary`; `JSON` for a declaration.
     pub encoding: &'static str,
     /// Whether it came wrapped in a CMS signature.
     pub signed: bool,
-    /// The profile's identity.
+    /// The declaration's type, identifier and token, when a declaration was read.
+    pub declaration: Option<DeclarationSummary>,
+    /// The profile's identity (a declaration's `Identifier` only).
     pub identity: Identity,
     /// Every payload of `PayloadContent`.
     pub payloads: Vec<PayloadSummary>,
@@ -199,14 +204,15 @@ pub struct KeyVersion {
 /// The macOS versions the profile's keys need.
 #[derive(Debug, Clone, Serialize)]
 pub struct MacOsCoverage {
-    /// The oldest macOS that reads every key present.
+    /// The oldest macOS that reads every key and has every value present.
     #[serde(serialize_with = "MacOs::serialize_full")]
     pub oldest: MacOs,
     /// The fleet's oldest macOS the profile was checked for.
     pub target: MacOs,
     /// Why, when it was read from the profile (`null` when given).
     pub target_reason: Option<&'static str>,
-    /// Keys that need a newer macOS than `target` (older Macs ignore them).
+    /// Keys, then values (`OpenID`...), that need a newer macOS than `target`
+    /// (older Macs ignore the keys and lack the values).
     pub newer_than_target: Vec<KeyVersion>,
     /// Keys Apple deprecated, with the version that deprecated them.
     pub deprecated: Vec<KeyVersion>,
@@ -236,19 +242,23 @@ pub struct LintSummary {
     pub notes: usize,
 }
 
-/// Reads `path` (`-` for standard input) and [`inspect`]s it.
+/// Reads `path` (`-` for standard input), a profile or a declaration, and
+/// [`inspect`]s it.
 ///
 /// # Errors
 ///
-/// Those of [`crate::codec::read_file`].
+/// Those of [`crate::lint::read_file`].
 pub fn inspect_file(path: &Path, options: &Options) -> crate::Result<Inspection> {
-    let decoded = crate::codec::read_file(path)?;
+    let decoded = crate::lint::read_file(path)?;
     Ok(inspect(decoded, &path.display().to_string(), options))
 }
 
-/// Describes a decoded profile; `file` names it in the result.
+/// Describes a decoded profile or declaration; `file` names it in the result.
 pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
-    let check = lint::options_for(&decoded, options.min_macos, options.expect);
+    if decoded.format == InputFormat::Json {
+        return declaration::inspect(decoded, file, options);
+    }
+    let check = lint::options_for(&decoded, options.min_macos, options.expect, false);
     let min_macos = check.target.min_macos;
     let linted = lint::lint_with(decoded, &check, &VerifyOptions::new());
     let value = &linted.decoded.value;
@@ -295,6 +305,7 @@ pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
             _ => "XML",
         },
         signed: linted.decoded.signed.is_some(),
+        declaration: None,
         identity,
         payloads,
         sso,
@@ -315,7 +326,7 @@ pub fn inspect(decoded: Decoded, file: &str, options: &Options) -> Inspection {
 /// Whether a key's name says its value is a secret.
 pub fn is_secret_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    (lower.contains("token") && lower != "tokentousermapping")
+    (lower.contains("token") && lower != "tokentousermapping" && lower != "servertoken")
         || ["secret", "password", "passphrase", "passcode", "privatekey"]
             .iter()
             .any(|w| lower.contains(w))
@@ -555,6 +566,7 @@ fn method_words(method: &str, microsoft: bool) -> String {
             "their identity provider's password, synchronised to the local account".into()
         }
         ("SmartCard", _) => "a smart card".into(),
+        ("OpenID", _) => "web login with OpenID (macOS 27+)".into(),
         (other, _) => format!("`{other}`, which is not a method Apple defines"),
     }
 }
@@ -746,6 +758,7 @@ fn walk_keys(
     parent: &str,
     prefix: &str,
     out: &mut Vec<(String, &'static apple::AppleKey)>,
+    values: &mut Vec<KeyVersion>,
 ) {
     for (k, v) in dict {
         let path = if parent.is_empty() {
@@ -762,16 +775,36 @@ fn walk_keys(
             continue;
         };
         out.push((format!("{prefix}{path}"), key));
+        newer_values(v, key, &format!("{prefix}{path}"), values);
         if let Value::Dictionary(inner) = v
             && key.item.is_none()
         {
-            walk_keys(inner, scope, &path, prefix, out);
+            walk_keys(inner, scope, &path, prefix, out, values);
         }
+    }
+}
+
+/// The values of `key` (or of its items) newer than the key, such as `OpenID`
+/// (macOS 27), with their paths.
+fn newer_values(value: &Value, key: &apple::AppleKey, path: &str, out: &mut Vec<KeyVersion>) {
+    let mut one = |path: String, v: &Value| {
+        if let Some(macos) = v.as_string().and_then(|t| key.value_introduced(t)) {
+            out.push(KeyVersion { path, macos });
+        }
+    };
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                one(format!("{path}[{i}]"), item);
+            }
+        }
+        other => one(path.to_string(), other),
     }
 }
 
 fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
     let mut keys = Vec::new();
+    let mut values = Vec::new();
     if let Some(root) = context.root {
         for (k, _) in root {
             if let Some(key) = apple::lookup(Scope::Profile, k) {
@@ -791,11 +824,13 @@ fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
             "",
             &format!("PayloadContent[{}].", p.index),
             &mut keys,
+            &mut values,
         );
     }
     let oldest = keys
         .iter()
         .map(|(_, k)| k.introduced)
+        .chain(values.iter().map(|v| v.macos))
         .max()
         .unwrap_or(MacOs::new(10, 7));
     let newer_than_target = keys
@@ -805,6 +840,7 @@ fn macos_range(context: &Context<'_>, target: MacOs) -> MacOsCoverage {
             path: path.clone(),
             macos: k.introduced,
         })
+        .chain(values.into_iter().filter(|v| v.macos > target))
         .collect();
     let deprecated = keys
         .iter()
@@ -843,6 +879,7 @@ mod tests {
             "AuthenticationMethod",
             "UseSharedDeviceKeys",
             "URLs",
+            "ServerToken",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }

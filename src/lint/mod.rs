@@ -34,14 +34,38 @@ pub struct Linted {
 }
 
 /// Verifies the signature of a decoded profile (if it came signed) and checks it
-/// for the fleet `target`, judging each payload by what it configures.
+/// for the fleet `target`, judging each payload by what it configures. A
+/// declaration ([`InputFormat::Json`]) is checked with
+/// [`rules::check_declaration`]: the same rules, at its own key paths.
 pub fn lint(decoded: Decoded, target: &Target, verify: &VerifyOptions) -> Linted {
     lint_with(decoded, &Options::new(*target), verify)
 }
 
 /// [`lint`] with `options`; [`options_for`] reads the fleet from the profile when
-/// none is given.
+/// none is given. With [`Options::enrollment`], a declaration is an
+/// `enrollment.payload-types` error: the Mac installs a profile from `ProfileURL`.
 pub fn lint_with(decoded: Decoded, options: &Options, verify: &VerifyOptions) -> Linted {
+    if decoded.format == InputFormat::Json {
+        let mut report = rules::check_declaration(&decoded.value, &options.target);
+        if options.enrollment {
+            report.findings.insert(
+                0,
+                rules::Finding {
+                    rule: rules::RuleId::EnrollmentPayloadTypes,
+                    severity: rules::Severity::Error,
+                    path: "Type".into(),
+                    message: "is a declaration; the Mac installs a configuration profile from ProfileURL during enrollment".into(),
+                    fix: "serve the profile form (`psso-profile generate --template setup-assistant`)".into(),
+                },
+            );
+        }
+        return Linted {
+            decoded,
+            verification: None,
+            options: *options,
+            report,
+        };
+    }
     let verification = decoded
         .signed
         .as_deref()
@@ -56,15 +80,65 @@ pub fn lint_with(decoded: Decoded, options: &Options, verify: &VerifyOptions) ->
 }
 
 /// The options to check `decoded` with: the fleet from `min_macos` when given, else
-/// read from the profile ([`rules::infer_target`]), and the expectation. `validate`
+/// read from what was read (macOS 27 for an `extensible-sso` declaration, 26 for
+/// the profile served during enrollment, else [`rules::infer_target`]), the
+/// expectation, and whether it is checked as the enrollment profile. `validate`
 /// and `inspect` take their target here, so they agree.
-pub fn options_for(decoded: &Decoded, min_macos: Option<MacOs>, expect: Expect) -> Options {
-    Options::for_profile(&decoded.value, min_macos, expect)
+pub fn options_for(
+    decoded: &Decoded,
+    min_macos: Option<MacOs>,
+    expect: Expect,
+    enrollment: bool,
+) -> Options {
+    if min_macos.is_none() && decoded.format == InputFormat::Json {
+        // No Mac before a declaration's first macOS reads it: that is its fleet.
+        let (first, reason) = match crate::declaration::declaration_type(&decoded.value) {
+            Some(crate::declaration::EXTENSIBLE_SSO) => (
+                crate::declaration::EXTENSIBLE_SSO_MACOS,
+                rules::TargetReason::Declaration,
+            ),
+            _ => (
+                crate::declaration::LEGACY_MACOS,
+                rules::TargetReason::LegacyDeclaration,
+            ),
+        };
+        return Options {
+            target: Target::new(first),
+            source: rules::TargetSource::Profile(reason),
+            expect,
+            enrollment,
+        };
+    }
+    Options::for_profile(&decoded.value, min_macos, expect, enrollment)
 }
 
 /// Reads a file (`-` for standard input) and [`lint`]s it.
 pub fn lint_file(path: &Path, target: &Target, verify: &VerifyOptions) -> crate::Result<Linted> {
-    Ok(lint(codec::read_file(path)?, target, verify))
+    Ok(lint(read_file(path)?, target, verify))
+}
+
+/// Reads what `validate`, `inspect` and `diff` take: a declaration (JSON, recognised
+/// by its `Type`; [`crate::declaration::parse`]) or a profile ([`codec::parse`]).
+///
+/// # Errors
+///
+/// Those of [`crate::declaration::parse`] for input that starts as JSON does, and
+/// those of [`codec::parse`] otherwise.
+pub fn read(bytes: &[u8], origin: &Path) -> crate::Result<Decoded> {
+    if crate::declaration::looks_like_json(bytes) {
+        crate::declaration::parse(bytes, origin)
+    } else {
+        codec::parse(bytes, origin)
+    }
+}
+
+/// Reads a file (`-` for standard input) with [`read`].
+///
+/// # Errors
+///
+/// Those of [`codec::read_input`] and [`read`].
+pub fn read_file(path: &Path) -> crate::Result<Decoded> {
+    read(&codec::read_input(path)?, path)
 }
 
 /// Checks linted profiles installed together (the fleet view): URLs and hosts
@@ -165,7 +239,8 @@ pub struct Fixed {
 /// Repairs a linted profile read from `origin` as it was checked
 /// ([`Linted::options`]), writes it to `destination` (`-` for standard output) in
 /// the encoding it came in (a signed profile's content encoding, unsigned), and
-/// lints what was written with the same options.
+/// lints what was written with the same options. A declaration is repaired with
+/// the profile's repairs ([`crate::declaration::fix`]) and written as JSON.
 ///
 /// # Errors
 ///
@@ -203,6 +278,20 @@ pub fn fix_bytes(
     let broken_signature = linted.verification.as_ref().is_some_and(|v| !v.is_valid());
     if broken == BrokenSignature::Refuse {
         require_valid_signature(linted.verification.as_ref(), origin)?;
+    }
+    if linted.decoded.format == InputFormat::Json {
+        let (value, fixes) =
+            crate::declaration::fix(&linted.decoded.value, &linted.options.target)?;
+        let bytes = codec::write(&value, Format::Declaration)?;
+        let decoded = read(&bytes, origin)?;
+        let fixed = Fixed {
+            fixes,
+            reregistration: Vec::new(),
+            linted: lint_with(decoded, &linted.options, verify),
+            dropped_signature: false,
+            dropped_broken_signature: false,
+        };
+        return Ok((bytes, fixed));
     }
     let mut value = linted.decoded.value.clone();
     let fixes = fix_with(&mut value, &linted.options);
@@ -321,6 +410,7 @@ impl<'a> FileReport<'a> {
             format: Some(match linted.decoded.format {
                 InputFormat::Xml => "xml",
                 InputFormat::Binary => "binary",
+                InputFormat::Json => "json",
                 _ => "signed",
             }),
             signature_valid: linted.verification.as_ref().map(Verification::is_valid),

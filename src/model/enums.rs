@@ -1,12 +1,17 @@
 //! One enum per Apple `rangelist` of the payload, spelled exactly as Apple spells the values.
+//!
+//! A value newer than its key says so: `OpenID @ (27, 0)` in [`apple_enum!`] gives the
+//! macOS version that introduced it, which the catalog's rangelist carries
+//! ([`crate::catalog::apple::Rangelist`]) and the schema rules check against the fleet.
 
 use serde::{Deserialize, Serialize};
 
-/// Generates `as_str`, `ALL`, `Display` and `FromStr` for a fieldless enum whose
-/// variant names are Apple's spellings. Parsing is case-insensitive and accepts
-/// kebab-case (`user-secure-enclave-key`).
+/// Generates `as_str`, `ALL`, `NAMES`, `RANGELIST`, `introduced`, `Display` and
+/// `FromStr` for a fieldless enum whose variant names are Apple's spellings. A
+/// variant written `Name @ (major, minor)` is a value Apple introduced after its key.
+/// Parsing is case-insensitive and accepts kebab-case (`user-secure-enclave-key`).
 macro_rules! apple_enum {
-    ($name:ident { $($variant:ident),+ $(,)? }) => {
+    ($name:ident { $($variant:ident $(@ ($major:literal, $minor:literal))?),+ $(,)? }) => {
         impl $name {
             /// Every value, in Apple's order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -15,10 +20,25 @@ macro_rules! apple_enum {
             /// allowed values.
             pub const NAMES: &'static [&'static str] = &[$(stringify!($variant)),+];
 
+            /// The catalog's rangelist: the values and the macOS versions of those
+            /// newer than their key.
+            pub const RANGELIST: crate::catalog::apple::Rangelist = crate::catalog::apple::Rangelist {
+                names: Self::NAMES,
+                introduced: &[$($( (stringify!($variant), crate::model::MacOs::new($major, $minor)), )?)+],
+            };
+
             /// Apple's spelling of the value.
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => stringify!($variant)),+
+                }
+            }
+
+            /// The macOS version that introduced the value, when it is newer than
+            /// the keys that take it.
+            pub const fn introduced(self) -> Option<crate::model::MacOs> {
+                match self {
+                    $($name::$variant => apple_enum!(@since $($major, $minor)?)),+
                 }
             }
         }
@@ -66,6 +86,8 @@ macro_rules! apple_enum {
             }
         }
     };
+    (@since $major:literal, $minor:literal) => { Some(crate::model::MacOs::new($major, $minor)) };
+    (@since) => { None };
 }
 
 /// `UserSecureEnclaveKey` as `user-secure-enclave-key`, `OpenID` as `open-id`.
@@ -94,26 +116,31 @@ pub enum AuthMethod {
     UserSecureEnclaveKey,
     /// A smart card (macOS 14+ only).
     SmartCard,
+    /// Web login with OpenID (macOS 27+); needs `WebLoginURLAllowList`.
+    OpenID,
 }
 apple_enum!(AuthMethod {
     Password,
     UserSecureEnclaveKey,
-    SmartCard
+    SmartCard,
+    OpenID @ (27, 0),
 });
 
 impl AuthMethod {
     /// The same method for the deprecated top-level key that macOS 13 reads, if
-    /// macOS 13 has it (`SmartCard` does not exist there).
+    /// macOS 13 has it (`SmartCard` and `OpenID` do not exist there).
     pub const fn legacy(self) -> Option<LegacyAuthMethod> {
         match self {
             AuthMethod::Password => Some(LegacyAuthMethod::Password),
             AuthMethod::UserSecureEnclaveKey => Some(LegacyAuthMethod::UserSecureEnclaveKey),
-            AuthMethod::SmartCard => None,
+            AuthMethod::SmartCard | AuthMethod::OpenID => None,
         }
     }
 }
 
-/// The deprecated top-level `AuthenticationMethod` (macOS 13 only).
+/// The methods the deprecated top-level `AuthenticationMethod` takes on macOS 13, the
+/// only release that reads it (Apple's rangelist of the key is [`AuthMethod`]'s, but
+/// macOS 13 has neither `SmartCard` nor `OpenID`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LegacyAuthMethod {
     /// Password.
@@ -152,7 +179,7 @@ apple_enum!(ScreenLockedBehavior {
     DoNotHandle
 });
 
-/// `PlatformSSO.NewUserAuthorizationMode` and `PlatformSSO.UserAuthorizationMode`.
+/// `PlatformSSO.UserAuthorizationMode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuthorizationMode {
     /// A standard user.
@@ -169,7 +196,28 @@ apple_enum!(AuthorizationMode {
     Groups
 });
 
-/// A value of `PlatformSSO.FileVaultPolicy` or `PlatformSSO.LoginPolicy` (macOS 15+).
+/// `PlatformSSO.NewUserAuthorizationMode`: the modes of [`AuthorizationMode`] and
+/// temporary sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NewUserAuthorizationMode {
+    /// A standard user.
+    Standard,
+    /// An administrator.
+    Admin,
+    /// Permissions from the group keys (Microsoft does not support it yet).
+    Groups,
+    /// A temporary session, erased after use (Authenticated Guest Mode).
+    Temporary,
+}
+apple_enum!(NewUserAuthorizationMode {
+    Standard,
+    Admin,
+    Groups,
+    Temporary
+});
+
+/// A value of `PlatformSSO.FileVaultPolicy` or `PlatformSSO.LoginPolicy` (macOS 15+;
+/// the Touch ID values macOS 27+).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Policy {
     /// Try Platform SSO first; offline, a matching local password is enough.
@@ -180,12 +228,21 @@ pub enum Policy {
     AllowOfflineGracePeriod,
     /// Allows `AuthenticationGracePeriod` for unregistered local accounts.
     AllowAuthenticationGracePeriod,
+    /// Touch ID (not Apple Watch) is required (macOS 27+).
+    RequireTouchID,
+    /// Touch ID or Apple Watch is required (macOS 27+).
+    RequireTouchIDOrWatch,
+    /// Web login when Touch ID fails or is missing (macOS 27+).
+    AllowOpenIDForTouchIDFallback,
 }
 apple_enum!(Policy {
     AttemptAuthentication,
     RequireAuthentication,
     AllowOfflineGracePeriod,
     AllowAuthenticationGracePeriod,
+    RequireTouchID @ (27, 0),
+    RequireTouchIDOrWatch @ (27, 0),
+    AllowOpenIDForTouchIDFallback @ (27, 0),
 });
 
 /// A value of `PlatformSSO.UnlockPolicy` (macOS 15+): the policies plus Touch ID.
@@ -201,6 +258,12 @@ pub enum UnlockPolicy {
     AllowAuthenticationGracePeriod,
     /// Touch ID or Apple Watch may unlock instead of Platform SSO.
     AllowTouchIDOrWatchForUnlock,
+    /// See [`Policy::RequireTouchID`] (macOS 27+).
+    RequireTouchID,
+    /// See [`Policy::RequireTouchIDOrWatch`] (macOS 27+).
+    RequireTouchIDOrWatch,
+    /// See [`Policy::AllowOpenIDForTouchIDFallback`] (macOS 27+).
+    AllowOpenIDForTouchIDFallback,
 }
 apple_enum!(UnlockPolicy {
     AttemptAuthentication,
@@ -208,6 +271,9 @@ apple_enum!(UnlockPolicy {
     AllowOfflineGracePeriod,
     AllowAuthenticationGracePeriod,
     AllowTouchIDOrWatchForUnlock,
+    RequireTouchID @ (27, 0),
+    RequireTouchIDOrWatch @ (27, 0),
+    AllowOpenIDForTouchIDFallback @ (27, 0),
 });
 
 /// A value of `PlatformSSO.NewUserAuthenticationMethods` (macOS 26+).
@@ -219,14 +285,14 @@ pub enum NewUserAuthMethod {
     SmartCard,
     /// Access key.
     AccessKey,
-    /// OpenID.
+    /// OpenID (macOS 27+); needs `WebLoginURLAllowList`.
     OpenID,
 }
 apple_enum!(NewUserAuthMethod {
     Password,
     SmartCard,
     AccessKey,
-    OpenID
+    OpenID @ (27, 0),
 });
 
 /// `PayloadScope` of the outer profile (macOS).
@@ -331,13 +397,30 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "invalid value `UserSecureEnclave` for `AuthMethod`: expected one of `Password`, \
-             `UserSecureEnclaveKey`, `SmartCard`"
+             `UserSecureEnclaveKey`, `SmartCard`, `OpenID`"
         );
+    }
+
+    #[test]
+    fn values_newer_than_their_key_know_their_version() {
+        use crate::model::MacOs;
+        assert_eq!(AuthMethod::OpenID.introduced(), Some(MacOs::V27));
+        assert_eq!(AuthMethod::Password.introduced(), None);
+        assert_eq!(
+            AuthMethod::RANGELIST.introduced,
+            [("OpenID", MacOs::V27)].as_slice()
+        );
+        assert_eq!(Policy::RANGELIST.introduced.len(), 3);
+        assert_eq!(UnlockPolicy::RequireTouchID.introduced(), Some(MacOs::V27));
+        assert_eq!(NewUserAuthMethod::OpenID.introduced(), Some(MacOs::V27));
+        assert_eq!(NewUserAuthMethod::AccessKey.introduced(), None);
+        assert_eq!("open-id".parse::<AuthMethod>().unwrap(), AuthMethod::OpenID);
     }
 
     #[test]
     fn smart_card_has_no_macos_13_spelling() {
         assert_eq!(AuthMethod::SmartCard.legacy(), None);
+        assert_eq!(AuthMethod::OpenID.legacy(), None);
         assert_eq!(
             AuthMethod::Password.legacy(),
             Some(LegacyAuthMethod::Password)

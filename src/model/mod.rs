@@ -15,8 +15,8 @@ mod target;
 
 pub use crate::settings::PlatformSso;
 pub use enums::{
-    AuthMethod, AuthorizationMode, LegacyAuthMethod, NewUserAuthMethod, PayloadScope, Policy,
-    ScreenLockedBehavior, SsoType, TargetDeviceType, UnlockPolicy,
+    AuthMethod, AuthorizationMode, LegacyAuthMethod, NewUserAuthMethod, NewUserAuthorizationMode,
+    PayloadScope, Policy, ScreenLockedBehavior, SsoType, TargetDeviceType, UnlockPolicy,
 };
 pub use ids::{Base64Data, Identifier, PayloadUuid, PayloadVersion};
 pub use number::{NonNegative, NonNegativeError};

@@ -24,11 +24,14 @@ impl MacOs {
     pub const V14: MacOs = MacOs::new(14, 0);
     /// macOS 15 Sequoia: FileVault, login and unlock policies.
     pub const V15: MacOs = MacOs::new(15, 0);
-    /// macOS 26 Tahoe: registration during Setup Assistant.
+    /// macOS 26 Tahoe: registration during Setup Assistant, access keys.
     pub const V26: MacOs = MacOs::new(26, 0);
+    /// macOS 27: OpenID web login, Touch ID policies, the `extensible-sso` declaration.
+    pub const V27: MacOs = MacOs::new(27, 0);
 
     /// The major releases a fleet's target can name, oldest first.
-    pub const RELEASES: &'static [MacOs] = &[MacOs::V13, MacOs::V14, MacOs::V15, MacOs::V26];
+    pub const RELEASES: &'static [MacOs] =
+        &[MacOs::V13, MacOs::V14, MacOs::V15, MacOs::V26, MacOs::V27];
 
     /// `major.minor`.
     pub const fn new(major: u16, minor: u16) -> Self {
@@ -55,7 +58,7 @@ impl MacOs {
         MacOs::RELEASES[MacOs::RELEASES.len() - 1]
     }
 
-    /// The releases a target may name, for messages: `13, 14, 15, 26`.
+    /// The releases a target may name, for messages: `13, 14, 15, 26, 27`.
     pub fn releases_text() -> String {
         MacOs::RELEASES
             .iter()
@@ -290,11 +293,13 @@ mod tests {
     fn parses_releases_and_minor_versions_and_refuses_others() {
         assert_eq!("15".parse::<MacOs>().unwrap(), MacOs::V15);
         assert_eq!("26".parse::<MacOs>().unwrap(), MacOs::V26);
+        assert_eq!("27".parse::<MacOs>().unwrap(), MacOs::V27);
+        assert_eq!("26.2".parse::<MacOs>().unwrap(), MacOs::new(26, 2));
         assert_eq!("15.4".parse::<MacOs>().unwrap(), MacOs::new(15, 4));
         assert_eq!(" 14.0 ".parse::<MacOs>().unwrap(), MacOs::V14);
         assert_eq!(
             "12".parse::<MacOs>().unwrap_err().to_string(),
-            "invalid value `12` for `min-macos`: expected one of 13, 14, 15, 26, or a minor version such as 15.4"
+            "invalid value `12` for `min-macos`: expected one of 13, 14, 15, 26, 27, or a minor version such as 15.4"
         );
         for bad in ["x", "", "15.", ".4", "15.4.1", "-14", "99999"] {
             assert!(bad.parse::<MacOs>().is_err(), "{bad}");

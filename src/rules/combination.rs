@@ -85,7 +85,7 @@ pub(super) static RULES: &[Rule] = &[
         id: RuleId::PssoMicrosoftAuthorizationModes,
         severity: Severity::Warning,
         summary: "`NewUserAuthorizationMode` and `UserAuthorizationMode` are `Standard` or `Admin`.",
-        rationale: "Microsoft: \"Currently, Standard and Admin values are supported\"; `Groups` is not.",
+        rationale: "Microsoft: \"Currently, Standard and Admin values are supported\"; `Groups` and `Temporary` are not.",
         source: RuleSource::MicrosoftDocs,
         applies: Applies::MicrosoftPlatformSso,
         macos: MacOsRange::from(MacOs::V14),
@@ -299,10 +299,12 @@ fn groups_mode_needs_groups(ctx: &Context<'_>, sink: &mut Sink<'_>) {
 fn microsoft_authorization_modes(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     for p in ctx.targets() {
         for mode in ["NewUserAuthorizationMode", "UserAuthorizationMode"] {
-            if p.platform(mode).and_then(Value::as_string) == Some("Groups") {
+            if let Some(value @ ("Groups" | "Temporary")) =
+                p.platform(mode).and_then(Value::as_string)
+            {
                 sink.emit(
                     p.path(&format!("PlatformSSO.{mode}")),
-                    "is `Groups`; Microsoft supports only `Standard` and `Admin`",
+                    format!("is `{value}`; Microsoft supports only `Standard` and `Admin`"),
                 );
             }
         }

@@ -143,6 +143,16 @@ pub fn lookup<'a>(dict: &'a Dictionary, path: &str) -> Option<&'a Value> {
     Some(value)
 }
 
+/// A declaration being checked: its tree, and the fleet it was checked for (the
+/// rules see at least the first macOS that reads the declaration).
+#[derive(Debug, Clone, Copy)]
+pub struct Declared<'a> {
+    /// The declaration as read (JSON as a property-list tree).
+    pub value: &'a Value,
+    /// The fleet the caller asked about.
+    pub fleet: Target,
+}
+
 /// What the rules read.
 #[derive(Debug)]
 pub struct Context<'a> {
@@ -160,6 +170,12 @@ pub struct Context<'a> {
     pub signature: Option<&'a crate::sign::Verification>,
     /// The payloads of the rule being run ([`Context::targets`]); the engine sets it.
     pub(super) applies: Applies,
+    /// The declaration the profile tree was read from, when checking a declaration
+    /// ([`crate::rules::check_declaration`]).
+    pub declaration: Option<Declared<'a>>,
+    /// Whether the profile is the one served at `ProfileURL` during enrollment
+    /// ([`crate::rules::Options::enrollment`]).
+    pub enrollment: bool,
     /// The schema walk, made on first use and shared by the rules.
     walk: std::cell::OnceCell<super::schema::Walk<'a>>,
 }
@@ -175,6 +191,8 @@ impl<'a> Context<'a> {
             payloads: SsoPayload::all(profile, options.expect),
             signature: None,
             applies: Applies::Profile,
+            declaration: None,
+            enrollment: false,
             walk: std::cell::OnceCell::new(),
         }
     }

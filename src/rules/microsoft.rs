@@ -376,6 +376,9 @@ fn auth_method(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         let path = p.path("PlatformSSO.AuthenticationMethod");
         match p.get("PlatformSSO.AuthenticationMethod") {
             Some(Value::String(s)) if METHODS.contains(&s.as_str()) => {}
+            // Apple's macOS 27 web login; `psso.openid-microsoft` warns that
+            // Microsoft does not document it.
+            Some(Value::String(s)) if s == "OpenID" => {}
             Some(other) => sink.emit(
                 path,
                 format!("is {}; expected `Password`, `UserSecureEnclaveKey` or `SmartCard`", describe(other)),

@@ -8,11 +8,14 @@
 
 mod combination;
 mod context;
+mod declaration;
+mod enrollment;
 mod extension_data;
 pub(crate) mod fix;
 mod fleet;
 mod kerberos;
 mod kind;
+mod macos27;
 mod microsoft;
 mod options;
 mod placement;
@@ -23,7 +26,10 @@ mod structure;
 
 use serde::Serialize;
 
-pub use context::{Context, SsoPayload};
+pub use context::{Context, Declared, SsoPayload};
+pub(crate) use declaration::in_declaration_terms;
+pub use declaration::{PROFILE_ONLY_RULES, check_declaration};
+pub use enrollment::ENROLLMENT_PAYLOAD_TYPES;
 pub use fleet::{FleetFinding, FleetMember, Location, check_fleet};
 pub use kind::{Applies, EXTENSIBLE_SSO, PayloadKind, configures_platform_sso};
 pub use options::{Expect, Options, TargetReason, TargetSource, infer_target};
@@ -211,6 +217,9 @@ pub static RULES: std::sync::LazyLock<Vec<Rule>> = std::sync::LazyLock::new(|| {
     rules.extend_from_slice(extension_data::RULES);
     rules.extend_from_slice(combination::RULES);
     rules.extend_from_slice(kerberos::RULES);
+    rules.extend_from_slice(macos27::RULES);
+    rules.extend_from_slice(enrollment::RULES);
+    rules.extend_from_slice(declaration::RULES);
     rules.extend_from_slice(signature::RULES);
     rules.extend_from_slice(fleet::RULES);
     rules
@@ -245,6 +254,7 @@ pub fn check_with(
 ) -> Report {
     let mut context = Context::new(profile, options);
     context.signature = signature;
+    context.enrollment = options.enrollment;
     let mut findings = Vec::new();
     for rule in RULES
         .iter()

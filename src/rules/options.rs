@@ -80,6 +80,12 @@ pub enum TargetReason {
     /// No payload carries the macOS 13 key: the fleet starts at macOS 14, where
     /// `PlatformSSO` starts (the oldest release Microsoft recommends).
     NoMacos13Key,
+    /// An `extensible-sso` declaration, which only macOS 27 and later read.
+    Declaration,
+    /// A `legacy` declaration, which macOS 13 and later read.
+    LegacyDeclaration,
+    /// The profile served during enrollment, which only macOS 26 and later ask for.
+    Enrollment,
 }
 
 impl TargetReason {
@@ -88,6 +94,15 @@ impl TargetReason {
         match self {
             TargetReason::Macos13Key => "the profile carries the macOS 13 AuthenticationMethod",
             TargetReason::NoMacos13Key => "the profile carries no macOS 13 AuthenticationMethod",
+            TargetReason::Declaration => {
+                "an extensible-sso declaration, which macOS 27 and later read"
+            }
+            TargetReason::LegacyDeclaration => {
+                "a legacy declaration, which macOS 13 and later read"
+            }
+            TargetReason::Enrollment => {
+                "the profile served during enrollment, which macOS 26 and later ask for"
+            }
         }
     }
 }
@@ -129,6 +144,12 @@ pub struct Options {
     pub source: TargetSource,
     /// What the Microsoft SSO payloads are meant to configure.
     pub expect: Expect,
+    /// The profile is the one an MDM serves at `ProfileURL` after answering
+    /// `com.apple.psso.required` during Automated Device Enrollment: the
+    /// `enrollment.*` rules check the payload types Apple allows there,
+    /// `EnableRegistrationDuringSetup`, the fleet (macOS 26+) and Microsoft's
+    /// conditions for the flow.
+    pub enrollment: bool,
 }
 
 impl Options {
@@ -138,14 +159,32 @@ impl Options {
             target,
             source: TargetSource::Given,
             expect: Expect::Any,
+            enrollment: false,
         }
     }
 
+    /// The same options, checking the profile served during enrollment when `on`
+    /// ([`Options::enrollment`]).
+    pub const fn with_enrollment(mut self, on: bool) -> Self {
+        self.enrollment = on;
+        self
+    }
+
     /// Checks `profile` for the fleet from `min_macos` when given, else for the
-    /// fleet [`infer_target`] reads from the profile, with the expectation `expect`.
-    pub fn for_profile(profile: &Value, min_macos: Option<MacOs>, expect: Expect) -> Self {
+    /// fleet [`infer_target`] reads from the profile (from macOS 26 for the profile
+    /// served during enrollment, when `enrollment`), with the expectation `expect`.
+    pub fn for_profile(
+        profile: &Value,
+        min_macos: Option<MacOs>,
+        expect: Expect,
+        enrollment: bool,
+    ) -> Self {
         let (target, source) = match min_macos {
             Some(m) => (Target::new(m), TargetSource::Given),
+            None if enrollment => (
+                Target::new(MacOs::V26),
+                TargetSource::Profile(TargetReason::Enrollment),
+            ),
             None => {
                 let (target, reason) = infer_target(profile);
                 (target, TargetSource::Profile(reason))
@@ -155,6 +194,7 @@ impl Options {
             target,
             source,
             expect,
+            enrollment,
         }
     }
 }
@@ -219,7 +259,7 @@ mod tests {
             infer_target(&profile(&sso)),
             (Target::new(MacOs::V13), TargetReason::Macos13Key)
         );
-        let given = Options::for_profile(&profile(&sso), Some(MacOs::V15), Expect::Any);
+        let given = Options::for_profile(&profile(&sso), Some(MacOs::V15), Expect::Any, false);
         assert_eq!(
             (given.target.min_macos, given.source),
             (MacOs::V15, TargetSource::Given)

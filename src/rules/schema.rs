@@ -63,12 +63,12 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: RuleId::SchemaNewerThanTarget,
         severity: Severity::Info,
-        summary: "Keys introduced after the oldest macOS of a fleet given by the caller are noted: older Macs ignore them.",
-        rationale: "A key newer than some Macs of the fleet has no effect on them, such as `FileVaultPolicy` (macOS 15) on macOS 14. Only a note: newer keys are how one profile serves several releases. Without a given fleet nothing is noted, since a profile read alone says nothing about which Macs it reaches.",
+        summary: "Keys and values introduced after the oldest macOS of a fleet given by the caller are noted: older Macs ignore or lack them.",
+        rationale: "A key newer than some Macs of the fleet has no effect on them, such as `FileVaultPolicy` (macOS 15) on macOS 14; a value newer than its key, such as the `OpenID` method or the `RequireTouchID` policy (macOS 27), does not exist there. Only a note: newer keys are how one profile serves several releases. Without a given fleet nothing is noted, since a profile read alone says nothing about which Macs it reaches.",
         source: RuleSource::AppleSchema,
         applies: Applies::Profile,
         macos: MacOsRange::from(MacOs::V13),
-        fix: "raise the fleet's minimum macOS or accept that older Macs ignore the key",
+        fix: "raise the fleet's minimum macOS or accept that older Macs ignore the key or lack the value",
         check: newer_than_target,
         repair: None,
     },
@@ -411,7 +411,8 @@ fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let oldest = ctx.target.min_macos;
-    each_present(ctx, |d, key, _| {
+    each_present(ctx, |d, key, value| {
+        newer_values(ctx, sink, d, key, value);
         let parent_introduced = apple::lookup(key.scope, key.parent()).map(|p| p.introduced);
         if key.introduced <= oldest
             || parent_introduced.is_some_and(|p| key.introduced <= p)
@@ -427,6 +428,49 @@ fn newer_than_target(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             ),
         );
     });
+}
+
+/// Values of `key` (or of its items) that Apple introduced after the key and after
+/// the fleet's oldest macOS, such as `OpenID` for a fleet from macOS 15.
+fn newer_values(
+    ctx: &Context<'_>,
+    sink: &mut Sink<'_>,
+    d: &Dict<'_>,
+    key: &'static AppleKey,
+    value: &Value,
+) {
+    let oldest = ctx.target.min_macos;
+    // A key newer than the fleet is reported itself; its values with it.
+    if key.value_introduced.is_empty() || key.introduced > oldest {
+        return;
+    }
+    let mut check = |index: Option<usize>, v: &Value| {
+        let Some(text) = v.as_string() else { return };
+        let Some(since) = key.value_introduced(text).filter(|since| *since > oldest) else {
+            return;
+        };
+        let path = match index {
+            Some(i) => format!("{}[{i}]", d.key_path(key.name())),
+            None => d.key_path(key.name()),
+        };
+        sink.emit_fix(
+            path,
+            format!(
+                "is `{text}`, which macOS {since:#} introduced; Macs of the fleet on macOS {oldest} do not have it"
+            ),
+            format!(
+                "raise the fleet's minimum macOS to {since}, or use a value older Macs have"
+            ),
+        );
+    };
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check(Some(i), item);
+            }
+        }
+        other => check(None, other),
+    }
 }
 
 fn deprecated(ctx: &Context<'_>, sink: &mut Sink<'_>) {

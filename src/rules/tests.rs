@@ -93,7 +93,7 @@ const SSO: &str = "PayloadContent[0]";
 
 #[test]
 fn generated_profile_is_clean_for_every_target() {
-    for min in [MacOs::V14, MacOs::V15, MacOs::V26] {
+    for min in [MacOs::V14, MacOs::V15, MacOs::V26, MacOs::V27] {
         assert_eq!(check(&valid(), &Target::new(min)).findings, vec![]);
     }
 }
@@ -774,7 +774,7 @@ fn schema_types_values_and_ranges() {
     );
     assert_eq!(
         f.message,
-        "is `standard`; Apple allows `Standard`, `Admin`, `Groups`"
+        "is `standard`; Apple allows `Standard`, `Admin`, `Groups`, `Temporary`"
     );
     assert_eq!(f.fix, "write it as Apple spells it: `Standard`");
 
@@ -825,6 +825,49 @@ fn newer_keys_warn_for_older_fleets() {
         "was introduced in macOS 26.0; Macs of the fleet on macOS 15 ignore it"
     );
     assert_clean(&check(&v, &Target::new(MacOs::V26)));
+}
+
+#[test]
+fn newer_values_warn_for_older_fleets_as_newer_keys_do() {
+    let mut v = password_profile();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.LoginPolicy"),
+        strings(&["AttemptAuthentication", "RequireTouchIDOrWatch"]),
+    );
+    let f = only(
+        &check15(&v),
+        RuleId::SchemaNewerThanTarget,
+        "PayloadContent[0].PlatformSSO.LoginPolicy[1]",
+    );
+    assert_eq!(
+        f.message,
+        "is `RequireTouchIDOrWatch`, which macOS 27.0 introduced; Macs of the fleet on macOS 15 do not have it"
+    );
+    assert_eq!(
+        f.fix,
+        "raise the fleet's minimum macOS to 27, or use a value older Macs have"
+    );
+    assert_clean(&check(&v, &Target::new(MacOs::V27)));
+
+    // A minor version is a target too: 26.2 has the issuer certificate key, 26.0 not.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderIssuerCertificateUUID"),
+        "0D5B2C84-8E0B-4B0B-9A44-3B2A8E7D1F20",
+    );
+    let report = check(&v, &Target::new(MacOs::V26));
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == RuleId::SchemaNewerThanTarget
+                && f.message
+                    == "was introduced in macOS 26.2; Macs of the fleet on macOS 26 ignore it")
+    );
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    assert!(!report.has(RuleId::SchemaNewerThanTarget), "{report:#?}");
 }
 
 fn password_profile() -> Value {
@@ -1056,6 +1099,8 @@ mod never_panics {
                 Just(crate::catalog::microsoft::EXTENSION_IDENTIFIER.to_string()),
                 Just("Groups".to_string()),
                 Just("AllowOfflineGracePeriod".to_string()),
+                Just("OpenID".to_string()),
+                Just("AccessKey".to_string()),
                 ".*"
             ]
             .prop_map(Value::String),
@@ -1071,6 +1116,12 @@ mod never_panics {
             Just("UnlockPolicy".to_string()),
             Just("AuthenticationMethod".to_string()),
             Just("UserAuthorizationMode".to_string()),
+            Just("NewUserAuthenticationMethods".to_string()),
+            Just("Payload".to_string()),
+            Just("UserCreation".to_string()),
+            Just("Policies".to_string()),
+            Just("ExtensionComposedIdentifier".to_string()),
+            Just("ReaderGroupIdentifier".to_string()),
             "[A-Za-z]{1,8}"
         ];
         leaf.prop_recursive(5, 64, 6, move |inner| {
@@ -1084,11 +1135,29 @@ mod never_panics {
 
     proptest! {
         #[test]
-        fn check_accepts_any_value(value in any_value(), min in 0usize..4) {
+        fn check_accepts_any_value(value in any_value(), min in 0usize..5) {
             let report = check(&value, &Target::new(MacOs::RELEASES[min]));
             for f in &report.findings {
                 prop_assert!(!f.message.is_empty());
             }
+        }
+
+        #[test]
+        fn check_declaration_accepts_any_value(value in any_value(), payload in any_value(), min in 0usize..5) {
+            let target = Target::new(MacOs::RELEASES[min]);
+            let _ = check_declaration(&value, &target);
+            let _ = check_with(&value, &Options::new(target).with_enrollment(true), None);
+            // A declaration's envelope around any payload.
+            let mut d = Dictionary::new();
+            d.insert("Type".into(), "com.apple.configuration.extensible-sso".into());
+            d.insert("Identifier".into(), "x".into());
+            d.insert("Payload".into(), payload);
+            let declaration = Value::Dictionary(d);
+            let report = check_declaration(&declaration, &target);
+            for f in &report.findings {
+                prop_assert!(!f.message.is_empty());
+            }
+            let _ = crate::declaration::fix(&declaration, &target);
         }
 
         #[test]
@@ -1617,4 +1686,615 @@ fn another_vendors_payload_gets_only_apples_rules() {
 /// The key path of `key` inside the first payload's `PlatformSSO`.
 fn platform_key(key: &str) -> String {
     format!("{SSO}.PlatformSSO.{key}")
+}
+
+fn check27(value: &Value) -> Report {
+    check(value, &Target::new(MacOs::V27))
+}
+
+#[test]
+fn openid_needs_its_allow_list_and_is_not_microsofts() {
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AuthenticationMethod"),
+        "OpenID",
+    );
+    let report = check27(&v);
+    let missing: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::PssoOpenidAllowList)
+        .collect();
+    assert_eq!(missing.len(), 1, "{report:#?}");
+    assert_eq!(
+        missing[0].path,
+        "PayloadContent[0].PlatformSSO.WebLoginURLAllowList"
+    );
+    assert_eq!(
+        missing[0].message,
+        "is missing, but PlatformSSO.AuthenticationMethod is `OpenID`; Apple requires the hosts the web login may load"
+    );
+    let warning = report
+        .findings
+        .iter()
+        .find(|f| f.rule == RuleId::PssoOpenidMicrosoft)
+        .expect("OpenID is not Microsoft's");
+    assert_eq!(
+        (warning.severity, warning.path.as_str()),
+        (
+            Severity::Warning,
+            "PayloadContent[0].PlatformSSO.AuthenticationMethod"
+        )
+    );
+    assert!(
+        !report.has(RuleId::SsoAuthMethod),
+        "an Apple method: {report:#?}"
+    );
+
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.WebLoginURLAllowList"),
+        strings(&["login.microsoftonline.com"]),
+    );
+    let report = check27(&v);
+    assert!(
+        !report.has(RuleId::PssoOpenidAllowList) && !report.has_errors(),
+        "{report:#?}"
+    );
+    // For a fleet from 15, OpenID and its allow list are newer than the fleet.
+    let report = check15(&v);
+    let newer: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::SchemaNewerThanTarget)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        newer,
+        [
+            "is `OpenID`, which macOS 27.0 introduced; Macs of the fleet on macOS 15 do not have it",
+            "was introduced in macOS 27.0; Macs of the fleet on macOS 15 ignore it",
+        ]
+    );
+
+    // OpenID among the new-user methods needs the list too; an empty list is no list.
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.NewUserAuthenticationMethods"),
+        strings(&["Password", "OpenID"]),
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.WebLoginURLAllowList"),
+        strings(&[]),
+    );
+    let f = report_of(&check27(&v), RuleId::PssoOpenidAllowList);
+    assert_eq!(
+        f.message,
+        "is empty, but PlatformSSO.NewUserAuthenticationMethods[1] is `OpenID`; Apple requires the hosts the web login may load"
+    );
+}
+
+/// The one finding of `rule` in `report`.
+#[track_caller]
+fn report_of(report: &Report, rule: RuleId) -> Finding {
+    let found: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == rule).collect();
+    assert_eq!(found.len(), 1, "{report:#?}");
+    found[0].clone()
+}
+
+/// A payload of `payload_type` with `uuid`, to name from the access key keys.
+fn other_payload(payload_type: &str, uuid: &str, id: &str) -> Value {
+    let mut d = Dictionary::new();
+    d.insert("PayloadType".into(), payload_type.into());
+    d.insert("PayloadUUID".into(), uuid.into());
+    d.insert("PayloadIdentifier".into(), id.into());
+    d.insert("PayloadVersion".into(), Value::Integer(1.into()));
+    Value::Dictionary(d)
+}
+
+const TERMINAL: &str = "6F1A4C2E-3B5D-4E7F-8A9B-0C1D2E3F4A5B";
+const ISSUER: &str = "7A2B5D3F-4C6E-4F80-9B1C-1D2E3F4A5B6C";
+
+#[test]
+fn access_keys_need_their_three_keys_and_name_payloads_of_the_profile() {
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.NewUserAuthenticationMethods"),
+        strings(&["Password", "AccessKey"]),
+    );
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    let missing: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::PssoAccessKeyRequired)
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "PayloadContent[0].PlatformSSO.AccessKeyReaderGroupIdentifier",
+            "PayloadContent[0].PlatformSSO.AccessKeyTerminalIdentityUUID",
+            "PayloadContent[0].PlatformSSO.AccessKeyReaderIssuerCertificateUUID",
+        ]
+    );
+
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderGroupIdentifier"),
+        Value::Data(vec![1, 2, 3]),
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyTerminalIdentityUUID"),
+        TERMINAL,
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderIssuerCertificateUUID"),
+        ISSUER,
+    );
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    let named: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::PssoAccessKeyPayload)
+        .map(|f| (f.path.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (
+                "PayloadContent[0].PlatformSSO.AccessKeyTerminalIdentityUUID",
+                "is `6F1A4C2E-3B5D-4E7F-8A9B-0C1D2E3F4A5B`, the PayloadUUID of no payload of the profile; Apple expects an identity payload (`com.apple.security.pkcs12`, `com.apple.security.acme`, `com.apple.security.scep`)"
+            ),
+            (
+                "PayloadContent[0].PlatformSSO.AccessKeyReaderIssuerCertificateUUID",
+                "is `7A2B5D3F-4C6E-4F80-9B1C-1D2E3F4A5B6C`, the PayloadUUID of no payload of the profile; Apple expects a certificate payload (`com.apple.security.root`, `com.apple.security.pem`, `com.apple.security.pkcs1`)"
+            ),
+        ]
+    );
+
+    // The issuer named as a SCEP payload: the wrong type; the terminal as one: right.
+    let content = v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap();
+    content.push(other_payload(
+        "com.apple.security.scep",
+        TERMINAL,
+        "com.contoso.terminal",
+    ));
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    let f = report_of(&report, RuleId::PssoAccessKeyPayload);
+    assert_eq!(
+        f.path,
+        "PayloadContent[0].PlatformSSO.AccessKeyReaderIssuerCertificateUUID"
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderIssuerCertificateUUID"),
+        TERMINAL,
+    );
+    let f = report_of(
+        &check(&v, &Target::new(MacOs::new(26, 2))),
+        RuleId::PssoAccessKeyPayload,
+    );
+    assert_eq!(
+        f.message,
+        "names PayloadContent[1], whose PayloadType is `com.apple.security.scep`; Apple expects a certificate payload (`com.apple.security.root`, `com.apple.security.pem`, `com.apple.security.pkcs1`)"
+    );
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AccessKeyReaderIssuerCertificateUUID"),
+        ISSUER,
+    );
+    let content = v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap();
+    content.push(other_payload(
+        "com.apple.security.root",
+        ISSUER,
+        "com.contoso.issuer",
+    ));
+    let report = check(&v, &Target::new(MacOs::new(26, 2)));
+    for rule in [
+        RuleId::PssoAccessKeyPayload,
+        RuleId::PssoAccessKeyRequired,
+        RuleId::PssoAccessKeyUnused,
+    ] {
+        assert!(!report.has(rule), "{rule}: {report:#?}");
+    }
+    assert!(!report.has_errors(), "{report:#?}");
+}
+
+#[test]
+fn access_key_settings_without_the_access_key_method_do_nothing() {
+    let mut v = valid();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AllowAccessKeyExpressMode"),
+        true,
+    );
+    let f = report_of(
+        &check(&v, &Target::new(MacOs::V26)),
+        RuleId::PssoAccessKeyUnused,
+    );
+    assert_eq!(
+        (f.path.as_str(), f.severity),
+        (
+            "PayloadContent[0].PlatformSSO.AllowAccessKeyExpressMode",
+            Severity::Warning
+        )
+    );
+}
+
+#[test]
+fn grace_periods_are_required_by_the_macos_27_policies_too() {
+    let mut v = password_profile();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.UnlockPolicy"),
+        strings(&[
+            "RequireAuthentication",
+            "AllowOfflineGracePeriod",
+            "RequireTouchID",
+        ]),
+    );
+    let f = report_of(&check27(&v), RuleId::PssoGracePeriodRequired);
+    assert_eq!(f.path, "PayloadContent[0].PlatformSSO.OfflineGracePeriod");
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.OfflineGracePeriod"),
+        Value::Integer(3600.into()),
+    );
+    assert!(!check27(&v).has_errors(), "{:#?}", check27(&v));
+}
+
+/// The declaration of a profile made for a fleet from macOS 27 by `spec`.
+fn declaration_of(spec: Spec) -> Value {
+    let profile = Spec {
+        min_macos: Some(MacOs::V27),
+        ..spec
+    }
+    .to_profile()
+    .unwrap()
+    .to_value()
+    .unwrap();
+    crate::declaration::from_profile(
+        &profile,
+        &Target::new(MacOs::V27),
+        &crate::declaration::Options::default(),
+    )
+    .unwrap()
+}
+
+fn check_decl(value: &Value) -> Report {
+    check_declaration(value, &Target::new(MacOs::V27))
+}
+
+#[test]
+fn a_generated_declaration_is_clean() {
+    let d = declaration_of(Spec {
+        registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+        ..Spec::default()
+    });
+    assert_eq!(check_decl(&d).findings, vec![]);
+    // Nothing of the made-up profile envelope is reported.
+    let d = declaration_of(Spec {
+        auth: Some(crate::model::AuthMethod::Password),
+        ..Spec::default()
+    });
+    let report = check_decl(&d);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.path.starts_with("Payload.")),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn declarations_meet_the_profile_rules_at_their_own_paths() {
+    let mut d = declaration_of(Spec::default());
+    set(&mut d, "Payload.ScreenLockedBehavior", "Cancel");
+    set(&mut d, "Payload.PlatformSSO.UseSharedDeviceKeys", false);
+    let report = check_decl(&d);
+    let f = report_of(&report, RuleId::SsoScreenLockedBehavior);
+    assert_eq!(f.path, "Payload.ScreenLockedBehavior");
+    assert_eq!(f.message, "is `Cancel`; Microsoft requires `DoNotHandle`");
+    assert_eq!(f.fix, "set \"ScreenLockedBehavior\": \"DoNotHandle\"");
+    let f = report_of(&report, RuleId::SsoUseSharedDeviceKeys);
+    assert_eq!(f.path, "Payload.PlatformSSO.UseSharedDeviceKeys");
+
+    // The Password method without its FileVault policy: told in the declaration's names.
+    let mut d = declaration_of(Spec {
+        auth: Some(crate::model::AuthMethod::Password),
+        registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+        ..Spec::default()
+    });
+    let (payload, _) = parent(&mut d, "Payload.PlatformSSO.Policies");
+    payload.remove("Policies");
+    let f = report_of(&check_decl(&d), RuleId::PssoPasswordFilevaultPolicy);
+    assert_eq!(f.path, "Payload.PlatformSSO.Policies.FileVault");
+    assert_eq!(
+        f.fix,
+        "set \"Policies.FileVault\": [\"AttemptAuthentication\"] inside PlatformSSO"
+    );
+    assert_eq!(
+        f.message,
+        "is missing, so the Macs get no FileVault policy; Microsoft's table sets `AttemptAuthentication` with the Password method on macOS 15+"
+    );
+}
+
+#[test]
+fn declaration_keys_without_a_profile_equivalent_get_the_declaration_checks() {
+    let mut d = declaration_of(Spec {
+        registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+        ..Spec::default()
+    });
+    set(
+        &mut d,
+        "Payload.ExtensionComposedIdentifier",
+        "com.microsoft.CompanyPortalMac.ssoextension",
+    );
+    set(&mut d, "Payload.PlatformSSO.EnableCreateUserAtLogin", true);
+    set(
+        &mut d,
+        "Payload.PlatformSSO.Policies",
+        "AttemptAuthentication",
+    );
+    set(&mut d, "Identifier", "");
+    remove(&mut d, "ServerToken");
+    set(&mut d, "Extra", true);
+    let report = check_decl(&d);
+    let got: Vec<(RuleId, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                RuleId::SsoTeamIdentifier,
+                "Payload.ExtensionComposedIdentifier"
+            ),
+            (RuleId::DeclarationStructure, "Identifier"),
+            (RuleId::DeclarationStructure, "ServerToken"),
+            (
+                RuleId::DeclarationStructure,
+                "Payload.ExtensionComposedIdentifier"
+            ),
+            (RuleId::DeclarationStructure, "Payload.PlatformSSO.Policies"),
+            (RuleId::DeclarationUnknownKey, "Extra"),
+            (
+                RuleId::DeclarationUnknownKey,
+                "Payload.PlatformSSO.EnableCreateUserAtLogin"
+            ),
+        ]
+    );
+    let f = report_of(&report, RuleId::SsoTeamIdentifier);
+    assert_eq!(
+        f.fix,
+        "set `ExtensionComposedIdentifier` to `com.microsoft.CompanyPortalMac.ssoextension (UBF8T346G9)`"
+    );
+    let unknown: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.path == "Payload.PlatformSSO.EnableCreateUserAtLogin")
+        .collect();
+    assert_eq!(
+        unknown[0].message,
+        "is not a key of the declaration here; the declaration has it as `Payload.PlatformSSO.UserCreation.EnableAtLogin`"
+    );
+}
+
+#[test]
+fn a_declaration_for_macs_before_27_and_a_legacy_declaration_with_a_bad_url() {
+    let d = declaration_of(Spec::default());
+    let f = report_of(
+        &check_declaration(&d, &Target::new(MacOs::V26)),
+        RuleId::DeclarationMacos,
+    );
+    assert_eq!(
+        (f.path.as_str(), f.message.as_str()),
+        (
+            "Type",
+            "is `com.apple.configuration.extensible-sso`, which macOS 27 and later read, but the fleet starts at macOS 26: older Macs get no single sign-on from it"
+        )
+    );
+    let mut legacy = Dictionary::new();
+    legacy.insert("Type".into(), "com.apple.configuration.legacy".into());
+    legacy.insert("Identifier".into(), "com.contoso.psso.legacy".into());
+    legacy.insert("ServerToken".into(), "1".into());
+    let mut payload = Dictionary::new();
+    payload.insert("ProfileURL".into(), "http://mdm.contoso.com/psso".into());
+    legacy.insert("Payload".into(), Value::Dictionary(payload));
+    let legacy = Value::Dictionary(legacy);
+    let report = check_declaration(&legacy, &Target::new(MacOs::V14));
+    let f = report_of(&report, RuleId::DeclarationProfileUrl);
+    assert_eq!(f.path, "Payload.ProfileURL");
+    assert_eq!(report.findings.len(), 1, "{report:#?}");
+    let mut fine = legacy.clone();
+    set(
+        &mut fine,
+        "Payload.ProfileURL",
+        "https://mdm.contoso.com/psso",
+    );
+    assert_eq!(
+        check_declaration(&fine, &Target::new(MacOs::V14)).findings,
+        vec![]
+    );
+}
+
+#[test]
+fn checking_a_declaration_never_panics_on_odd_trees() {
+    for value in [
+        Value::Array(vec![]),
+        Value::String("x".into()),
+        Value::Dictionary(Dictionary::new()),
+    ] {
+        let _ = check_declaration(&value, &Target::new(MacOs::V27));
+    }
+    let mut d = Dictionary::new();
+    d.insert(
+        "Type".into(),
+        "com.apple.configuration.extensible-sso".into(),
+    );
+    d.insert("Payload".into(), Value::Array(vec![]));
+    let report = check_declaration(&Value::Dictionary(d), &Target::new(MacOs::V27));
+    assert!(report.has(RuleId::DeclarationStructure));
+}
+
+fn check_enrollment(value: &Value, min: MacOs) -> Report {
+    check_with(
+        value,
+        &Options::new(Target::new(min)).with_enrollment(true),
+        None,
+    )
+}
+
+fn setup_assistant() -> Value {
+    crate::spec::template("setup-assistant")
+        .unwrap()
+        .spec_file()
+        .unwrap()
+        .to_spec()
+        .unwrap()
+        .to_profile()
+        .unwrap()
+        .to_value()
+        .unwrap()
+}
+
+#[test]
+fn the_setup_assistant_template_passes_the_enrollment_checks() {
+    let report = check_enrollment(&setup_assistant(), MacOs::V26);
+    assert!(
+        report.findings.iter().all(|f| f.severity == Severity::Info),
+        "{report:#?}"
+    );
+    // Without the option, no enrollment rule runs.
+    let mut v = valid();
+    set(
+        &mut v,
+        "PayloadContent",
+        Value::Array(vec![other_payload("com.apple.wifi.managed", TERMINAL, "w")]),
+    );
+    assert!(
+        !check(&v, &Target::new(MacOs::V26))
+            .findings
+            .iter()
+            .any(|f| f.rule.as_str().starts_with("enrollment."))
+    );
+}
+
+#[test]
+fn enrollment_profiles_hold_allowed_payloads_and_register_during_setup() {
+    let mut v = setup_assistant();
+    v.as_dictionary_mut().unwrap()["PayloadContent"]
+        .as_array_mut()
+        .unwrap()
+        .extend([
+            other_payload("com.apple.security.scep", TERMINAL, "com.contoso.scep"),
+            other_payload("com.apple.wifi.managed", ISSUER, "com.contoso.wifi"),
+        ]);
+    let f = report_of(
+        &check_enrollment(&v, MacOs::V26),
+        RuleId::EnrollmentPayloadTypes,
+    );
+    assert_eq!(f.path, "PayloadContent[2].PayloadType");
+    assert_eq!(
+        f.message,
+        "is `com.apple.wifi.managed`, which Apple does not allow in the profile served at ProfileURL during enrollment"
+    );
+
+    let mut v = setup_assistant();
+    remove(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableRegistrationDuringSetup"),
+    );
+    let f = report_of(
+        &check_enrollment(&v, MacOs::V26),
+        RuleId::EnrollmentRegistrationDuringSetup,
+    );
+    assert_eq!(
+        f.path,
+        "PayloadContent[0].PlatformSSO.EnableRegistrationDuringSetup"
+    );
+    let f = report_of(
+        &check_enrollment(&setup_assistant(), MacOs::V15),
+        RuleId::EnrollmentMacos,
+    );
+    assert_eq!(f.path, "");
+
+    let mut v = setup_assistant();
+    remove(&mut v, &format!("{SSO}.PlatformSSO"));
+    assert!(check_enrollment(&v, MacOs::V26).has(RuleId::EnrollmentPlatformSso));
+}
+
+#[test]
+fn microsofts_conditions_for_enrollment() {
+    let mut v = setup_assistant();
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.EnableCreateFirstUserDuringSetup"),
+        false,
+    );
+    let f = report_of(
+        &check_enrollment(&v, MacOs::V26),
+        RuleId::EnrollmentCreateFirstUser,
+    );
+    assert!(f.message.starts_with("is false with the `Password` method"));
+    set(
+        &mut v,
+        &format!("{SSO}.PlatformSSO.AuthenticationMethod"),
+        "SmartCard",
+    );
+    let report = check_enrollment(&v, MacOs::V26);
+    let f = report_of(&report, RuleId::EnrollmentCreateFirstUser);
+    assert_eq!(
+        f.message,
+        "is configured with the `SmartCard` method; Microsoft: if you're not using Password, don't add or configure it"
+    );
+    let f = report_of(&report, RuleId::EnrollmentSmartCard);
+    assert_eq!(f.severity, Severity::Warning);
+}
+
+#[test]
+fn a_profile_key_in_a_declaration_is_pointed_to_its_declaration_key() {
+    let mut d = declaration_of(Spec {
+        registration_token: Some("{{DEVICEREGISTRATION}}".into()),
+        ..Spec::default()
+    });
+    set(&mut d, "Payload.TeamIdentifier", "UBF8T346G9");
+    set(
+        &mut d,
+        "Payload.PlatformSSO.FileVaultPolicy",
+        strings(&["AttemptAuthentication"]),
+    );
+    let report = check_decl(&d);
+    let hints: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::DeclarationUnknownKey)
+        .map(|f| (f.path.as_str(), f.fix.as_str()))
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            (
+                "Payload.PlatformSSO.FileVaultPolicy",
+                "move it to `Payload.PlatformSSO.Policies.FileVault`"
+            ),
+            (
+                "Payload.TeamIdentifier",
+                "write `Payload.ExtensionComposedIdentifier` as `Bundle-ID (Team-ID)` and remove this key"
+            ),
+        ]
+    );
 }

@@ -237,9 +237,31 @@ impl Generated {
     pub fn is_refused(&self) -> bool {
         self.report.has_errors()
     }
+
+    /// The profile as the `com.apple.configuration.extensible-sso` declaration
+    /// ([`crate::declaration::from_profile`]), for the fleet it was checked for.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DeclarationMacOs`] for a fleet from before macOS 27, and the other
+    /// errors of [`crate::declaration::from_profile`].
+    pub fn to_declaration(
+        &self,
+        options: &crate::declaration::Options<'_>,
+    ) -> Result<plist::Value> {
+        crate::declaration::from_profile(&self.value, &self.target, options)
+    }
 }
 
 impl Spec {
+    /// The declaration's `Identifier` and `ServerToken` this spec gives.
+    pub fn declaration_options(&self) -> crate::declaration::Options<'_> {
+        crate::declaration::Options {
+            identifier: self.declaration_identifier.as_deref(),
+            server_token: self.server_token.as_deref(),
+        }
+    }
+
     /// The fleet this spec is for.
     pub fn target(&self) -> Target {
         Target::new(self.min_macos.unwrap_or_default())

@@ -13,7 +13,12 @@ fn spec(auth: AuthMethod, min: MacOs) -> Spec {
 #[test]
 fn every_method_and_target_generates_without_errors_or_warnings() {
     for &min in MacOs::RELEASES {
-        for auth in AuthMethod::ALL.iter().copied() {
+        // OpenID needs its allow list and is not Microsoft's: tested on its own.
+        for auth in AuthMethod::ALL
+            .iter()
+            .copied()
+            .filter(|a| *a != AuthMethod::OpenID)
+        {
             let generated = spec(auth, min)
                 .generate()
                 .unwrap_or_else(|e| panic!("{auth} {min}: {e}"));
@@ -310,4 +315,19 @@ fn registration_during_setup_without_password_turns_first_user_creation_off() {
     .unwrap();
     let text = format!("{generated:?}");
     assert!(!text.contains("EnableCreateFirstUserDuringSetup"), "{text}");
+}
+
+#[test]
+fn openid_is_refused_without_its_allow_list_and_warned_with_it() {
+    let mut s = spec(AuthMethod::OpenID, MacOs::V27);
+    let generated = s.generate().unwrap();
+    assert!(generated.is_refused());
+    assert!(generated.report.has(RuleId::PssoOpenidAllowList));
+    s.web_login_url_allow_list = vec!["login.microsoftonline.com".into()];
+    let generated = s.generate().unwrap();
+    assert!(!generated.is_refused(), "{:?}", generated.report);
+    assert!(generated.report.has(RuleId::PssoOpenidMicrosoft));
+    // macOS 13 has no OpenID: no top-level method can be written.
+    let generated = spec(AuthMethod::OpenID, MacOs::V13).generate().unwrap();
+    assert!(generated.report.has(RuleId::SsoAuthMethodMacos13));
 }

@@ -1,16 +1,26 @@
 #!/usr/bin/env python3
 """Independent checker for Platform SSO profiles, written against Apple's YAML schema
-(com.apple.extensiblesso.yaml, TopLevel.yaml) and Microsoft's required-settings table.
+(com.apple.extensiblesso.yaml, TopLevel.yaml; the 97a11a8 copy annotates macOS 26 and
+27) and Microsoft's required-settings table.
 
 It shares no code with psso-profile: it reads the profile with plistlib and the schema
 with PyYAML. Usage:
 
     psso_check.py --schema-dir DIR --min-macos 14 PROFILE...
 
+`--min-macos` takes a release or a minor version (26.2). A key introduced after the
+fleet's oldest macOS, or a value whose description says "available in macOS N and
+later" for a newer N, is a problem ("newer than the fleet"), but for the two keys
+Microsoft's table sets for the newer Macs of a mixed fleet (`PlatformSSO` beside macOS 13's
+key, `FileVaultPolicy` `AttemptAuthentication` with Password); only the outermost newer
+key of a dictionary is reported. Apple's "required if" sentences for OpenID's
+`WebLoginURLAllowList` and the access key's three keys are checked too.
+
 Prints one line per problem and exits 1 when there is any, 0 otherwise.
 """
 import argparse
 import plistlib
+import re
 import sys
 
 import yaml
@@ -25,8 +35,9 @@ SOVEREIGN = [
     "https://login.microsoftonline.us",
     "https://login-us.microsoftonline.com",
 ]
-# Keys Microsoft documents after Apple's schema snapshot (macOS 26).
-NEWER_PSSO_KEYS = {"EnableRegistrationDuringSetup": bool, "EnableCreateFirstUserDuringSetup": bool}
+# "`X` is available in macOS 27 and later", or a bullet "* `X`: ... Available in macOS 27
+# and later." in a key's description dates the value X.
+AVAILABLE = re.compile(r"available in macos (\d+(?:\.\d+)?) and later", re.IGNORECASE)
 
 TYPES = {
     "<string>": str,
@@ -44,6 +55,26 @@ def version(text):
     return tuple(parts + [0] * (2 - len(parts)))
 
 
+def show(v):
+    return ".".join(map(str, v))
+
+
+def value_versions(spec):
+    """The values of a key's rangelist (its own, or its items') that its prose dates."""
+    item = (spec.get("subkeys") or [{}])[0] if spec.get("type") == "<array>" else {}
+    values = spec.get("rangelist") or item.get("rangelist") or []
+    dated = {}
+    prose = (spec.get("content") or "") + "\n" + (item.get("content") or "")
+    for line in prose.splitlines():
+        found = AVAILABLE.search(line)
+        if not found:
+            continue
+        named = [w for w in re.findall(r"`([^`]+)`", line) if w in values]
+        if named:
+            dated[named[0]] = version(found.group(1))
+    return dated
+
+
 def type_ok(expected, value):
     if expected == "<any>":
         return True
@@ -59,8 +90,9 @@ class Checker:
             self.sso = yaml.safe_load(f)
         with open(f"{schema_dir}/TopLevel.yaml") as f:
             self.top = yaml.safe_load(f)
-        self.min = (min_macos, 0)
+        self.min = version(min_macos)
         self.problems = []
+        self.newer = []
 
     def problem(self, path, text):
         self.problems.append(f"{path}: {text}")
@@ -78,17 +110,30 @@ class Checker:
         for key, value in data.items():
             spec = known.get(key)
             if spec is None:
-                if path.endswith("PlatformSSO") and key in NEWER_PSSO_KEYS:
-                    if not isinstance(value, NEWER_PSSO_KEYS[key]):
-                        self.problem(f"{path}.{key}", "wrong type")
-                    continue
                 self.problem(f"{path}.{key}", "not in Apple's schema")
                 continue
             self.check_value(spec, value, f"{path}.{key}", inherited)
 
-    def check_value(self, spec, value, path, inherited):
+    def newer_than_fleet(self, path, introduced, what):
+        self.newer.append(path)
+        self.problem(path, f"{what} macOS {show(introduced)}, after the fleet's macOS {show(self.min)}")
+
+    def check_value(self, spec, value, path, inherited, dated=None):
         macos = (spec.get("supportedOS") or {}).get("macOS") or {}
         introduced = version(macos.get("introduced", inherited))
+        # Microsoft's table sets two keys for the newer Macs of a mixed fleet, on
+        # purpose: PlatformSSO (14) beside macOS 13's key, and FileVaultPolicy (15)
+        # with the Password method.
+        mixed_fleet_row = (path.endswith(".PlatformSSO") and self.min[0] == 13) or (
+            path.endswith(".PlatformSSO.FileVaultPolicy") and value == ["AttemptAuthentication"])
+        newer_key = (introduced > self.min and introduced > version(inherited)
+                     and not mixed_fleet_row)
+        if newer_key:
+            self.newer_than_fleet(path, introduced, "introduced in")
+        if dated is None:
+            dated = value_versions(spec)
+        if isinstance(value, str) and value in dated and dated[value] > self.min and dated[value] > introduced:
+            self.newer_than_fleet(path, dated[value], f"{value!r} is available from")
         if not type_ok(spec["type"], value):
             self.problem(path, f"expected {spec['type']}, found {type(value).__name__}")
             return
@@ -101,12 +146,14 @@ class Checker:
         if deprecated and self.min >= version(deprecated):
             self.problem(path, f"deprecated since macOS {deprecated} for a fleet from macOS {self.min[0]}")
         subkeys = spec.get("subkeys") or []
+        if newer_key:
+            return  # what is inside a newer key is as new: reported once, here
         if isinstance(value, dict):
-            self.check_keys(subkeys, value, path, ".".join(map(str, introduced)))
+            self.check_keys(subkeys, value, path, show(introduced))
         elif isinstance(value, list) and subkeys:
             item = subkeys[0]
             for i, element in enumerate(value):
-                self.check_value(item, element, f"{path}[{i}]", ".".join(map(str, introduced)))
+                self.check_value(item, element, f"{path}[{i}]", show(introduced), dated)
 
     def check_profile(self, profile):
         self.check_keys(self.top["payloadkeys"], profile, "(profile)", "10.7")
@@ -137,7 +184,16 @@ class Checker:
         psso = p.get("PlatformSSO", {})
         method = psso.get("AuthenticationMethod")
         if method not in ("Password", "UserSecureEnclaveKey", "SmartCard"):
-            self.problem("PlatformSSO.AuthenticationMethod", f"missing or invalid: {method!r}")
+            self.problem("PlatformSSO.AuthenticationMethod", f"missing, invalid or not Microsoft's: {method!r}")
+        # Apple's "required if" sentences of the macOS 26 and 27 keys.
+        new_user = psso.get("NewUserAuthenticationMethods", [])
+        if (method == "OpenID" or "OpenID" in new_user) and not psso.get("WebLoginURLAllowList"):
+            self.problem("PlatformSSO.WebLoginURLAllowList", "required with OpenID")
+        if "AccessKey" in new_user:
+            for key in ("AccessKeyReaderGroupIdentifier", "AccessKeyTerminalIdentityUUID",
+                        "AccessKeyReaderIssuerCertificateUUID"):
+                if key not in psso:
+                    self.problem(f"PlatformSSO.{key}", "required with AccessKey")
         if psso.get("UseSharedDeviceKeys") is not True:
             self.problem("PlatformSSO.UseSharedDeviceKeys", "Microsoft requires true")
         legacy = p.get("AuthenticationMethod")
@@ -155,7 +211,7 @@ class Checker:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--schema-dir", required=True)
-    parser.add_argument("--min-macos", type=int, required=True)
+    parser.add_argument("--min-macos", required=True)
     parser.add_argument("profiles", nargs="+")
     args = parser.parse_args()
     failed = False

@@ -231,6 +231,7 @@ struct JsonKey {
     item: Option<String>,
     required: bool,
     allowed: Vec<String>,
+    values_introduced: std::collections::BTreeMap<String, String>,
     min: Option<i64>,
     default: Option<String>,
     introduced: String,
@@ -241,6 +242,7 @@ struct JsonKey {
     microsoft: Vec<JsonRequired>,
     rules: Vec<String>,
     setting: Option<JsonSetting>,
+    declaration: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -439,6 +441,10 @@ fn explain_a_rule_a_key_and_an_extension_key() {
         assert!(!key.user_channel && key.deprecated.is_none() && key.item.is_none());
         assert!(key.allowed.is_empty() && key.min.is_none() && !key.summary.is_empty());
         assert_eq!(key.source, "AppleSchema");
+        assert_eq!(
+            key.declaration.as_deref(),
+            Some("Payload.PlatformSSO.UseSharedDeviceKeys")
+        );
         assert!(
             key.rules
                 .contains(&"sso.use-shared-device-keys".to_string())
@@ -454,6 +460,24 @@ fn explain_a_rule_a_key_and_an_extension_key() {
         2,
         "the deprecated top-level key and PlatformSSO's"
     );
+    // A value newer than its key carries its own version, in JSON and in text.
+    for key in &keys {
+        assert_eq!(key.allowed.last().map(String::as_str), Some("OpenID"));
+        assert_eq!(
+            key.values_introduced,
+            [("OpenID".to_string(), "27.0".to_string())].into()
+        );
+    }
+    let text = bin()
+        .args(["explain", "PlatformSSO.AuthenticationMethod"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(text).unwrap().contains(
+        "  allowed:   Password, UserSecureEnclaveKey, SmartCard, OpenID (macOS 27.0+)\n"
+    ));
     let JsonExplanation::ExtensionData { key, rules } =
         explain_json(&["ExtensionData.browser_sso_interaction_enabled"])
     else {
@@ -864,12 +888,23 @@ struct JsonInspection {
     file: String,
     encoding: String,
     signed: bool,
+    declaration: Option<JsonDeclarationSummary>,
     identity: JsonIdentity,
     payloads: Vec<JsonPayload>,
     sso: Vec<JsonSso>,
     macos: JsonMacOs,
     signature: Option<JsonSignature>,
     lint: JsonLint,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonDeclarationSummary {
+    #[serde(rename = "type")]
+    declaration_type: Option<String>,
+    identifier: Option<String>,
+    server_token: Option<String>,
+    profile_url: Option<String>,
 }
 
 fn inspect_json(file: &Path, extra: &[&str]) -> JsonInspection {
@@ -954,6 +989,7 @@ fn inspect_json_parses_and_hides_the_registration_token() {
     let json = inspect_json(&path, &[]);
     assert_eq!(json.encoding, "XML");
     assert!(!json.signed && json.signature.is_none());
+    assert!(json.declaration.is_none(), "a profile");
     assert!(json.file.ends_with("p.mobileconfig"));
     assert_eq!(
         json.identity.identifier.as_deref(),
@@ -1119,7 +1155,9 @@ fn inspect_errors_exit_2_and_verbose_lists_findings() {
         .args(["inspect", "--min-macos", "12", "x"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("expected one of 13, 14, 15, 26"));
+        .stderr(predicate::str::contains(
+            "expected one of 13, 14, 15, 26, 27",
+        ));
     let path = generate(
         dir.path(),
         "p.mobileconfig",
@@ -1319,4 +1357,39 @@ fn base64_decode(text: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+#[test]
+fn inspect_json_of_a_declaration_has_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = generate(
+        dir.path(),
+        "d.json",
+        &[
+            "--min-macos",
+            "27",
+            "--format",
+            "declaration",
+            "--registration-token",
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secret",
+        ],
+    );
+    let json = inspect_json(&path, &[]);
+    assert_eq!((json.encoding.as_str(), json.signed), ("JSON", false));
+    let d = json.declaration.expect("a declaration");
+    assert_eq!(
+        d.declaration_type.as_deref(),
+        Some("com.apple.configuration.extensible-sso")
+    );
+    assert_eq!(
+        d.identifier.as_deref(),
+        Some("com.psso-profile.platformsso.extensible-sso")
+    );
+    assert!(d.server_token.is_some() && d.profile_url.is_none());
+    assert!(json.payloads.is_empty());
+    assert_eq!(
+        json.sso[0].registration_token.as_deref(),
+        Some("<redacted>"),
+        "secrets stay redacted in a declaration"
+    );
 }

@@ -54,7 +54,7 @@ fn track_events_reports_each_change_of_compliance() {
 fn lint_folder_lints_every_profile_and_fails_on_errors() {
     // The golden files are variants of one profile: alone, each is clean...
     let out = stdout(&run_example("lint_folder", &["tests/golden", "--no-fleet"]));
-    assert!(out.ends_with("11 profile(s), 0 failed\n"), "{out}");
+    assert!(out.ends_with("14 profile(s), 0 failed\n"), "{out}");
     // ...and installed together they would replace each other.
     let out = run_example("lint_folder", &["tests/golden"]);
     let text = String::from_utf8_lossy(&out.stdout);

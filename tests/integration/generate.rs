@@ -7,7 +7,7 @@ use crate::golden::assert_golden;
 use crate::support::{bin, have_tool, payload, shared_reference};
 
 const METHODS: [&str; 3] = ["Password", "UserSecureEnclaveKey", "SmartCard"];
-const TARGETS: [&str; 4] = ["13", "14", "15", "26"];
+const TARGETS: [&str; 5] = ["13", "14", "15", "26", "27"];
 
 fn generate(args: &[&str]) -> assert_cmd::assert::Assert {
     bin().arg("generate").args(args).assert()
@@ -87,7 +87,7 @@ fn unknown_auth_lists_the_choices() {
             "invalid value 'UserSecureEnclave' for '--auth <METHOD>'",
         ))
         .stderr(predicate::str::contains(
-            "[possible values: Password, UserSecureEnclaveKey, SmartCard]",
+            "[possible values: Password, UserSecureEnclaveKey, SmartCard, OpenID]",
         ));
 }
 
@@ -104,7 +104,7 @@ fn unknown_min_macos_is_a_usage_error() {
     generate(&["--min-macos", "12"])
         .code(2)
         .stderr(predicate::str::contains(
-            "invalid value '12' for '--min-macos <VERSION>': expected one of 13, 14, 15, 26",
+            "invalid value '12' for '--min-macos <VERSION>': expected one of 13, 14, 15, 26, 27",
         ));
 }
 
@@ -313,14 +313,44 @@ fn refused_settings_name_the_rule() {
         ));
 }
 
+/// Apple's profile schemas at commit 97a11a8 (macOS 26 and 27), for the checker.
+const SCHEMA_27: &str = "apple-device-management-27/mdm/profiles/com.apple.extensiblesso.yaml";
+
+/// Runs the independent checker (tests/checker/psso_check.py) on `file` for a fleet
+/// from `min`: its exit status and its problems, one per line.
+fn independent_check(
+    schema: &std::path::Path,
+    min: &str,
+    file: &std::path::Path,
+) -> (bool, String) {
+    let checker = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/checker/psso_check.py"
+        ))
+        .arg("--schema-dir")
+        .arg(schema.parent().unwrap())
+        .args(["--min-macos", min])
+        .arg(file)
+        .output()
+        .unwrap();
+    (
+        checker.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&checker.stdout),
+            String::from_utf8_lossy(&checker.stderr)
+        ),
+    )
+}
+
 /// Every generated profile passes an independent checker written in Python against
-/// Apple's YAML schema and Microsoft's table (tests/checker/psso_check.py).
+/// Apple's YAML schema (the 97a11a8 copy) and Microsoft's table
+/// (tests/checker/psso_check.py).
 #[test]
 fn independent_checker_accepts_every_method_and_target() {
     let test = "independent_checker_accepts_every_method_and_target";
-    let Some(schema) =
-        shared_reference("apple-device-management/com.apple.extensiblesso.yaml", test)
-    else {
+    let Some(schema) = shared_reference(SCHEMA_27, test) else {
         return;
     };
     if !have_tool("python3", test) {
@@ -344,25 +374,98 @@ fn independent_checker_accepts_every_method_and_target() {
                 file.to_str().unwrap(),
             ])
             .success();
-            let checker = std::process::Command::new("python3")
-                .arg(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/tests/checker/psso_check.py"
-                ))
-                .arg("--schema-dir")
-                .arg(schema.parent().unwrap())
-                .args(["--min-macos", min])
-                .arg(&file)
-                .output()
-                .unwrap();
-            assert!(
-                checker.status.success(),
-                "{auth} {min}: {}{}",
-                String::from_utf8_lossy(&checker.stdout),
-                String::from_utf8_lossy(&checker.stderr)
-            );
+            let (ok, problems) = independent_check(&schema, min, &file);
+            assert!(ok, "{auth} {min}: {problems}");
         }
     }
+}
+
+/// Every macOS 26 and 27 setting, for a fleet from macOS 27.
+pub(crate) const EVERY_NEW_SETTING: &[&str] = &[
+    "--auth",
+    "Password",
+    "--registration-token",
+    "{{DEVICEREGISTRATION}}",
+    "--filevault-policy",
+    "AttemptAuthentication,RequireTouchID",
+    "--login-policy",
+    "AttemptAuthentication,RequireTouchIDOrWatch",
+    "--unlock-policy",
+    "AttemptAuthentication,AllowTouchIDOrWatchForUnlock,AllowOpenIDForTouchIDFallback",
+    "--web-login-url-allow-list",
+    "login.microsoftonline.com,login.microsoft.com",
+    "--allow-web-login-password-sync",
+    "--new-user-authentication-methods",
+    "password,open-id",
+    "--new-user-authorization-mode",
+    "Temporary",
+    "--enable-registration-during-setup",
+    "--enable-create-first-user-during-setup",
+    "true",
+    "--synchronize-profile-picture",
+    "--temporary-session-quick-login",
+    "--allow-device-identifiers-in-attestation",
+    "--allow-access-key-express-mode",
+    "--access-key-reader-group-identifier",
+    "AQID",
+    "--access-key-terminal-identity-uuid",
+    "6F1A4C2E-3B5D-4E7F-8A9B-0C1D2E3F4A5B",
+    "--access-key-reader-issuer-certificate-uuid",
+    "7A2B5D3F-4C6E-4F80-9B1C-1D2E3F4A5B6C",
+];
+
+/// `generate --min-macos 27` with every macOS 26 and 27 setting passes the checker
+/// against the 97a11a8 schema; for a fleet from 15, the checker and `validate` find
+/// the same keys and values newer than the fleet.
+#[test]
+fn independent_checker_accepts_the_macos_27_keys_and_agrees_on_what_is_newer_than_15() {
+    let test = "independent_checker_accepts_the_macos_27_keys_and_agrees_on_what_is_newer_than_15";
+    let Some(schema) = shared_reference(SCHEMA_27, test) else {
+        return;
+    };
+    if !have_tool("python3", test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("every-27.mobileconfig");
+    let mut args = vec!["--min-macos", "27", "-o", file.to_str().unwrap()];
+    args.extend_from_slice(EVERY_NEW_SETTING);
+    let out = generate(&args).success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        !stderr.contains("schema."),
+        "every key is known at 27: {stderr}"
+    );
+    let (ok, problems) = independent_check(&schema, "27", &file);
+    assert!(ok, "{problems}");
+
+    let (ok, problems) = independent_check(&schema, "15", &file);
+    assert!(!ok);
+    let mut theirs: Vec<String> = problems
+        .lines()
+        .filter(|l| l.contains("after the fleet's macOS 15.0"))
+        .map(|l| l.split(": ").nth(1).unwrap().to_string())
+        .collect();
+    let json = bin()
+        .args(["validate", "--min-macos", "15", "--format", "json"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let mut ours: Vec<String> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "schema.newer-than-target")
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    theirs.sort();
+    ours.sort();
+    assert_eq!(ours, theirs);
+    assert_eq!(ours.len(), 15, "{ours:?}");
 }
 
 #[test]
@@ -485,4 +588,118 @@ fn every_platform_sso_key_is_a_setting_on_the_command_line_and_in_spec_files() {
     generate(&["--access-key-reader-group-identifier", "!!"])
         .code(2)
         .stderr("psso-profile: error: invalid value `!!` for `base64 data`: expected base64 text of at least one byte\n");
+}
+
+/// The walk-through of ARCHITECTURE.md, step 3: the macOS 27 keys are settings on the
+/// command line and in spec files, known at `--min-macos 27` and newer than a fleet
+/// from macOS 15.
+#[test]
+fn the_macos_27_keys_are_settings_known_at_27_and_newer_than_15() {
+    let args = [
+        "--min-macos",
+        "27",
+        "--allow-web-login-password-sync",
+        "--web-login-url-allow-list",
+        "login.microsoftonline.com,login.microsoft.com",
+    ];
+    let out = generate(&args).success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for needle in [
+        "<key>AllowWebLoginPasswordSync</key>\n\t\t\t\t<true/>",
+        "<key>WebLoginURLAllowList</key>\n\t\t\t\t<array>\n\t\t\t\t\t<string>login.microsoftonline.com</string>\n\t\t\t\t\t<string>login.microsoft.com</string>",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!stderr.contains("schema."), "known at 27: {stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("s.toml");
+    std::fs::write(
+        &spec,
+        "min-macos = 27\nallow-web-login-password-sync = true\nweb-login-url-allow-list = [\"login.microsoftonline.com\", \"login.microsoft.com\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(stdout_of(&["--spec", spec.to_str().unwrap()])).unwrap(),
+        text,
+        "the spec keys write the same profile"
+    );
+    generate(&[
+        "-v",
+        "--min-macos",
+        "15",
+        "--allow-web-login-password-sync",
+        "--filevault-policy",
+        "AttemptAuthentication,RequireTouchID",
+        "--auth",
+        "Password",
+    ])
+    .success()
+    .stderr(predicate::str::contains(
+        "info[schema.newer-than-target] PayloadContent[0].PlatformSSO.AllowWebLoginPasswordSync\n  was introduced in macOS 27.0; Macs of the fleet on macOS 15 ignore it",
+    ))
+    .stderr(predicate::str::contains(
+        "info[schema.newer-than-target] PayloadContent[0].PlatformSSO.FileVaultPolicy[1]\n  is `RequireTouchID`, which macOS 27.0 introduced; Macs of the fleet on macOS 15 do not have it",
+    ));
+}
+
+/// `--min-macos 27` (and a minor version such as 26.2) is taken wherever a target is:
+/// generate, validate, inspect, sign, and spec files for batches.
+#[test]
+fn min_macos_27_and_minor_versions_are_taken_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.mobileconfig");
+    generate(&["--min-macos", "27", "-o", file.to_str().unwrap()]).success();
+    for min in ["27", "26.2"] {
+        bin()
+            .args(["validate", "--min-macos", min])
+            .arg(&file)
+            .assert()
+            .success();
+    }
+    let json = bin()
+        .args(["inspect", "--format", "json", "--min-macos", "27"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["macos"]["target"], 27);
+    let spec = dir.path().join("s.toml");
+    std::fs::write(
+        &spec,
+        "min-macos = \"26.2\"\nidentifier = \"com.${tenant}.psso\"\n",
+    )
+    .unwrap();
+    let rows = dir.path().join("rows.csv");
+    std::fs::write(&rows, "tenant\ncontoso\n").unwrap();
+    bin()
+        .args(["batch", "--spec"])
+        .arg(&spec)
+        .arg("--rows")
+        .arg(&rows)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    if !have_tool(
+        "openssl",
+        "min_macos_27_and_minor_versions_are_taken_everywhere",
+    ) {
+        return;
+    }
+    let certs = crate::selfsigned::dir();
+    bin()
+        .args(["sign", "--min-macos", "27"])
+        .arg(&file)
+        .arg("-o")
+        .arg(dir.path().join("signed.mobileconfig"))
+        .arg("--cert")
+        .arg(certs.join("rsa.pem"))
+        .arg("--key")
+        .arg(certs.join("rsa.key"))
+        .assert()
+        .success();
 }

@@ -6,6 +6,8 @@ mod batch;
 mod catalog;
 mod catalog_kerberos;
 mod codec;
+mod declaration;
+mod enrollment;
 mod events;
 mod examples;
 mod generate;

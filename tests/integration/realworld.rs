@@ -146,7 +146,7 @@ fn lint_as(path: &Path, verdict: &FileVerdict, mode: Mode) -> Linted {
             (stated, expect)
         }
     };
-    let options = lint::options_for(&decoded, min_macos, expect);
+    let options = lint::options_for(&decoded, min_macos, expect, false);
     lint::lint_with(decoded, &options, &VerifyOptions::new())
 }
 

@@ -416,7 +416,7 @@ struct JsonFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JsonTarget {
-    min_macos: u16,
+    min_macos: serde_json::Value,
     source: String,
     reason: Option<String>,
 }
@@ -509,11 +509,11 @@ fn json_report_has_the_documented_shape() {
     let target = report.files[0].target.as_ref().unwrap();
     assert_eq!(
         (
-            target.min_macos,
+            &target.min_macos,
             target.source.as_str(),
             target.reason.as_deref()
         ),
-        (15, "given", None)
+        (&15.into(), "given", None)
     );
     assert_eq!(
         report.files[0]
@@ -551,6 +551,11 @@ fn json_report_has_the_documented_shape() {
             e5.error.as_deref()
         ),
         (Some("xml"), None, None)
+    );
+    assert_eq!(
+        e5.target.as_ref().map(|t| &t.min_macos),
+        Some(&15.into()),
+        "the fleet the file was checked for"
     );
     let first = &e5.findings[0];
     assert_eq!(

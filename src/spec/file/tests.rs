@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::model::{AuthMethod, AuthorizationMode, MacOs, Policy};
+use crate::model::{AuthMethod, MacOs, NewUserAuthorizationMode, Policy};
 use crate::rules::{self, Severity};
 use crate::spec::ExtensionValue;
 
@@ -27,7 +27,7 @@ fn parses_the_option_names_and_apple_spellings_in_any_case() {
     assert_eq!(spec.org.as_deref(), Some("Contoso"));
     assert_eq!(
         spec.new_user_authorization_mode,
-        Some(AuthorizationMode::Standard)
+        Some(NewUserAuthorizationMode::Standard)
     );
     assert_eq!(
         spec.filevault_policy,
@@ -77,14 +77,14 @@ fn an_invalid_value_names_the_line_and_key() {
         .to_string();
     assert_eq!(
         err,
-        "`spec.toml` line 2: `auth`: invalid value `Passkey` for `AuthMethod`: expected one of `Password`, `UserSecureEnclaveKey`, `SmartCard`"
+        "`spec.toml` line 2: `auth`: invalid value `Passkey` for `AuthMethod`: expected one of `Password`, `UserSecureEnclaveKey`, `SmartCard`, `OpenID`"
     );
     let err = SpecFile::parse("min-macos = 12\n", "s.toml")
         .unwrap_err()
         .to_string();
     assert_eq!(
         err,
-        "`s.toml` line 1: `min-macos`: invalid value `12` for `min-macos`: expected one of 13, 14, 15, 26, or a minor version such as 15.4"
+        "`s.toml` line 1: `min-macos`: invalid value `12` for `min-macos`: expected one of 13, 14, 15, 26, 27, or a minor version such as 15.4"
     );
     let err = SpecFile::parse("org = \"a ${tenant\"\n", "s.toml")
         .unwrap_err()
@@ -204,7 +204,7 @@ fn row_variables_fill_any_string_and_keep_mdm_placeholders() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`auth`: invalid value `Passkey` for `AuthMethod`: expected one of `Password`, `UserSecureEnclaveKey`, `SmartCard`"
+        "`auth`: invalid value `Passkey` for `AuthMethod`: expected one of `Password`, `UserSecureEnclaveKey`, `SmartCard`, `OpenID`"
     );
 }
 
