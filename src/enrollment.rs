@@ -7,7 +7,7 @@
 //! finds the profile to install first (`ProfileURL`), the manifest of the package with
 //! the SSO extension (`Package.ManifestURL`, Company Portal for Microsoft) and the
 //! identity provider's sign-in page (`AuthURL`). The profile served at `ProfileURL`
-//! has rules of its own ([`crate::lint::LintOptions::enrollment`]).
+//! has rules of its own ([`crate::rules::Options::enrollment`]).
 
 use plist::{Dictionary, Value};
 
