@@ -4,16 +4,18 @@
 //!
 //! A batch reads the rows twice. The first pass computes only each row's file
 //! name, so that two rows that would write the same file stop the batch before
-//! anything is written. The second pass streams: a reader thread feeds a
-//! bounded queue, worker threads render, sign and write, and memory does not
-//! grow with the number of rows. A bad row is reported with its line and the
-//! others still complete.
+//! anything is written. The second pass streams: worker threads take the rows
+//! in chunks as they free up, render, sign and write, and hand their results
+//! through a bounded queue, so memory does not grow with the number of rows. A
+//! bad row is reported with its line and the others still complete. A panic
+//! in any thread stops the batch and reaches the caller.
 
 mod rows;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 pub use rows::{Row, RowReader, RowsFormat, RowsSource};
@@ -231,90 +233,153 @@ pub fn run(
     })?;
     on_event(Event::Started { rows: count });
 
-    let jobs = options.jobs.max(1);
-    let mut reader = rows.open()?;
     let mut summary = Summary::default();
-    // Rows travel in chunks: one channel operation per CHUNK rows instead of
-    // per row keeps the threads from waking each other for every profile. The
-    // queues hold a few chunks per worker, so memory does not grow with the rows.
-    const CHUNK: usize = 64;
-    let fatal = std::thread::scope(|scope| -> Result<()> {
-        let (row_tx, row_rx) = mpsc::sync_channel::<Vec<Row>>(jobs * 2);
-        let (out_tx, out_rx) = mpsc::sync_channel::<Vec<Outcome>>(jobs * 2);
-        let row_rx = std::sync::Arc::new(std::sync::Mutex::new(row_rx));
-        for _ in 0..jobs {
-            let row_rx = row_rx.clone();
-            let out_tx = out_tx.clone();
-            scope.spawn(move || {
-                let mut worker = Worker::new(options);
-                loop {
-                    let next = match row_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(chunk) = next else { return };
-                    let outcomes = chunk
-                        .iter()
-                        .map(|row| {
-                            worker.make(row).map_err(|source| Error::Row {
-                                line: row.line,
-                                source: Box::new(source),
-                            })
-                        })
-                        .collect();
-                    if out_tx.send(outcomes).is_err() {
-                        return;
+    let mut chunks = Chunks {
+        reader: rows.open()?,
+        fatal: None,
+    };
+    stream(
+        options.jobs,
+        &mut chunks,
+        || Worker::new(options),
+        |worker, chunk| -> Vec<Outcome> {
+            chunk
+                .into_iter()
+                .map(|item| {
+                    let row = item?;
+                    worker.make(&row).map_err(|source| Error::Row {
+                        line: row.line,
+                        source: Box::new(source),
+                    })
+                })
+                .collect()
+        },
+        |outcomes| {
+            for outcome in outcomes {
+                match outcome {
+                    Ok(done) => {
+                        summary.written += 1;
+                        summary.signed_placeholders.extend(done.placeholders);
+                        on_event(Event::Written {
+                            line: done.line,
+                            path: &done.path,
+                        });
                     }
-                }
-            });
-        }
-        let reader_out = out_tx.clone();
-        drop(out_tx);
-        let feeder = scope.spawn(move || -> Result<()> {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            for item in reader.by_ref() {
-                match item {
-                    Ok(row) => chunk.push(row),
-                    Err(error @ Error::Row { .. }) => {
-                        if reader_out.send(vec![Err(error)]).is_err() {
-                            return Ok(());
-                        }
-                    }
-                    Err(fatal) => return Err(fatal),
-                }
-                if chunk.len() == CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    if row_tx.send(full).is_err() {
-                        return Ok(());
+                    Err(error) => {
+                        summary.failed += 1;
+                        on_event(Event::Failed { error: &error });
                     }
                 }
             }
-            if !chunk.is_empty() {
-                let _ = row_tx.send(chunk);
-            }
-            Ok(())
-        });
-        for outcome in out_rx.into_iter().flatten() {
-            match outcome {
-                Ok(done) => {
-                    summary.written += 1;
-                    summary.signed_placeholders.extend(done.placeholders);
-                    on_event(Event::Written {
-                        line: done.line,
-                        path: &done.path,
-                    });
-                }
-                Err(error) => {
-                    summary.failed += 1;
-                    on_event(Event::Failed { error: &error });
-                }
-            }
-        }
-        feeder.join().unwrap_or(Ok(()))
-    });
-    fatal?;
+        },
+    );
+    if let Some(fatal) = chunks.fatal {
+        return Err(fatal);
+    }
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+/// The rows of the second pass, [`CHUNK`] at a time: a worker takes a chunk,
+/// not a row, so that the threads do not wait on each other for every profile.
+/// Bad rows stay in their chunk, to be reported in order with the others; an
+/// error that ends the rows (the file cannot be read on) ends the chunks, and
+/// the rows read since the last chunk are dropped.
+struct Chunks {
+    reader: RowReader,
+    fatal: Option<Error>,
+}
+
+/// Rows per chunk.
+const CHUNK: usize = 64;
+
+impl Iterator for Chunks {
+    type Item = Vec<Result<Row>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.fatal.is_some() {
+            return None;
+        }
+        let mut chunk = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK {
+            match self.reader.next() {
+                None => break,
+                Some(Err(error)) if !matches!(error, Error::Row { .. }) => {
+                    self.fatal = Some(error);
+                    return None;
+                }
+                Some(item) => chunk.push(item),
+            }
+        }
+        (!chunk.is_empty()).then_some(chunk)
+    }
+}
+
+/// Runs `work` on every item of `items` on `jobs` scoped threads (at least
+/// one), each with its own state from `init`, and hands each result to
+/// `on_result` on the calling thread, in the order they are done.
+///
+/// A thread takes the next item only when it is free, and at most `2 * jobs`
+/// results wait for `on_result`, so memory does not grow with the number of
+/// items. A panic in `items`, `work` or `on_result` stops the threads (each
+/// after the item it is on) and then goes on in the caller.
+fn stream<I, S, R>(
+    jobs: usize,
+    items: I,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, I::Item) -> R + Sync,
+    mut on_result: impl FnMut(R),
+) where
+    I: Iterator + Send,
+    R: Send,
+{
+    let jobs = jobs.max(1);
+    let items = Mutex::new(items);
+    let stop = AtomicBool::new(false);
+    let (items, stop, init, work) = (&items, &stop, &init, &work);
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<R>(2 * jobs);
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                let tx = tx.clone();
+                scope.spawn(move || {
+                    let _stop = StopOnPanic(stop);
+                    let mut state = init();
+                    while !stop.load(Ordering::Relaxed) {
+                        // Poisoned: `items` panicked on another thread.
+                        let Ok(mut next) = items.lock() else { break };
+                        let Some(item) = next.next() else { break };
+                        drop(next);
+                        if tx.send(work(&mut state, item)).is_err() {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(tx);
+        // Ends when every thread has stopped; if `on_result` panics, dropping
+        // `rx` makes the threads stop at their next result.
+        for result in rx {
+            on_result(result);
+        }
+        for worker in workers {
+            if let Err(panic) = worker.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+}
+
+/// Tells the other threads of [`stream`] to stop when its thread panics.
+struct StopOnPanic<'a>(&'a AtomicBool);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 /// The first pass: every row's file name, and no two the same. Rows whose
