@@ -325,12 +325,13 @@ impl Iterator for Chunks {
 /// feeder), `work` or `on_result` stops the threads (each after the item it is
 /// on) and then goes on in the caller.
 ///
-/// Kept instead of a rayon pool or scoped threads that read the items
-/// themselves: on this project's 2-core machines, shared with other builds,
-/// both gave a batch of 20 000 unsigned profiles a median throughput 10 % to
-/// 35 % lower than this feeder and queue (interleaved runs, 21 to 52 of each;
-/// the same CPU time per profile): the feeder reads ahead while a thread
-/// waits for a core.
+/// Kept instead of a rayon pool fed from the calling thread or scoped threads
+/// that read the rows themselves under a lock: on this project's 2-core
+/// machines, shared with other builds, they gave a batch of 20 000 unsigned
+/// profiles a median throughput 23 % to 42 % (rayon) and 10 % to 32 % (scoped
+/// threads) lower than this feeder and queue, in 20 to 52 interleaved runs of
+/// each, for the same CPU time per profile: the feeder reads ahead while a
+/// thread waits for a core.
 fn stream<I, R>(
     jobs: usize,
     items: I,
