@@ -9,6 +9,7 @@
 #   N=100000 benches/batch.sh        # the memory run
 #   VERIFY_ALL=1 benches/batch.sh    # openssl cms -verify every signed file
 #   BENCH_DIR=/some/dir benches/batch.sh
+#   BIN=/path/to/psso-profile benches/batch.sh   # measure that binary, build nothing
 #
 # Prints profiles/s of each run, the ratios to the baseline, the RSA ceiling
 # (`openssl speed -seconds 3 rsa2048` signs/s x cores) and the share of it
@@ -28,9 +29,13 @@ WORK=$(mktemp -d "$BASE/psso-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 CORES=$(nproc)
 
-echo "building psso-profile (release)..." >&2
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
-BIN="$ROOT/target/release/psso-profile"
+if [ -n "${BIN:-}" ]; then
+    BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+else
+    echo "building psso-profile (release)..." >&2
+    cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+    BIN="$ROOT/target/release/psso-profile"
+fi
 cd "$WORK"
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.pem -subj /CN=bench-rsa \

@@ -70,3 +70,110 @@ fn the_summary_line() {
         "written 3000, failed 2, elapsed 1.50 s, 2000 profiles/s"
     );
 }
+
+#[test]
+fn stream_hands_every_result_to_the_calling_thread() {
+    for jobs in [1, 2, 4] {
+        let caller = std::thread::current().id();
+        let mut seen = Vec::new();
+        stream(
+            jobs,
+            0..1000u32,
+            |i| i * 2,
+            |r| {
+                assert_eq!(std::thread::current().id(), caller);
+                seen.push(r);
+            },
+        );
+        seen.sort_unstable();
+        assert_eq!(seen, (0..1000).map(|i| i * 2).collect::<Vec<_>>(), "{jobs}");
+    }
+}
+
+#[test]
+fn stream_takes_items_only_as_results_are_handed_on() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let taken = AtomicUsize::new(0);
+    let items = (0..2000).inspect(|_| {
+        taken.fetch_add(1, Ordering::SeqCst);
+    });
+    let jobs = 2;
+    let mut handed = 0;
+    stream(
+        jobs,
+        items,
+        |i| i,
+        |_| {
+            handed += 1;
+            std::thread::sleep(Duration::from_micros(20));
+            // Taken and not yet handed on: the feeder's, its queue's 2 * jobs,
+            // one being made and one waiting to be sent on each thread, and
+            // the results queue's 2 * jobs.
+            let ahead = taken.load(Ordering::SeqCst) - handed;
+            assert!(ahead <= 6 * jobs + 1, "{ahead} items taken ahead");
+        },
+    );
+    assert_eq!(handed, 2000);
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_panic_in_a_worker_reaches_the_caller_and_stops_the_others() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let made = AtomicUsize::new(0);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stream(
+            2,
+            0..10_000u32,
+            |i| {
+                made.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(1));
+                if i == 10 {
+                    panic!("worker failed on {i}");
+                }
+            },
+            |()| {},
+        )
+    }));
+    assert_eq!(panic_message(result.unwrap_err()), "worker failed on 10");
+    assert!(made.load(Ordering::SeqCst) < 1000, "the others stopped");
+}
+
+#[test]
+fn a_panic_reading_the_items_reaches_the_caller() {
+    let items = (0..100_000u32).inspect(|&i| {
+        if i == 10 {
+            panic!("reader failed on {i}");
+        }
+    });
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stream(2, items, |i| i, |_| {})
+    }));
+    assert_eq!(panic_message(result.unwrap_err()), "reader failed on 10");
+}
+
+#[test]
+fn a_panic_handing_on_a_result_reaches_the_caller() {
+    let mut handed = 0;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stream(
+            2,
+            0..100_000u32,
+            |i| i,
+            |_| {
+                handed += 1;
+                if handed == 10 {
+                    panic!("consumer failed");
+                }
+            },
+        )
+    }));
+    assert_eq!(panic_message(result.unwrap_err()), "consumer failed");
+}

@@ -2,7 +2,7 @@
 //! atomically: a temporary file in the same folder, then a rename.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::InputKind;
 use crate::error::{Error, Result};
@@ -51,7 +51,8 @@ pub fn read_input_as(path: &Path, kind: InputKind) -> Result<Vec<u8>> {
 /// A file is written atomically: the bytes go to a temporary file in the same
 /// folder, which is then renamed over `path`, so a reader never sees half a file
 /// and a failure leaves nothing behind. Without `force`, an existing `path` is
-/// refused with [`Error::OutputExists`].
+/// refused with [`Error::OutputExists`], even one created while this one was
+/// written (the rename itself refuses to replace a file).
 pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     let write_err = |source| Error::Write {
         path: path.to_path_buf(),
@@ -66,150 +67,36 @@ pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
             .map_err(write_err);
     }
     let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     };
-    if !force {
-        #[cfg(target_os = "linux")]
-        match write_unnamed(&dir, path, bytes) {
-            Some(Ok(())) => return Ok(()),
-            Some(Err(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(Error::OutputExists {
-                    path: path.to_path_buf(),
-                });
-            }
-            Some(Err(e)) => return Err(write_err(e)),
-            None => {} // no unnamed files here: a named temporary file below
-        }
-    }
-    let (tmp, mut file) = create_temp(&dir, path).map_err(write_err)?;
-    let result = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            if force {
-                std::fs::rename(&tmp, path)
-            } else {
-                rename_no_replace(&tmp, path)
-            }
-        });
-    if let Err(source) = result {
-        let _ = std::fs::remove_file(&tmp);
-        if source.kind() == std::io::ErrorKind::AlreadyExists {
-            return Err(Error::OutputExists {
-                path: path.to_path_buf(),
-            });
-        }
-        return Err(write_err(source));
-    }
-    Ok(())
-}
-
-/// Writes `bytes` into an unnamed file in `dir` (`O_TMPFILE`) and gives it the
-/// name `path` only once complete (`linkat`, which never replaces a file): one
-/// file-system entry made, none renamed or removed. `None` where the file
-/// system or `/proc` cannot do it, for the caller to fall back.
-#[cfg(target_os = "linux")]
-fn write_unnamed(dir: &Path, path: &Path, bytes: &[u8]) -> Option<std::io::Result<()>> {
-    use std::os::fd::FromRawFd;
-    use std::os::unix::ffi::OsStrExt;
-    let c_dir = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-    // SAFETY: `c_dir` is a NUL-terminated string that outlives the call.
-    let fd = unsafe {
-        libc::open(
-            c_dir.as_ptr(),
-            libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
-            0o666 as libc::c_uint,
-        )
-    };
-    if fd < 0 {
-        return None;
-    }
-    // SAFETY: `fd` was just opened and is owned by nothing else.
-    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
-    if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
-        return Some(Err(e));
-    }
-    let proc_path = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).ok()?;
-    // SAFETY: both paths are NUL-terminated strings that outlive the call, and
-    // `fd` stays open (in `file`) until after it.
-    let status = unsafe {
-        libc::linkat(
-            libc::AT_FDCWD,
-            proc_path.as_ptr(),
-            libc::AT_FDCWD,
-            c_path.as_ptr(),
-            libc::AT_SYMLINK_FOLLOW,
-        )
-    };
-    if status == 0 {
-        return Some(Ok(()));
-    }
-    let error = std::io::Error::last_os_error();
-    match error.raw_os_error() {
-        Some(libc::ENOENT) if std::path::Path::new("/proc/self/fd").exists() => Some(Err(error)),
-        Some(libc::ENOENT | libc::EPERM | libc::EXDEV) => None,
-        _ => Some(Err(error)),
-    }
-}
-
-/// Renames `from` to `to` unless `to` exists (`AlreadyExists` then), so an
-/// existing file is never replaced, even one created while this one was written.
-/// Linux does it in one call (`renameat2` with `RENAME_NOREPLACE`); elsewhere, or
-/// on a file system without it, a hard link and an unlink do the same.
-fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let c_from = std::ffi::CString::new(from.as_os_str().as_bytes())?;
-        let c_to = std::ffi::CString::new(to.as_os_str().as_bytes())?;
-        // SAFETY: both arguments are NUL-terminated strings that outlive the call;
-        // `renameat2` only reads them.
-        let status = unsafe {
-            libc::renameat2(
-                libc::AT_FDCWD,
-                c_from.as_ptr(),
-                libc::AT_FDCWD,
-                c_to.as_ptr(),
-                libc::RENAME_NOREPLACE,
-            )
-        };
-        if status == 0 {
-            return Ok(());
-        }
-        let error = std::io::Error::last_os_error();
-        if !matches!(error.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
-            return Err(error);
-        }
-    }
-    std::fs::hard_link(from, to).and_then(|()| std::fs::remove_file(from))
-}
-
-/// This process's id, asked of the system once.
-fn process_id() -> u32 {
-    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    *ID.get_or_init(std::process::id)
-}
-
-/// Creates a new temporary file beside `path`, named after it, the process id
-/// and a counter (no random-number call per file: a batch writes thousands).
-/// A name left by another process is skipped.
-fn create_temp(dir: &Path, path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut tries = 0;
-    loop {
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = dir.join(format!(".{name}.{}-{n}.tmp", process_id()));
-        match std::fs::File::create_new(&tmp) {
-            Ok(file) => return Ok((tmp, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 16 => tries += 1,
-            Err(e) => return Err(e),
-        }
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // The mode a plain `File::create` gives (0o666 less the umask), not the
+    // owner-only mode of a temporary file: the output is a profile to share.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    // Dropping `tmp` on any error below removes the temporary file.
+    let mut tmp = builder.tempfile_in(dir).map_err(write_err)?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(write_err)?;
+    let persisted = if force {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    match persisted {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::OutputExists {
+            path: path.to_path_buf(),
+        }),
+        Err(e) => Err(write_err(e.error)),
     }
 }
 
@@ -232,6 +119,21 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"three");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_files_get_the_mode_of_a_plain_create() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let path = dir.path().join("out.mobileconfig");
+        write_output(&path, b"one", false).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain));
+        write_output(&path, b"two", true).unwrap();
+        assert_eq!(mode(&path), mode(&plain));
     }
 
     #[test]

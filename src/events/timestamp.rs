@@ -1,7 +1,10 @@
-//! RFC 3339 timestamps: an exact, allocation-free parser and a UTC printer.
+//! RFC 3339 timestamps: parsed with the `time` crate, printed in UTC.
 
 use std::fmt;
 use std::str::FromStr;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// A point in time with nanosecond precision, parsed from RFC 3339 and
 /// printed in UTC (`2026-11-02T09:30:00Z`).
@@ -57,90 +60,102 @@ impl Timestamp {
     /// Parses an RFC 3339 `date-time`: `YYYY-MM-DDTHH:MM:SS`, an optional
     /// fraction of a second, then `Z` or an offset `+hh:mm` / `-hh:mm`.
     ///
-    /// `T` and `Z` may be lowercase (RFC 3339 §5.6). Digits past the ninth of a
-    /// fraction are ignored. Leap seconds (`:60`) are refused.
+    /// `T` and `Z` may be lowercase (RFC 3339 §5.6); other separators (a space)
+    /// are refused. Digits past the ninth of a fraction are ignored. Leap
+    /// seconds (`:60`) are refused.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
         let b = text.as_bytes();
-        let year = number(b, 0, 4)?;
-        expect(b, 4, b'-', "expected `-` after the year")?;
-        let month = number(b, 5, 2)?;
-        expect(b, 7, b'-', "expected `-` after the month")?;
-        let day = number(b, 8, 2)?;
-        match b.get(10) {
-            Some(b'T' | b't') => {}
-            _ => return Err(TimestampError::new("expected `T` after the date")),
-        }
-        let hour = number(b, 11, 2)?;
-        expect(b, 13, b':', "expected `:` after the hour")?;
-        let minute = number(b, 14, 2)?;
-        expect(b, 16, b':', "expected `:` after the minutes")?;
-        let second = number(b, 17, 2)?;
-        let mut i = 19;
-        let mut nanos = 0u32;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
-                if i - start < 9 {
-                    nanos = nanos * 10 + u32::from(d - b'0');
-                }
-                i += 1;
+        match OffsetDateTime::parse(text, &Rfc3339) {
+            // `time` takes any byte between the date and the time, and a leap
+            // second at the end of a UTC month as its last nanosecond.
+            Ok(t) if matches!(b.get(10), Some(b'T' | b't')) && b.get(17..19) != Some(b"60") => {
+                Self::from_unix(t.unix_timestamp(), t.nanosecond())
+                    .ok_or(TimestampError::new("outside the years 0000 to 9999 in UTC"))
             }
-            let digits = i - start;
-            if digits == 0 {
-                return Err(TimestampError::new("expected digits after `.`"));
+            parsed => Err(explain(b, parsed.err())),
+        }
+    }
+}
+
+/// Why `b` is not a date-time that [`Timestamp::parse`] accepts: the first
+/// thing wrong in reading order, its shape before its values. `error` is what
+/// the `time` crate said, which names the value out of range.
+#[cold]
+fn explain(b: &[u8], error: Option<time::error::Parse>) -> TimestampError {
+    if let Err(reason) = shape(b) {
+        return TimestampError::new(reason);
+    }
+    use time::error::{Parse, ParseFromDescription, TryFromParsed};
+    let component = match &error {
+        Some(Parse::TryFromParsed(TryFromParsed::ComponentRange(range))) => range.name(),
+        Some(Parse::ParseFromDescription(ParseFromDescription::InvalidComponent(name))) => name,
+        _ => "",
+    };
+    TimestampError::new(match component {
+        "month" => "month out of range",
+        "day" => "day out of range for the month",
+        "hour" => "hour out of range",
+        "minute" => "minutes out of range",
+        _ if b.get(17..19) == Some(b"60") => "leap seconds are not supported",
+        "second" => "seconds out of range",
+        _ => "not an RFC 3339 date-time",
+    })
+}
+
+/// Checks the layout of `b` (digits, separators, the offset's range), not the
+/// values of the date and the time.
+fn shape(b: &[u8]) -> Result<(), &'static str> {
+    digits(b, 0, 4)?;
+    literal(b, 4, b"-", "expected `-` after the year")?;
+    digits(b, 5, 2)?;
+    literal(b, 7, b"-", "expected `-` after the month")?;
+    digits(b, 8, 2)?;
+    literal(b, 10, b"Tt", "expected `T` after the date")?;
+    digits(b, 11, 2)?;
+    literal(b, 13, b":", "expected `:` after the hour")?;
+    digits(b, 14, 2)?;
+    literal(b, 16, b":", "expected `:` after the minutes")?;
+    digits(b, 17, 2)?;
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        let fraction = b[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
+        if fraction == 0 {
+            return Err("expected digits after `.`");
+        }
+        i += 1 + fraction;
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i += 1,
+        Some(b'+' | b'-') => {
+            digits(b, i + 1, 2)?;
+            literal(b, i + 3, b":", "expected `:` in the offset")?;
+            digits(b, i + 4, 2)?;
+            // Two ASCII digits compare as their numbers do.
+            if b[i + 1..i + 3] > b"23"[..] || b[i + 4..i + 6] > b"59"[..] {
+                return Err("offset out of range");
             }
-            for _ in digits..9 {
-                nanos *= 10;
-            }
+            i += 6;
         }
-        let offset = match b.get(i) {
-            Some(b'Z' | b'z') => {
-                i += 1;
-                0
-            }
-            Some(&sign @ (b'+' | b'-')) => {
-                let hours = number(b, i + 1, 2)?;
-                expect(b, i + 3, b':', "expected `:` in the offset")?;
-                let minutes = number(b, i + 4, 2)?;
-                if hours > 23 || minutes > 59 {
-                    return Err(TimestampError::new("offset out of range"));
-                }
-                i += 6;
-                let offset = i64::from(hours * 3600 + minutes * 60);
-                if sign == b'-' { -offset } else { offset }
-            }
-            _ => {
-                return Err(TimestampError::new(
-                    "expected `Z` or an offset such as `+01:00` after the time",
-                ));
-            }
-        };
-        if i != b.len() {
-            return Err(TimestampError::new("unexpected text after the offset"));
-        }
-        if !(1..=12).contains(&month) {
-            return Err(TimestampError::new("month out of range"));
-        }
-        if day < 1 || day > days_in_month(year, month) {
-            return Err(TimestampError::new("day out of range for the month"));
-        }
-        if hour > 23 {
-            return Err(TimestampError::new("hour out of range"));
-        }
-        if minute > 59 {
-            return Err(TimestampError::new("minutes out of range"));
-        }
-        if second == 60 {
-            return Err(TimestampError::new("leap seconds are not supported"));
-        }
-        if second > 59 {
-            return Err(TimestampError::new("seconds out of range"));
-        }
-        let days = days_from_civil(i64::from(year), month, day);
-        let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset;
-        Self::from_unix(secs, nanos)
-            .ok_or(TimestampError::new("outside the years 0000 to 9999 in UTC"))
+        _ => return Err("expected `Z` or an offset such as `+01:00` after the time"),
+    }
+    if i != b.len() {
+        return Err("unexpected text after the offset");
+    }
+    Ok(())
+}
+
+fn literal(b: &[u8], at: usize, any_of: &[u8], reason: &'static str) -> Result<(), &'static str> {
+    match b.get(at) {
+        Some(c) if any_of.contains(c) => Ok(()),
+        _ => Err(reason),
+    }
+}
+
+fn digits(b: &[u8], at: usize, len: usize) -> Result<(), &'static str> {
+    match b.get(at..at + len) {
+        None => Err("too short"),
+        Some(d) if d.iter().all(u8::is_ascii_digit) => Ok(()),
+        Some(_) => Err("expected a digit"),
     }
 }
 
@@ -155,15 +170,17 @@ impl FromStr for Timestamp {
 impl fmt::Display for Timestamp {
     /// Prints UTC with `Z`; a fraction, when not zero, in 3, 6 or 9 digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = self.secs.div_euclid(86_400);
-        let rest = self.secs.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
+        // Always in range: `from_unix` keeps to the years 0000 to 9999.
+        let t = OffsetDateTime::from_unix_timestamp(self.secs).map_err(|_| fmt::Error)?;
         write!(
             f,
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-            rest / 3600,
-            rest / 60 % 60,
-            rest % 60
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
         )?;
         let n = self.nanos;
         if n == 0 {
@@ -192,64 +209,6 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
         .0;
         Self::parse(&text).map_err(serde::de::Error::custom)
     }
-}
-
-fn expect(b: &[u8], at: usize, want: u8, reason: &'static str) -> Result<(), TimestampError> {
-    if b.get(at) == Some(&want) {
-        Ok(())
-    } else {
-        Err(TimestampError::new(reason))
-    }
-}
-
-fn number(b: &[u8], at: usize, len: usize) -> Result<u32, TimestampError> {
-    let digits = b
-        .get(at..at + len)
-        .ok_or(TimestampError::new("too short"))?;
-    let mut value = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return Err(TimestampError::new("expected a digit"));
-        }
-        value = value * 10 + u32::from(d - b'0');
-    }
-    Ok(value)
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = i64::from((month + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day counted from 1970-01-01 (inverse of [`days_from_civil`]).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -416,36 +375,110 @@ mod tests {
         assert_eq!(bad.to_string(), "expected a digit");
     }
 
+    #[test]
+    fn refuses_separators_that_time_would_take() {
+        for text in [
+            "2026-11-02 09:30:00Z",
+            "2026-11-02X09:30:00Z",
+            "2026-11-02_09:30:00Z",
+            "2026-11-02509:30:00Z",
+        ] {
+            assert_eq!(err(text), "expected `T` after the date", "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_leap_seconds_even_where_one_was_inserted() {
+        // The last second of 2016 (UTC) was a leap second: `time` reads it as
+        // 23:59:59.999999999; a timestamp that is not the instant sent is refused.
+        assert_eq!(
+            err("2016-12-31T23:59:60Z"),
+            "leap seconds are not supported"
+        );
+        assert_eq!(
+            err("2016-12-31T18:59:60-05:00"),
+            "leap seconds are not supported"
+        );
+        assert_eq!(
+            err("2016-12-31T23:59:60.5Z"),
+            "leap seconds are not supported"
+        );
+        assert_eq!(err("2026-01-01T24:59:60Z"), "hour out of range");
+        assert_eq!(err("2026-01-01T23:60:60Z"), "minutes out of range");
+    }
+
+    #[test]
+    fn checks_the_shape_before_the_values() {
+        assert_eq!(err("2026-00-01 00:00:00Z"), "expected `T` after the date");
+        assert_eq!(
+            err("2026-13-01T00:00:00"),
+            "expected `Z` or an offset such as `+01:00` after the time"
+        );
+        assert_eq!(err("2026-02-30T00:00:00+24:00"), "offset out of range");
+        assert_eq!(err("2026-01-01T00:00:00+24:00Z"), "offset out of range");
+        assert_eq!(
+            err("2026-02-30T25:00:00Z"),
+            "day out of range for the month"
+        );
+        // RFC 3339 §4.3: `-00:00` is UTC with the local offset unknown.
+        assert_eq!(
+            parse("2026-01-01T00:00:00-00:00"),
+            parse("2026-01-01T00:00:00Z")
+        );
+    }
+
+    /// The instant `date`, `time` and `offset` denote, by the `time` crate's
+    /// calendar (not its parser), or `None` for a date that does not exist.
+    fn expected(
+        (year, month, day): (i32, u8, u8),
+        (hour, minute, second): (u8, u8, u8),
+        offset: Option<(bool, u8, u8)>,
+    ) -> Option<i64> {
+        let month = time::Month::try_from(month).unwrap();
+        let date = time::Date::from_calendar_date(year, month, day).ok()?;
+        let seconds = |h: u8, m: u8| i64::from(h) * 3600 + i64::from(m) * 60;
+        let offset = match offset {
+            None => 0,
+            Some((neg, h, m)) if neg => -seconds(h, m),
+            Some((_, h, m)) => seconds(h, m),
+        };
+        let midnight = date.midnight().assume_utc().unix_timestamp();
+        Some(midnight + seconds(hour, minute) + i64::from(second) - offset)
+    }
+
     proptest! {
-        /// The parser agrees with the `time` crate on every valid date-time.
+        /// Every well-formed date-time: the instant it denotes, refused only
+        /// for a day the month lacks or an instant outside the years 0000 to
+        /// 9999; printed, it parses back to itself.
         #[test]
-        fn agrees_with_the_time_crate(
+        fn reads_every_date_time(
             year in 0i32..=9999, month in 1u8..=12, day in 1u8..=31,
             hour in 0u8..=23, minute in 0u8..=59, second in 0u8..=59,
-            frac in proptest::option::of("[0-9]{1,9}"),
+            frac in proptest::option::of("[0-9]{1,12}"),
             offset in proptest::option::of((any::<bool>(), 0u8..=23, 0u8..=59)),
+            lower in any::<bool>(),
         ) {
-            let mut text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}");
+            let (t, z) = if lower { ('t', 'z') } else { ('T', 'Z') };
+            let mut text = format!("{year:04}-{month:02}-{day:02}{t}{hour:02}:{minute:02}:{second:02}");
             if let Some(frac) = &frac {
                 text.push('.');
                 text.push_str(frac);
             }
             match offset {
-                None => text.push('Z'),
+                None => text.push(z),
                 Some((neg, h, m)) => text.push_str(&format!("{}{h:02}:{m:02}", if neg { '-' } else { '+' })),
             }
+            let nanos = frac.map_or(0, |f| format!("{f:0<9}")[..9].parse::<u32>().unwrap());
             let ours = Timestamp::parse(&text);
-            let theirs = time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339);
-            match theirs {
-                Ok(t) if (0..=9999).contains(&t.to_offset(time::UtcOffset::UTC).year()) => {
+            match expected((year, month, day), (hour, minute, second), offset) {
+                None => prop_assert_eq!(ours.unwrap_err().to_string(), "day out of range for the month"),
+                Some(secs) if (MIN_SECS..=MAX_SECS).contains(&secs) => {
                     let ours = ours.unwrap();
-                    prop_assert_eq!(ours.unix_seconds(), t.unix_timestamp());
-                    prop_assert_eq!(ours.subsec_nanos(), t.nanosecond());
-                    let printed = Timestamp::parse(&ours.to_string()).unwrap();
-                    prop_assert_eq!(printed, ours);
+                    prop_assert_eq!(ours.unix_seconds(), secs);
+                    prop_assert_eq!(ours.subsec_nanos(), nanos);
+                    prop_assert_eq!(Timestamp::parse(&ours.to_string()).unwrap(), ours);
                 }
-                Ok(_) => prop_assert!(ours.is_err()),
-                Err(_) => prop_assert!(ours.is_err(), "{} accepted", text),
+                Some(_) => prop_assert_eq!(ours.unwrap_err().to_string(), "outside the years 0000 to 9999 in UTC"),
             }
         }
 
@@ -453,6 +486,15 @@ mod tests {
         #[test]
         fn never_panics(text in "\\PC{0,40}") {
             let _ = Timestamp::parse(&text);
+        }
+
+        /// Any text shaped like a date-time, with any digits: an answer, never
+        /// a panic, and an error only with one of the messages above.
+        #[test]
+        fn never_panics_on_date_shapes(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,3})?([Zz]|[+-][0-9]{2}:[0-9]{2})") {
+            if let Err(e) = Timestamp::parse(&text) {
+                prop_assert_ne!(e.to_string(), "not an RFC 3339 date-time");
+            }
         }
     }
 }
