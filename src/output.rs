@@ -33,6 +33,25 @@ pub struct Rendered {
 }
 
 impl Output<'_> {
+    /// Writes a generated profile as asked: [`Output::render`] of its tree, or, with
+    /// [`Format::Declaration`], of its `extensible-sso` declaration with the
+    /// `Identifier` and `ServerToken` of `declaration`.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`crate::spec::Generated::to_declaration`] and [`Output::render`].
+    pub fn render_generated(
+        &self,
+        generated: &crate::spec::Generated,
+        declaration: &crate::declaration::Options<'_>,
+    ) -> Result<Rendered> {
+        if self.format == Format::Declaration {
+            self.render(&generated.to_declaration(declaration)?)
+        } else {
+            self.render(&generated.value)
+        }
+    }
+
     /// Encodes, signs and wraps `profile` as asked. With [`Format::Declaration`],
     /// `profile` is the declaration to write (the profile's is
     /// [`crate::spec::Generated::to_declaration`]).

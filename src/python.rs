@@ -298,16 +298,17 @@ fn warn_placeholders(py: Python<'_>, placeholders: &[String]) -> PyResult<()> {
     Ok(())
 }
 
-/// `format`: `"xml"`, `"binary"` or `"json"`.
+/// `format`: `"xml"`, `"binary"`, `"json"` or `"declaration"`.
 fn format(text: &str, key: &str) -> PyResult<Format> {
     match text.to_ascii_lowercase().as_str() {
         "xml" => Ok(Format::Xml),
         "binary" => Ok(Format::Binary),
         "json" => Ok(Format::Json),
+        "declaration" => Ok(Format::Declaration),
         _ => Err(py_err(&Error::InvalidValue {
             key: key.to_string(),
             value: text.to_string(),
-            expected: "`xml`, `binary` or `json`".to_string(),
+            expected: "`xml`, `binary`, `json` or `declaration`".to_string(),
         })),
     }
 }
@@ -453,7 +454,7 @@ fn py_generate<'py>(
             signing: signer.as_ref().map(|s| (s, time)),
             command: None,
         }
-        .render(&generated.value)
+        .render_generated(&generated, &spec.declaration_options())
     }))?;
     warn_placeholders(py, &rendered.signed_placeholders)?;
     for finding in &generated.report.findings {
@@ -735,18 +736,39 @@ fn py_diff(
 /// The MDM `InstallProfile` command carrying the profile's bytes, unchanged (as
 /// `psso-profile wrap`): `format` `"xml"` (default), `"binary"` or `"json"` (the
 /// payload in base64). `command_uuid` defaults to a v5 UUID of the bytes. Raises
-/// `ValueError` when `data` is not a configuration profile.
+/// `ValueError` when `data` is not a configuration profile, or is signed with a
+/// signature that does not verify (unless `drop_signature`: its content is then
+/// carried unsigned).
 #[pyfunction]
-#[pyo3(name = "install_profile_command", signature = (data, *, format="xml", command_uuid=None))]
+#[pyo3(name = "install_profile_command", signature = (data, *, format="xml", command_uuid=None, drop_signature=false))]
 fn py_install_profile_command<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     format: &str,
     command_uuid: Option<&str>,
+    drop_signature: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let input = input(data, "data")?;
-    let format = self::format(format, "format")?;
-    lib(crate::mdm::read_profile(&input.bytes, &input.path))?;
+    let format = match self::format(format, "format")? {
+        Format::Declaration => {
+            return Err(py_err(&Error::DeclarationOutput {
+                what: "not carried by an InstallProfile command",
+            }));
+        }
+        format => format,
+    };
+    let decoded = lib(crate::mdm::read_profile(&input.bytes, &input.path))?;
+    let broken = if drop_signature {
+        lint::BrokenSignature::Drop
+    } else {
+        lint::BrokenSignature::Refuse
+    };
+    let payload = lib(crate::mdm::payload(
+        &input.bytes,
+        &decoded,
+        &input.path,
+        broken,
+    ))?;
     let uuid = match command_uuid {
         Some(text) => uuid::Uuid::try_parse(text).map_err(|_| {
             py_err(&Error::InvalidValue {
@@ -755,9 +777,9 @@ fn py_install_profile_command<'py>(
                 expected: "a UUID such as 0D5B2C84-8E0B-4B0B-9A44-3B2A8E7D1F20".into(),
             })
         })?,
-        None => crate::mdm::derived_command_uuid(&input.bytes),
+        None => crate::mdm::derived_command_uuid(payload),
     };
-    let command = crate::mdm::install_profile_command(&input.bytes, uuid);
+    let command = crate::mdm::install_profile_command(payload, uuid);
     Ok(PyBytes::new(py, &lib(codec::write(&command, format))?))
 }
 

@@ -42,6 +42,7 @@ def generate(
     # in snake_case (`psso_profile.settings()` lists them with their help).
     auth: Optional[str] = None,
     min_macos: Optional[MacOsVersion] = None,
+    expect: Optional[str] = None,
     org: Optional[str] = None,
     identifier: Optional[str] = None,
     display_name: Optional[str] = None,
@@ -79,12 +80,17 @@ def generate(
     access_key_reader_group_identifier: Optional[str] = None,
     access_key_terminal_identity_uuid: Optional[str] = None,
     access_key_reader_issuer_certificate_uuid: Optional[str] = None,
+    web_login_url_allow_list: Optional[Sequence[str]] = None,
+    allow_web_login_password_sync: Optional[bool] = None,
+    declaration_identifier: Optional[str] = None,
+    server_token: Optional[str] = None,
 ) -> bytes:
     """Build a Platform SSO profile, check it, and return its bytes.
 
     Settings are ``generate``'s long options in snake_case, with the values a spec
     file takes; they override ``spec`` (a TOML spec file), which overrides
-    ``template``. ``format`` is ``"xml"``, ``"binary"`` or ``"json"``. Signing:
+    ``template``. ``format`` is ``"xml"``, ``"binary"``, ``"json"`` or
+    ``"declaration"`` (the macOS 27 ``extensible-sso`` declaration, JSON). Signing:
     ``sign_cert`` and ``sign_key`` (PEM, with ``sign_chain``), or ``sign_p12`` and
     ``sign_p12_password``. Raises ``ProfileError`` when the rules find errors."""
 
@@ -92,21 +98,28 @@ def validate(
     data: Source,
     *,
     min_macos: Optional[MacOsVersion] = None,
+    expect: str = "any",
     strict: bool = False,
     ca: Optional[Union[Source, Sequence[Source]]] = None,
     name: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """Lint a profile; one file entry of ``psso-profile validate --format json``:
-    ``path``, ``format``, ``signature_valid``, ``error``, ``findings``, ``fixes``."""
+    """Lint a profile or a declaration; one file entry of ``psso-profile validate
+    --format json``: ``path``, ``format``, ``signature_valid``, ``error``, ``target``,
+    ``payloads``, ``findings``, ``fixes``, ``reregistration``. ``min_macos`` defaults
+    to what the file says (as ``validate`` reads it); ``expect`` is
+    ``"platform-sso"``, ``"sso-extension"`` or ``"any"``."""
 
 def fix(
     data: Source,
     *,
     min_macos: Optional[MacOsVersion] = None,
+    expect: str = "any",
+    drop_signature: bool = False,
     name: Optional[str] = None,
 ) -> Tuple[bytes, Dict[str, Any]]:
     """Repair a profile: the repaired bytes, and the file entry of the repaired
-    profile (``fixes`` done, ``findings`` left)."""
+    profile (``fixes`` done, ``findings`` left). A signed profile whose signature
+    does not verify raises ``ValueError`` unless ``drop_signature``."""
 
 def sign(
     data: Source,
@@ -157,6 +170,7 @@ def install_profile_command(
     *,
     format: str = "xml",
     command_uuid: Optional[str] = None,
+    drop_signature: bool = False,
 ) -> bytes:
     """The MDM ``InstallProfile`` command carrying the profile's bytes, unchanged."""
 

@@ -57,6 +57,10 @@ def write(tmp_path, name, data):
         ({"template": "shared-mac", "org": "Fabrikam"}, ["--template", "shared-mac", "--org", "Fabrikam"]),
         ({"format": "binary", "auth": "SmartCard"}, ["--format", "binary", "--auth", "SmartCard"]),
         ({"format": "json"}, ["--format", "json"]),
+        ({"format": "declaration", "min_macos": 27, "expect": "platform-sso",
+          "web_login_url_allow_list": ["login.microsoftonline.com"]},
+         ["--format", "declaration", "--min-macos", "27", "--expect", "platform-sso",
+          "--web-login-url-allow-list", "login.microsoftonline.com"]),
     ],
 )
 def test_generate_gives_the_bytes_of_the_command(rust_binary, kwargs, args):
@@ -178,7 +182,8 @@ def test_validate_is_one_file_of_the_command_line_report(rust_binary):
         # Bytes are named <bytes> (or `name`), the rest is the same.
         ours = psso_profile.validate(profile.read_bytes(), min_macos=13, name="x")
         assert ours == {**entry, "path": "x"}, profile.name
-        assert list(ours) == ["path", "format", "signature_valid", "error", "findings", "fixes"]
+        assert list(ours) == ["path", "format", "signature_valid", "error", "target", "payloads",
+                              "findings", "fixes", "reregistration"]
 
 
 def test_validate_reports_screen_locked_behavior_cancel():
@@ -210,15 +215,16 @@ def test_validate_refuses_what_is_not_a_profile():
 
 def test_fix_gives_what_validate_fix_writes(rust_binary, tmp_path):
     for name in ["e1-imazing-both-auth-keys", "e5-duplicate-payloads", "urls-as-string",
-                 "e6-psso-keys-in-extension-data", "shared-keys-string-binary"]:
+                 "misspelt-method-and-modes", "shared-keys-string-binary"]:
         profile = CORPUS / f"{name}.mobileconfig"
         out = tmp_path / f"{name}.fixed"
-        code, report = cli_json(rust_binary, "validate", "--fix", "-o", out, profile)
-        fixed, entry = psso_profile.fix(profile, name=str(out))
+        code, report = cli_json(rust_binary, "validate", "--fix", "--min-macos", "14", "-o", out,
+                                profile)
+        fixed, entry = psso_profile.fix(profile, min_macos=14, name=str(out))
         assert fixed == out.read_bytes(), name
         assert entry == report["files"][0] | {"path": str(out)}, name
         assert entry["fixes"], name
-        assert psso_profile.validate(fixed)["findings"] == entry["findings"]
+        assert psso_profile.validate(fixed, min_macos=14)["findings"] == entry["findings"]
 
 
 # sign, verify, inspect, diff, wrap
@@ -391,3 +397,14 @@ def test_the_gil_is_released_while_the_command_line_runs(tmp_path):
     during = [t for t in ticks if start < t < end]
     # Holding the GIL for the whole batch would leave the other thread no tick at all.
     assert len(during) >= 3, (len(during), end - start)
+
+
+def test_install_profile_command_refuses_a_tampered_signature(signer, tmp_path):
+    cert, key = signer / "signer.pem", signer / "signer.key"
+    signed = bytearray(psso_profile.sign(psso_profile.generate(), cert=cert, key=key))
+    at = signed.find(b"Microsoft Entra Platform SSO")
+    signed[at] ^= 0x20  # the content no longer matches its signature
+    with pytest.raises(ValueError, match="invalid signature|does not verify|signature"):
+        psso_profile.install_profile_command(bytes(signed))
+    command = plistlib.loads(psso_profile.install_profile_command(bytes(signed), drop_signature=True))
+    assert command["Command"]["Payload"].startswith(b"<?xml")

@@ -138,20 +138,12 @@ pub(crate) fn run(args: GenerateArgs) -> Result<u8> {
             ),
         });
     }
-    // The declaration form: the same checked profile, mapped to the declaration's keys.
-    let declaration;
-    let value = if profile_format == Format::Declaration {
-        declaration = generated.to_declaration(&spec.declaration_options())?;
-        &declaration
-    } else {
-        &generated.value
-    };
     let rendered = Output {
         format: profile_format,
         signing: signing.as_ref().map(|s| (&s.signer, s.time)),
         command,
     }
-    .render(value)?;
+    .render_generated(&generated, &spec.declaration_options())?;
     signing::warn_placeholders(rendered.signed_placeholders.iter().map(String::as_str));
     codec::write_output(&output, &rendered.bytes, args.force)?;
     // Notes at info level are for `validate` (and `-v`); otherwise warnings only.
