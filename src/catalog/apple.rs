@@ -167,6 +167,10 @@ pub struct AppleKey {
     pub source: Source,
     /// What the key does, in a sentence.
     pub summary: &'static str,
+    /// The key's path in the `extensible-sso` declaration's `Payload`, when it has
+    /// a key of its own there (Apple's declaration schema).
+    #[serde(skip)]
+    pub declaration: Option<&'static str>,
 }
 
 impl AppleKey {
@@ -245,6 +249,7 @@ const fn key(
         user_channel: true,
         source: Source::AppleSchema,
         summary,
+        declaration: None,
     }
 }
 
@@ -271,6 +276,15 @@ const fn rangelist(k: AppleKey, values: Rangelist) -> AppleKey {
 const fn items(k: AppleKey, item: Kind) -> AppleKey {
     AppleKey {
         item: Some(item),
+        ..k
+    }
+}
+/// A key of the Extensible SSO payload with its name in the `extensible-sso`
+/// declaration's `Payload` (`PlatformSSO.Policies.FileVault` for
+/// `PlatformSSO.FileVaultPolicy`): [`crate::declaration::map`] reads it.
+const fn declared(declaration: &'static str, k: AppleKey) -> AppleKey {
+    AppleKey {
+        declaration: Some(declaration),
         ..k
     }
 }
@@ -516,75 +530,96 @@ pub static KEYS: &[AppleKey] = &[
         v(10, 15),
         "Team identifier of the SSO app extension; required on macOS.",
     ),
-    required(allowed(
-        key(
-            Sso,
-            "Type",
-            Str,
-            v(10, 15),
-            "The type of SSO: `Redirect` (URLs) or `Credential` (hosts).",
-        ),
-        SsoType::NAMES,
-    )),
-    key(
-        Sso,
-        "Realm",
-        Str,
-        v(10, 15),
-        "Realm name for Credential payloads; ignored for Redirect.",
-    ),
-    items(
-        key(
-            Sso,
-            "ExtensionData",
-            Dictionary,
-            v(10, 15),
-            "Data passed through to the extension.",
-        ),
-        Kind::Any,
-    ),
-    items(
-        key(
-            Sso,
-            "URLs",
-            Array,
-            v(10, 15),
-            "Identity provider URL prefixes; required for Redirect payloads.",
-        ),
-        Str,
-    ),
-    items(
-        key(
-            Sso,
-            "Hosts",
-            Array,
-            v(10, 15),
-            "Hosts or domains; required for Credential payloads.",
-        ),
-        Str,
-    ),
-    default(
-        allowed(
+    declared(
+        "Type",
+        required(allowed(
             key(
                 Sso,
-                "ScreenLockedBehavior",
+                "Type",
                 Str,
-                v(12, 0),
-                "Whether requests are cancelled (`Cancel`) or continue without SSO (`DoNotHandle`) while the screen is locked.",
+                v(10, 15),
+                "The type of SSO: `Redirect` (URLs) or `Credential` (hosts).",
             ),
-            ScreenLockedBehavior::NAMES,
-        ),
-        "Cancel",
+            SsoType::NAMES,
+        )),
     ),
-    items(
+    declared(
+        "Realm",
         key(
             Sso,
-            "DeniedBundleIdentifiers",
-            Array,
-            v(12, 0),
-            "Apps that must not use this extension's SSO.",
+            "Realm",
+            Str,
+            v(10, 15),
+            "Realm name for Credential payloads; ignored for Redirect.",
         ),
-        Str,
+    ),
+    declared(
+        "ExtensionData",
+        items(
+            key(
+                Sso,
+                "ExtensionData",
+                Dictionary,
+                v(10, 15),
+                "Data passed through to the extension.",
+            ),
+            Kind::Any,
+        ),
+    ),
+    declared(
+        "URLs",
+        items(
+            key(
+                Sso,
+                "URLs",
+                Array,
+                v(10, 15),
+                "Identity provider URL prefixes; required for Redirect payloads.",
+            ),
+            Str,
+        ),
+    ),
+    declared(
+        "Hosts",
+        items(
+            key(
+                Sso,
+                "Hosts",
+                Array,
+                v(10, 15),
+                "Hosts or domains; required for Credential payloads.",
+            ),
+            Str,
+        ),
+    ),
+    declared(
+        "ScreenLockedBehavior",
+        default(
+            allowed(
+                key(
+                    Sso,
+                    "ScreenLockedBehavior",
+                    Str,
+                    v(12, 0),
+                    "Whether requests are cancelled (`Cancel`) or continue without SSO (`DoNotHandle`) while the screen is locked.",
+                ),
+                ScreenLockedBehavior::NAMES,
+            ),
+            "Cancel",
+        ),
+    ),
+    declared(
+        "DeniedBundleIdentifiers",
+        items(
+            key(
+                Sso,
+                "DeniedBundleIdentifiers",
+                Array,
+                v(12, 0),
+                "Apps that must not use this extension's SSO.",
+            ),
+            Str,
+        ),
     ),
     // Apple's rangelist for the deprecated key is that of `PlatformSSO`; macOS 13,
     // which alone reads it, has `Password` and `UserSecureEnclaveKey` only
@@ -602,296 +637,386 @@ pub static KEYS: &[AppleKey] = &[
             AuthMethod::RANGELIST,
         )
     },
-    key(
-        Sso,
-        "RegistrationToken",
-        Str,
-        v(13, 0),
-        "Token for silent device registration with the identity provider; needs an authentication method.",
+    declared(
+        "PlatformSSO.RegistrationToken",
+        key(
+            Sso,
+            "RegistrationToken",
+            Str,
+            v(13, 0),
+            "Token for silent device registration with the identity provider; needs an authentication method.",
+        ),
     ),
-    key(
-        Sso,
+    declared(
         "PlatformSSO",
-        Dictionary,
-        v(14, 0),
-        "The Platform SSO settings.",
-    ),
-    rangelist(
         key(
             Sso,
-            "PlatformSSO.AuthenticationMethod",
-            Str,
-            v(14, 0),
-            "The Platform SSO authentication method; `OpenID` (web login) from macOS 27.",
-        ),
-        AuthMethod::RANGELIST,
-    ),
-    AppleKey {
-        user_channel: false,
-        ..default(
-            key(
-                Sso,
-                "PlatformSSO.UseSharedDeviceKeys",
-                Boolean,
-                v(14, 0),
-                "Use the same signing and encryption keys for all users; device channel only.",
-            ),
-            "false",
-        )
-    },
-    key(
-        Sso,
-        "PlatformSSO.AccountDisplayName",
-        Str,
-        v(14, 0),
-        "Name shown in Platform SSO notifications and prompts.",
-    ),
-    AppleKey {
-        min: Some(3600),
-        ..default(
-            key(
-                Sso,
-                "PlatformSSO.LoginFrequency",
-                Integer,
-                v(14, 0),
-                "Seconds until a full login is required instead of a token refresh.",
-            ),
-            "64800",
-        )
-    },
-    default(
-        key(
-            Sso,
-            "PlatformSSO.EnableCreateUserAtLogin",
-            Boolean,
-            v(14, 0),
-            "Create new local users at the login window; needs shared device keys.",
-        ),
-        "false",
-    ),
-    default(
-        key(
-            Sso,
-            "PlatformSSO.EnableAuthorization",
-            Boolean,
-            v(14, 0),
-            "Use identity provider accounts at authorization prompts; needs shared device keys.",
-        ),
-        "false",
-    ),
-    key(
-        Sso,
-        "PlatformSSO.TokenToUserMapping",
-        Dictionary,
-        v(14, 0),
-        "Which token claims fill the local account's attributes.",
-    ),
-    key(
-        Sso,
-        "PlatformSSO.TokenToUserMapping.AccountName",
-        Str,
-        v(14, 0),
-        "The claim used for the account name.",
-    ),
-    key(
-        Sso,
-        "PlatformSSO.TokenToUserMapping.FullName",
-        Str,
-        v(14, 0),
-        "The claim used for the full name.",
-    ),
-    rangelist(
-        key(
-            Sso,
-            "PlatformSSO.NewUserAuthorizationMode",
-            Str,
-            v(14, 0),
-            "Permission given to accounts created at login, or a temporary session.",
-        ),
-        NewUserAuthorizationMode::RANGELIST,
-    ),
-    rangelist(
-        key(
-            Sso,
-            "PlatformSSO.UserAuthorizationMode",
-            Str,
-            v(14, 0),
-            "Permission applied each time the user authenticates.",
-        ),
-        AuthorizationMode::RANGELIST,
-    ),
-    items(
-        key(
-            Sso,
-            "PlatformSSO.AdministratorGroups",
-            Array,
-            v(14, 0),
-            "Groups that grant administrator access.",
-        ),
-        Str,
-    ),
-    items(
-        key(
-            Sso,
-            "PlatformSSO.AdditionalGroups",
-            Array,
-            v(14, 0),
-            "Groups created without administrator access.",
-        ),
-        Str,
-    ),
-    items(
-        key(
-            Sso,
-            "PlatformSSO.AuthorizationGroups",
+            "PlatformSSO",
             Dictionary,
             v(14, 0),
-            "Authorization right to group name.",
+            "The Platform SSO settings.",
         ),
-        Str,
     ),
-    rangelist(
-        items(
+    declared(
+        "PlatformSSO.AuthenticationMethod",
+        rangelist(
             key(
                 Sso,
-                "PlatformSSO.FileVaultPolicy",
-                Array,
-                v(15, 0),
-                "Platform SSO at FileVault unlock (Apple silicon); applies with `Password`.",
+                "PlatformSSO.AuthenticationMethod",
+                Str,
+                v(14, 0),
+                "The Platform SSO authentication method; `OpenID` (web login) from macOS 27.",
             ),
-            Str,
+            AuthMethod::RANGELIST,
         ),
-        POLICIES,
     ),
-    rangelist(
-        items(
-            key(
-                Sso,
-                "PlatformSSO.LoginPolicy",
-                Array,
-                v(15, 0),
-                "Platform SSO at the login window; applies with `Password`.",
-            ),
-            Str,
-        ),
-        POLICIES,
+    declared(
+        "PlatformSSO.UseSharedDeviceKeys",
+        AppleKey {
+            user_channel: false,
+            ..default(
+                key(
+                    Sso,
+                    "PlatformSSO.UseSharedDeviceKeys",
+                    Boolean,
+                    v(14, 0),
+                    "Use the same signing and encryption keys for all users; device channel only.",
+                ),
+                "false",
+            )
+        },
     ),
-    rangelist(
-        items(
-            key(
-                Sso,
-                "PlatformSSO.UnlockPolicy",
-                Array,
-                v(15, 0),
-                "Platform SSO at screen unlock; applies with `Password`.",
-            ),
-            Str,
-        ),
-        UNLOCK_POLICIES,
-    ),
-    key(
-        Sso,
-        "PlatformSSO.OfflineGracePeriod",
-        Integer,
-        v(15, 0),
-        "How long a local password works offline after the last Platform SSO login; needs `AllowOfflineGracePeriod`.",
-    ),
-    key(
-        Sso,
-        "PlatformSSO.AuthenticationGracePeriod",
-        Integer,
-        v(15, 0),
-        "How long unregistered local accounts keep working after a policy arrives; needs `AllowAuthenticationGracePeriod`.",
-    ),
-    items(
+    declared(
+        "PlatformSSO.Account.DisplayName",
         key(
             Sso,
-            "PlatformSSO.NonPlatformSSOAccounts",
-            Array,
+            "PlatformSSO.AccountDisplayName",
+            Str,
+            v(14, 0),
+            "Name shown in Platform SSO notifications and prompts.",
+        ),
+    ),
+    declared(
+        "PlatformSSO.LoginFrequency",
+        AppleKey {
+            min: Some(3600),
+            ..default(
+                key(
+                    Sso,
+                    "PlatformSSO.LoginFrequency",
+                    Integer,
+                    v(14, 0),
+                    "Seconds until a full login is required instead of a token refresh.",
+                ),
+                "64800",
+            )
+        },
+    ),
+    declared(
+        "PlatformSSO.UserCreation.EnableAtLogin",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.EnableCreateUserAtLogin",
+                Boolean,
+                v(14, 0),
+                "Create new local users at the login window; needs shared device keys.",
+            ),
+            "false",
+        ),
+    ),
+    declared(
+        "PlatformSSO.Authorization.EnableIdentityProviderAccounts",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.EnableAuthorization",
+                Boolean,
+                v(14, 0),
+                "Use identity provider accounts at authorization prompts; needs shared device keys.",
+            ),
+            "false",
+        ),
+    ),
+    declared(
+        "PlatformSSO.UserCreation.TokenToUserMapping",
+        key(
+            Sso,
+            "PlatformSSO.TokenToUserMapping",
+            Dictionary,
+            v(14, 0),
+            "Which token claims fill the local account's attributes.",
+        ),
+    ),
+    declared(
+        "PlatformSSO.UserCreation.TokenToUserMapping.AccountName",
+        key(
+            Sso,
+            "PlatformSSO.TokenToUserMapping.AccountName",
+            Str,
+            v(14, 0),
+            "The claim used for the account name.",
+        ),
+    ),
+    declared(
+        "PlatformSSO.UserCreation.TokenToUserMapping.FullName",
+        key(
+            Sso,
+            "PlatformSSO.TokenToUserMapping.FullName",
+            Str,
+            v(14, 0),
+            "The claim used for the full name.",
+        ),
+    ),
+    declared(
+        "PlatformSSO.UserCreation.NewUserAuthorizationMode",
+        rangelist(
+            key(
+                Sso,
+                "PlatformSSO.NewUserAuthorizationMode",
+                Str,
+                v(14, 0),
+                "Permission given to accounts created at login, or a temporary session.",
+            ),
+            NewUserAuthorizationMode::RANGELIST,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Authorization.UserAuthorizationMode",
+        rangelist(
+            key(
+                Sso,
+                "PlatformSSO.UserAuthorizationMode",
+                Str,
+                v(14, 0),
+                "Permission applied each time the user authenticates.",
+            ),
+            AuthorizationMode::RANGELIST,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Authorization.AdministratorGroups",
+        items(
+            key(
+                Sso,
+                "PlatformSSO.AdministratorGroups",
+                Array,
+                v(14, 0),
+                "Groups that grant administrator access.",
+            ),
+            Str,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Authorization.AdditionalGroups",
+        items(
+            key(
+                Sso,
+                "PlatformSSO.AdditionalGroups",
+                Array,
+                v(14, 0),
+                "Groups created without administrator access.",
+            ),
+            Str,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Authorization.AuthorizationGroups",
+        items(
+            key(
+                Sso,
+                "PlatformSSO.AuthorizationGroups",
+                Dictionary,
+                v(14, 0),
+                "Authorization right to group name.",
+            ),
+            Str,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Policies.FileVault",
+        rangelist(
+            items(
+                key(
+                    Sso,
+                    "PlatformSSO.FileVaultPolicy",
+                    Array,
+                    v(15, 0),
+                    "Platform SSO at FileVault unlock (Apple silicon); applies with `Password`.",
+                ),
+                Str,
+            ),
+            POLICIES,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Policies.Login",
+        rangelist(
+            items(
+                key(
+                    Sso,
+                    "PlatformSSO.LoginPolicy",
+                    Array,
+                    v(15, 0),
+                    "Platform SSO at the login window; applies with `Password`.",
+                ),
+                Str,
+            ),
+            POLICIES,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Policies.Unlock",
+        rangelist(
+            items(
+                key(
+                    Sso,
+                    "PlatformSSO.UnlockPolicy",
+                    Array,
+                    v(15, 0),
+                    "Platform SSO at screen unlock; applies with `Password`.",
+                ),
+                Str,
+            ),
+            UNLOCK_POLICIES,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Policies.OfflineGracePeriod",
+        key(
+            Sso,
+            "PlatformSSO.OfflineGracePeriod",
+            Integer,
             v(15, 0),
-            "Local accounts exempt from the policies and never asked to register.",
+            "How long a local password works offline after the last Platform SSO login; needs `AllowOfflineGracePeriod`.",
         ),
-        Str,
     ),
-    default(
+    declared(
+        "PlatformSSO.Policies.AuthenticationGracePeriod",
         key(
             Sso,
-            "PlatformSSO.AllowDeviceIdentifiersInAttestation",
-            Boolean,
-            v(15, 4),
-            "Include the UDID and serial number in Platform SSO attestations.",
+            "PlatformSSO.AuthenticationGracePeriod",
+            Integer,
+            v(15, 0),
+            "How long unregistered local accounts keep working after a policy arrives; needs `AllowAuthenticationGracePeriod`.",
         ),
-        "false",
     ),
-    default(
-        key(
-            Sso,
-            "PlatformSSO.EnableRegistrationDuringSetup",
-            Boolean,
-            v(26, 0),
-            "Register Platform SSO during Setup Assistant; required for `com.apple.psso.required` enrollment.",
-        ),
-        "false",
-    ),
-    default(
-        key(
-            Sso,
-            "PlatformSSO.EnableCreateFirstUserDuringSetup",
-            Boolean,
-            v(26, 0),
-            "Create the first user through Platform SSO during Setup Assistant.",
-        ),
-        "true",
-    ),
-    rangelist(
+    declared(
+        "PlatformSSO.Policies.NonPlatformSSOAccounts",
         items(
             key(
                 Sso,
-                "PlatformSSO.NewUserAuthenticationMethods",
+                "PlatformSSO.NonPlatformSSOAccounts",
                 Array,
-                v(26, 0),
-                "Methods for accounts created at login or in Setup Assistant; `Password` and `SmartCard` when absent.",
+                v(15, 0),
+                "Local accounts exempt from the policies and never asked to register.",
             ),
             Str,
         ),
-        NewUserAuthMethod::RANGELIST,
     ),
-    default(
+    declared(
+        "PlatformSSO.AllowDeviceIdentifiersInAttestation",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.AllowDeviceIdentifiersInAttestation",
+                Boolean,
+                v(15, 4),
+                "Include the UDID and serial number in Platform SSO attestations.",
+            ),
+            "false",
+        ),
+    ),
+    declared(
+        "PlatformSSO.UserCreation.EnableRegistrationDuringSetup",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.EnableRegistrationDuringSetup",
+                Boolean,
+                v(26, 0),
+                "Register Platform SSO during Setup Assistant; required for `com.apple.psso.required` enrollment.",
+            ),
+            "false",
+        ),
+    ),
+    declared(
+        "PlatformSSO.UserCreation.EnableFirstUserDuringSetup",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.EnableCreateFirstUserDuringSetup",
+                Boolean,
+                v(26, 0),
+                "Create the first user through Platform SSO during Setup Assistant.",
+            ),
+            "true",
+        ),
+    ),
+    declared(
+        "PlatformSSO.UserCreation.NewUserAuthenticationMethods",
+        rangelist(
+            items(
+                key(
+                    Sso,
+                    "PlatformSSO.NewUserAuthenticationMethods",
+                    Array,
+                    v(26, 0),
+                    "Methods for accounts created at login or in Setup Assistant; `Password` and `SmartCard` when absent.",
+                ),
+                Str,
+            ),
+            NewUserAuthMethod::RANGELIST,
+        ),
+    ),
+    declared(
+        "PlatformSSO.Account.SynchronizeProfilePicture",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.SynchronizeProfilePicture",
+                Boolean,
+                v(26, 0),
+                "Request the user's profile picture from the SSO extension.",
+            ),
+            "false",
+        ),
+    ),
+    declared(
+        "PlatformSSO.UserCreation.TemporarySessionQuickLogin",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.TemporarySessionQuickLogin",
+                Boolean,
+                v(26, 0),
+                "Quicker Authenticated Guest Mode logins for temporary sessions.",
+            ),
+            "false",
+        ),
+    ),
+    declared(
+        "PlatformSSO.AccessKey.AllowExpressMode",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.AllowAccessKeyExpressMode",
+                Boolean,
+                v(26, 0),
+                "Use the access key in express mode, without authentication before use.",
+            ),
+            "false",
+        ),
+    ),
+    declared(
+        "PlatformSSO.AccessKey.ReaderGroupIdentifier",
         key(
             Sso,
-            "PlatformSSO.SynchronizeProfilePicture",
-            Boolean,
+            "PlatformSSO.AccessKeyReaderGroupIdentifier",
+            Data,
             v(26, 0),
-            "Request the user's profile picture from the SSO extension.",
+            "Reader group identifier of the access key; required with the `AccessKey` method.",
         ),
-        "false",
-    ),
-    default(
-        key(
-            Sso,
-            "PlatformSSO.TemporarySessionQuickLogin",
-            Boolean,
-            v(26, 0),
-            "Quicker Authenticated Guest Mode logins for temporary sessions.",
-        ),
-        "false",
-    ),
-    default(
-        key(
-            Sso,
-            "PlatformSSO.AllowAccessKeyExpressMode",
-            Boolean,
-            v(26, 0),
-            "Use the access key in express mode, without authentication before use.",
-        ),
-        "false",
-    ),
-    key(
-        Sso,
-        "PlatformSSO.AccessKeyReaderGroupIdentifier",
-        Data,
-        v(26, 0),
-        "Reader group identifier of the access key; required with the `AccessKey` method.",
     ),
     key(
         Sso,
@@ -907,25 +1032,31 @@ pub static KEYS: &[AppleKey] = &[
         v(26, 2),
         "PayloadUUID of the certificate payload that issued the terminal identity; required with `AccessKey`.",
     ),
-    items(
-        key(
-            Sso,
-            "PlatformSSO.WebLoginURLAllowList",
-            Array,
-            v(27, 0),
-            "Hosts or host prefixes the Platform SSO web view may load; required with `OpenID`.",
+    declared(
+        "PlatformSSO.WebAuthentication.URLAllowList",
+        items(
+            key(
+                Sso,
+                "PlatformSSO.WebLoginURLAllowList",
+                Array,
+                v(27, 0),
+                "Hosts or host prefixes the Platform SSO web view may load; required with `OpenID`.",
+            ),
+            Str,
         ),
-        Str,
     ),
-    default(
-        key(
-            Sso,
-            "PlatformSSO.AllowWebLoginPasswordSync",
-            Boolean,
-            v(27, 0),
-            "Synchronise the password typed at web login to the local account.",
+    declared(
+        "PlatformSSO.WebAuthentication.AllowPasswordSync",
+        default(
+            key(
+                Sso,
+                "PlatformSSO.AllowWebLoginPasswordSync",
+                Boolean,
+                v(27, 0),
+                "Synchronise the password typed at web login to the local account.",
+            ),
+            "false",
         ),
-        "false",
     ),
 ];
 

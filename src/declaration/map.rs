@@ -97,108 +97,21 @@ const fn group(declaration: &'static str) -> Entry {
     }
 }
 
-/// Every key of the declaration's `Payload` (Apple's `extensible-sso.yaml`), in
-/// Apple's order, with its counterpart in the profile payload.
-pub static ENTRIES: &[Entry] = &[
+/// The keys of the declaration's `Payload` that are not the counterpart of one payload
+/// key: the composed identifier, the dictionaries that group keys, and the access
+/// key's asset references. The others come from the Apple catalog
+/// ([`crate::catalog::apple::AppleKey::declaration`]).
+static SPECIAL: &[Entry] = &[
     Entry {
         declaration: "ExtensionComposedIdentifier",
         profile: Counterpart::Composed,
     },
-    key("Type", "Type"),
-    key("Realm", "Realm"),
-    key("ExtensionData", "ExtensionData"),
-    key("URLs", "URLs"),
-    key("Hosts", "Hosts"),
-    key("DeniedBundleIdentifiers", "DeniedBundleIdentifiers"),
-    key("ScreenLockedBehavior", "ScreenLockedBehavior"),
-    key("PlatformSSO", "PlatformSSO"),
-    key(
-        "PlatformSSO.AuthenticationMethod",
-        "PlatformSSO.AuthenticationMethod",
-    ),
-    // The profile keeps the token at the payload's top level.
-    key("PlatformSSO.RegistrationToken", "RegistrationToken"),
-    key(
-        "PlatformSSO.UseSharedDeviceKeys",
-        "PlatformSSO.UseSharedDeviceKeys",
-    ),
-    key("PlatformSSO.LoginFrequency", "PlatformSSO.LoginFrequency"),
-    key(
-        "PlatformSSO.AllowDeviceIdentifiersInAttestation",
-        "PlatformSSO.AllowDeviceIdentifiersInAttestation",
-    ),
     group("PlatformSSO.Account"),
-    key(
-        "PlatformSSO.Account.DisplayName",
-        "PlatformSSO.AccountDisplayName",
-    ),
-    key(
-        "PlatformSSO.Account.SynchronizeProfilePicture",
-        "PlatformSSO.SynchronizeProfilePicture",
-    ),
     group("PlatformSSO.UserCreation"),
-    key(
-        "PlatformSSO.UserCreation.EnableAtLogin",
-        "PlatformSSO.EnableCreateUserAtLogin",
-    ),
-    key(
-        "PlatformSSO.UserCreation.EnableFirstUserDuringSetup",
-        "PlatformSSO.EnableCreateFirstUserDuringSetup",
-    ),
-    key(
-        "PlatformSSO.UserCreation.EnableRegistrationDuringSetup",
-        "PlatformSSO.EnableRegistrationDuringSetup",
-    ),
-    key(
-        "PlatformSSO.UserCreation.NewUserAuthenticationMethods",
-        "PlatformSSO.NewUserAuthenticationMethods",
-    ),
-    key(
-        "PlatformSSO.UserCreation.NewUserAuthorizationMode",
-        "PlatformSSO.NewUserAuthorizationMode",
-    ),
-    key(
-        "PlatformSSO.UserCreation.TokenToUserMapping",
-        "PlatformSSO.TokenToUserMapping",
-    ),
-    key(
-        "PlatformSSO.UserCreation.TokenToUserMapping.AccountName",
-        "PlatformSSO.TokenToUserMapping.AccountName",
-    ),
-    key(
-        "PlatformSSO.UserCreation.TokenToUserMapping.FullName",
-        "PlatformSSO.TokenToUserMapping.FullName",
-    ),
-    key(
-        "PlatformSSO.UserCreation.TemporarySessionQuickLogin",
-        "PlatformSSO.TemporarySessionQuickLogin",
-    ),
     group("PlatformSSO.Authorization"),
-    key(
-        "PlatformSSO.Authorization.EnableIdentityProviderAccounts",
-        "PlatformSSO.EnableAuthorization",
-    ),
-    key(
-        "PlatformSSO.Authorization.UserAuthorizationMode",
-        "PlatformSSO.UserAuthorizationMode",
-    ),
-    key(
-        "PlatformSSO.Authorization.AdministratorGroups",
-        "PlatformSSO.AdministratorGroups",
-    ),
-    key(
-        "PlatformSSO.Authorization.AdditionalGroups",
-        "PlatformSSO.AdditionalGroups",
-    ),
-    key(
-        "PlatformSSO.Authorization.AuthorizationGroups",
-        "PlatformSSO.AuthorizationGroups",
-    ),
     group("PlatformSSO.AccessKey"),
-    key(
-        "PlatformSSO.AccessKey.ReaderGroupIdentifier",
-        "PlatformSSO.AccessKeyReaderGroupIdentifier",
-    ),
+    group("PlatformSSO.Policies"),
+    group("PlatformSSO.WebAuthentication"),
     Entry {
         declaration: "PlatformSSO.AccessKey.TerminalIdentityAssetReference",
         profile: Counterpart::AssetReference {
@@ -217,39 +130,24 @@ pub static ENTRIES: &[Entry] = &[
             assets: &["com.apple.asset.credential.certificate"],
         },
     },
-    key(
-        "PlatformSSO.AccessKey.AllowExpressMode",
-        "PlatformSSO.AllowAccessKeyExpressMode",
-    ),
-    group("PlatformSSO.Policies"),
-    key(
-        "PlatformSSO.Policies.FileVault",
-        "PlatformSSO.FileVaultPolicy",
-    ),
-    key("PlatformSSO.Policies.Login", "PlatformSSO.LoginPolicy"),
-    key("PlatformSSO.Policies.Unlock", "PlatformSSO.UnlockPolicy"),
-    key(
-        "PlatformSSO.Policies.OfflineGracePeriod",
-        "PlatformSSO.OfflineGracePeriod",
-    ),
-    key(
-        "PlatformSSO.Policies.AuthenticationGracePeriod",
-        "PlatformSSO.AuthenticationGracePeriod",
-    ),
-    key(
-        "PlatformSSO.Policies.NonPlatformSSOAccounts",
-        "PlatformSSO.NonPlatformSSOAccounts",
-    ),
-    group("PlatformSSO.WebAuthentication"),
-    key(
-        "PlatformSSO.WebAuthentication.URLAllowList",
-        "PlatformSSO.WebLoginURLAllowList",
-    ),
-    key(
-        "PlatformSSO.WebAuthentication.AllowPasswordSync",
-        "PlatformSSO.AllowWebLoginPasswordSync",
-    ),
 ];
+
+/// Every key of the declaration's `Payload` (Apple's `extensible-sso.yaml`) with its
+/// counterpart in the profile payload: the [`SPECIAL`] keys (groups before the keys
+/// inside them), then each catalog key that has a declaration name, in the catalog's
+/// order.
+pub static ENTRIES: std::sync::LazyLock<Vec<Entry>> = std::sync::LazyLock::new(|| {
+    SPECIAL
+        .iter()
+        .copied()
+        .chain(
+            apple::KEYS
+                .iter()
+                .filter(|k| k.scope == Scope::ExtensibleSso)
+                .filter_map(|k| k.declaration.map(|d| key(d, k.path))),
+        )
+        .collect()
+});
 
 /// The keys of the Extensible SSO payload that a declaration has not, and why.
 pub static PROFILE_ONLY: &[(&str, &str)] = &[(
@@ -343,7 +241,7 @@ mod tests {
     /// other way round.
     #[test]
     fn paths_map_both_ways() {
-        for e in ENTRIES {
+        for e in ENTRIES.iter() {
             if let Some(p) = e.profile_path() {
                 assert_eq!(entry_for_profile(p), Some(e));
                 assert_eq!(

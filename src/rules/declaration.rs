@@ -181,7 +181,7 @@ pub(crate) fn in_declaration_terms(text: &str) -> String {
             out = out.replace(from, to);
         }
     }
-    for e in map::ENTRIES {
+    for e in map::ENTRIES.iter() {
         let Some(profile) = e.profile_path() else {
             continue;
         };
@@ -259,7 +259,7 @@ fn structure(ctx: &Context<'_>, sink: &mut Sink<'_>) {
     if declaration::declaration_type(value) != Some(declaration::EXTENSIBLE_SSO) {
         return;
     }
-    for e in map::ENTRIES {
+    for e in map::ENTRIES.iter() {
         let Some(found) = lookup(payload, e.declaration) else {
             continue;
         };

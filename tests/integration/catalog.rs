@@ -426,7 +426,7 @@ fn declaration_table_matches_the_extensible_sso_declaration_schema() {
             }
         }
     }
-    for e in map::ENTRIES {
+    for e in map::ENTRIES.iter() {
         if !keys.iter().any(|y| y.path == e.declaration) {
             problems.push(format!(
                 "{}: in the table but not in Apple's schema",
