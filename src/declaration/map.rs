@@ -133,7 +133,7 @@ static SPECIAL: &[Entry] = &[
 ];
 
 /// Every key of the declaration's `Payload` (Apple's `extensible-sso.yaml`) with its
-/// counterpart in the profile payload: the [`SPECIAL`] keys (groups before the keys
+/// counterpart in the profile payload: the keys of no single payload key (groups before the keys
 /// inside them), then each catalog key that has a declaration name, in the catalog's
 /// order.
 pub static ENTRIES: std::sync::LazyLock<Vec<Entry>> = std::sync::LazyLock::new(|| {
