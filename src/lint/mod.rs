@@ -55,7 +55,7 @@ pub fn lint_with(decoded: Decoded, options: &Options, verify: &VerifyOptions) ->
                     severity: rules::Severity::Error,
                     path: "Type".into(),
                     message: "is a declaration; the Mac installs a configuration profile from ProfileURL during enrollment".into(),
-                    fix: "serve the profile form (`psso-profile generate --template setup-assistant`)".into(),
+                    fix: "serve the profile form (such as the `setup-assistant` template generates)".into(),
                 },
             );
         }

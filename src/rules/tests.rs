@@ -2298,3 +2298,16 @@ fn a_profile_key_in_a_declaration_is_pointed_to_its_declaration_key() {
         ]
     );
 }
+
+/// A vendor embedding the library has no command line: no rule's text names an option.
+#[test]
+fn no_rule_names_a_command_line_option() {
+    for rule in RULES.iter() {
+        for text in [rule.summary, rule.rationale, rule.fix] {
+            let names_option = text
+                .match_indices("--")
+                .any(|(at, _)| text[at + 2..].starts_with(|c: char| c.is_ascii_lowercase()));
+            assert!(!names_option, "{}: {text}", rule.id);
+        }
+    }
+}
