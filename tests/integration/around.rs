@@ -1,13 +1,13 @@
 //! Everything around the profile: `inspect`, `diff`, `explain`, `wrap`,
 //! `completions`, `man`, help texts and the global flags, through the real binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use predicates::prelude::*;
 use serde::Deserialize;
 
 use crate::golden::assert_golden;
-use crate::support::{JsonSigner, bin, have_tool};
+use crate::support::{JsonSigner, bin, generate, have_tool};
 
 /// Every command and subcommand.
 const COMMANDS: &[&[&str]] = &[
@@ -27,18 +27,6 @@ const COMMANDS: &[&[&str]] = &[
     &["completions"],
     &["man"],
 ];
-
-fn generate(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
-    let path = dir.join(name);
-    bin()
-        .arg("generate")
-        .args(args)
-        .arg("-o")
-        .arg(&path)
-        .assert()
-        .success();
-    path
-}
 
 fn sign(input: &Path, output: &Path, cert: &Path, key: &Path) {
     bin()

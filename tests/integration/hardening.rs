@@ -10,24 +10,12 @@ use std::time::Duration;
 use plist::{Dictionary, Value};
 use predicates::prelude::*;
 
-use crate::support::{bin, have_tool};
+use crate::support::{bin, generate, have_tool};
 
 fn corpus(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/corpus")
         .join(name)
-}
-
-fn generate(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
-    let path = dir.join(name);
-    bin()
-        .arg("generate")
-        .args(args)
-        .arg("-o")
-        .arg(&path)
-        .assert()
-        .success();
-    path
 }
 
 /// Signs `input` into `output` with the RSA test certificate.

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The `psso-profile` binary built for this test run.
 pub fn bin() -> assert_cmd::Command {
@@ -77,4 +77,17 @@ pub fn payload(profile: &plist::Value, index: usize) -> plist::Dictionary {
         .as_dictionary()
         .unwrap()
         .clone()
+}
+
+/// Runs `generate` with `args` and writes the profile to `name` in `dir`.
+pub fn generate(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let path = dir.join(name);
+    bin()
+        .arg("generate")
+        .args(args)
+        .arg("-o")
+        .arg(&path)
+        .assert()
+        .success();
+    path
 }
