@@ -69,7 +69,8 @@ pub(crate) struct BatchArgs {
     /// `.json` file per row, for a fleet from macOS 27)
     #[arg(long, value_name = "FORMAT", default_value = "xml", value_parser = profile_format)]
     format: Format,
-    /// Overwrite existing files
+    /// Replace existing files (regular files only, keeping their mode and owner; a device, FIFO,
+    /// folder or a file with other hard links is never replaced)
     #[arg(long)]
     force: bool,
     /// Worker threads [default: the number of cores]
