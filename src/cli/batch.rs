@@ -28,7 +28,8 @@ Examples:
 MDM placeholders such as {{DEVICEREGISTRATION}}, $SERIALNUMBER or $FLEET_VAR_X pass
 through untouched. Rows are CSV with a header line, or JSON Lines (one flat object per
 line), chosen by the extension (.csv, .jsonl, .ndjson) or --rows-format; `-` reads
-standard input, which is first copied to a temporary file.
+standard input, which is first copied to a temporary file that has no name (nothing is left
+behind, even if the batch is killed), at most 256 MiB: give a larger set of rows as a file.
 
 Files are named by --name (default: the profile identifier), with `.mobileconfig`
 (`.json` with --format declaration) appended unless the pattern ends with an extension;

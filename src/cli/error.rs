@@ -67,6 +67,10 @@ pub(crate) fn describe(error: &Error) -> String {
     let head = match error {
         Error::OutputExists { .. } => format!("{error}; pass --force to overwrite it"),
         Error::SignJson => format!("{error}; pass --format xml or --format binary"),
+        Error::TooLarge {
+            kind: psso_profile::codec::InputKind::Rows,
+            ..
+        } => format!("{error}; give --rows a file, which is read as it goes, with no limit"),
         Error::InvalidSignature { .. } => {
             format!("{error}: pass --drop-signature to write its content unsigned")
         }

@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
 
 use crate::selfsigned;
 use crate::support::{bin, have_tool};
@@ -367,4 +368,109 @@ fn signed_batches_verify_with_openssl() {
             );
         }
     }
+}
+
+/// Runs a batch reading rows from standard input with `TMPDIR` at `tmp`, feeds
+/// it some rows without closing its input, and ends it with `signal`.
+fn killed_while_spooling(tmp: &Path, spec: &str, out: &str, signal: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("psso-profile"))
+        .args([
+            "batch",
+            "--spec",
+            spec,
+            "--rows",
+            "-",
+            "--rows-format",
+            "csv",
+            "--out-dir",
+            out,
+        ])
+        .env("TMPDIR", tmp)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"tenant,org,prefix\n").unwrap();
+    for i in 0..20_000 {
+        writeln!(stdin, "t{i},Org {i},p").unwrap();
+    }
+    stdin.flush().unwrap();
+    // The batch is copying its input: it has not seen its end.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(files(tmp), Vec::<String>::new(), "the spool has no name");
+    assert!(child.try_wait().unwrap().is_none(), "still spooling");
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(
+        files(tmp),
+        Vec::<String>::new(),
+        "{signal} left a file behind"
+    );
+    assert!(files(Path::new(out)).is_empty());
+}
+
+#[test]
+fn a_signal_while_spooling_standard_input_leaves_nothing_behind() {
+    let (dir, spec, _rows, out) = setup("t.csv", "");
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    for signal in ["KILL", "TERM", "INT"] {
+        killed_while_spooling(&tmp, &spec, &out, signal);
+    }
+}
+
+#[test]
+fn oversized_standard_input_is_refused() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let (dir, spec, _rows, out) = setup("t.csv", "");
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("psso-profile"))
+        .args([
+            "batch",
+            "--spec",
+            &spec,
+            "--rows",
+            "-",
+            "--rows-format",
+            "csv",
+            "--out-dir",
+            &out,
+        ])
+        .env("TMPDIR", &tmp)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // 257 MiB of rows, or until the batch stops reading.
+    let writer = std::thread::spawn(move || {
+        let mut chunk = b"tenant,org,prefix\n".to_vec();
+        chunk.resize(1024 * 1024, b'x');
+        for _ in 0..257 {
+            if stdin.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "psso-profile: error: `<stdin>` is larger than 268435456 bytes, too big for rows read from standard input; give --rows a file, which is read as it goes, with no limit\n"
+    );
+    assert!(files(Path::new(&out)).is_empty());
+    assert!(files(&tmp).is_empty());
 }
