@@ -61,7 +61,7 @@ pub enum Error {
     },
     /// A profile made for an output is larger than this crate reads back.
     #[error(
-        "the profile is {size} bytes, larger than the {limit} bytes a configuration profile is read with; nothing was written"
+        "the profile is {size} bytes, larger than the {limit} bytes read as a configuration profile; nothing was written"
     )]
     OutputTooLarge {
         /// The profile's size in bytes.
@@ -311,8 +311,10 @@ pub enum Error {
     #[error("{0}")]
     BadRow(RowProblem),
     /// One row of a batch could not be made into a profile.
-    #[error("row at line {line}")]
+    #[error("`{}` line {line}", path.display())]
     Row {
+        /// The rows file (`<stdin>` for standard input).
+        path: PathBuf,
         /// The row's line in the rows file, from 1 (the CSV header is line 1).
         line: u64,
         /// Why.
@@ -455,6 +457,11 @@ pub enum RowProblem {
     NotUtf8,
     /// A JSON Lines row is not a JSON object.
     NotJsonObject(String),
+    /// A JSON Lines row names a key twice.
+    DuplicateKey {
+        /// The key.
+        key: String,
+    },
     /// A JSON Lines value is an array, an object or null.
     NotScalar {
         /// The key.
@@ -473,6 +480,10 @@ impl std::fmt::Display for RowProblem {
             RowProblem::Csv(detail) => f.write_str(detail),
             RowProblem::NotUtf8 => f.write_str("not UTF-8 text"),
             RowProblem::NotJsonObject(detail) => write!(f, "not a JSON object: {detail}"),
+            RowProblem::DuplicateKey { key } => write!(
+                f,
+                "the key `{key}` is given twice; a row names each column once"
+            ),
             RowProblem::NotScalar { key, found } => write!(
                 f,
                 "`{key}` holds {found}; a row's values are strings, numbers or booleans"

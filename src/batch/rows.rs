@@ -330,13 +330,14 @@ impl Iterator for RowReader {
                         csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
                         } => Some(Err(row_error(
+                            &self.label,
                             line,
                             RowProblem::FieldCount {
                                 found: len,
                                 expected: expected_len,
                             },
                         ))),
-                        _ => Some(Err(row_error(line, RowProblem::Csv(message)))),
+                        _ => Some(Err(row_error(&self.label, line, RowProblem::Csv(message)))),
                     }
                 }
             },
@@ -355,7 +356,7 @@ impl Iterator for RowReader {
                             // Not UTF-8: this line is bad, the next ones may be fine.
                             let mut skip = Vec::new();
                             let _ = reader.read_until(b'\n', &mut skip);
-                            return Some(Err(row_error(*line, RowProblem::NotUtf8)));
+                            return Some(Err(row_error(&self.label, *line, RowProblem::NotUtf8)));
                         }
                         return Some(Err(Error::Read {
                             path: self.label.clone(),
@@ -368,25 +369,66 @@ impl Iterator for RowReader {
                 if text.is_empty() {
                     continue;
                 }
-                return Some(json_row(*line, text));
+                return Some(
+                    json_row(*line, text).map_err(|problem| row_error(&self.label, *line, problem)),
+                );
             },
         }
     }
 }
 
-fn row_error(line: u64, problem: RowProblem) -> Error {
+fn row_error(label: &Path, line: u64, problem: RowProblem) -> Error {
     Error::Row {
+        path: label.to_path_buf(),
         line,
         source: Box::new(Error::BadRow(problem)),
     }
 }
 
-fn json_row(line: u64, text: &str) -> Result<Row> {
-    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-        .map_err(|e| row_error(line, RowProblem::NotJsonObject(e.to_string())))?;
-    let mut columns = Vec::with_capacity(object.len());
-    let mut values = Vec::with_capacity(object.len());
-    for (key, value) in object {
+/// A JSON object's members in order, duplicates kept (a `serde_json::Map`
+/// keeps the last value of a key given twice).
+struct Members(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+fn json_row(line: u64, text: &str) -> Result<Row, RowProblem> {
+    let Members(members) =
+        serde_json::from_str(text).map_err(|e| RowProblem::NotJsonObject(e.to_string()))?;
+    // A few keys are compared in a loop, many through a set.
+    let few = members.len() <= 16;
+    if !few {
+        let mut seen = std::collections::HashSet::new();
+        if let Some((key, _)) = members.iter().find(|(key, _)| !seen.insert(key.as_str())) {
+            return Err(RowProblem::DuplicateKey { key: key.clone() });
+        }
+    }
+    let mut columns: Vec<String> = Vec::with_capacity(members.len());
+    let mut values = Vec::with_capacity(members.len());
+    for (key, value) in members {
+        if few && columns.contains(&key) {
+            return Err(RowProblem::DuplicateKey { key });
+        }
         let value = match value {
             serde_json::Value::String(s) => s,
             serde_json::Value::Number(n) => n.to_string(),
@@ -397,7 +439,7 @@ fn json_row(line: u64, text: &str) -> Result<Row> {
                     serde_json::Value::Array(_) => "an array",
                     _ => "an object",
                 };
-                return Err(row_error(line, RowProblem::NotScalar { key, found }));
+                return Err(RowProblem::NotScalar { key, found });
             }
         };
         columns.push(key);
@@ -435,7 +477,8 @@ mod tests {
             (second.line, second.var("tenant")),
             (3, Some("multi\nline"))
         );
-        assert_eq!(read[2].as_ref().unwrap_err().to_string(), "row at line 5");
+        let message = read[2].as_ref().unwrap_err().to_string();
+        assert!(message.ends_with("/rows` line 5"), "{message}");
         let Err(Error::Row { source, .. }) = &read[2] else {
             panic!()
         };
@@ -454,7 +497,7 @@ mod tests {
         let first = read[0].as_ref().unwrap();
         assert_eq!(first.var("n"), Some("3"));
         assert_eq!(first.var("b"), Some("true"));
-        let Err(Error::Row { line, source }) = &read[1] else {
+        let Err(Error::Row { line, source, .. }) = &read[1] else {
             panic!()
         };
         assert_eq!(*line, 3);

@@ -145,7 +145,8 @@ pub(crate) fn run(args: BatchArgs) -> Result<u8> {
             shown.findings.retain(|f| f.severity >= Severity::Warning);
             eprint_findings(&format!("{label}:{line}"), &shown);
             eprintln!(
-                "psso-profile: error: row at line {line}: the profile has {} error finding(s); nothing was written",
+                "psso-profile: error: `{}` line {line}: the profile has {} error finding(s); nothing was written",
+                psso_profile::text::Escaped(&label),
                 report.count(Severity::Error)
             );
             progress.advance(true);

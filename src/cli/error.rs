@@ -196,6 +196,7 @@ mod tests {
             "`out.mobileconfig` already exists; pass --force to overwrite it"
         );
         let row = Error::Row {
+            path: "rows.csv".into(),
             line: 3,
             source: Box::new(Error::MissingColumn {
                 column: "tenant".into(),
@@ -204,7 +205,7 @@ mod tests {
         };
         assert_eq!(
             describe(&row),
-            "row at line 3: no column `tenant` for `${tenant}` in `--name`"
+            "`rows.csv` line 3: no column `tenant` for `${tenant}` in `--name`"
         );
         assert_eq!(
             CliError::Option {
