@@ -5,24 +5,29 @@
 #
 # Needs only the repository, Python 3 with `cryptography`, and OpenSSL.
 #
-#   benches/batch.sh                 # N=3000
+#   benches/batch.sh                 # N=10000
 #   N=100000 benches/batch.sh        # the memory run
 #   VERIFY_ALL=1 benches/batch.sh    # openssl cms -verify every signed file
 #   BENCH_DIR=/some/dir benches/batch.sh
 #   BIN=/path/to/psso-profile benches/batch.sh   # measure that binary, build nothing
 #
 # Prints profiles/s of each run, the ratios to the baseline, the RSA ceiling
-# (`openssl speed -seconds 3 rsa2048` signs/s x cores) and the share of it
-# reached, and the peak resident memory of each batch run. Then it checks the
+# (`openssl speed -seconds 3 rsa2048` signs/s x cores, measured before and after
+# the RSA run, and what `openssl speed -multi CORES` reaches with every core busy) and the share of each reached,
+# the peak resident memory of each batch run, and the file system's floor in
+# the same folder (benches/floor.rs: N files of the unsigned profiles' size
+# written with no other work, created plainly and the way a batch writes them,
+# then one flush) with each batch run as a share of it. Then it checks the
 # RSA-signed profiles independently: `openssl cms -verify` on a sample (every
 # tenth; all with VERIFY_ALL=1), and Python's plistlib on every file: the row's
 # values are in it and {{DEVICEREGISTRATION}} is untouched.
 #
 # Output goes to BENCH_DIR (default /dev/shm when it exists: both tools are then
-# measured without the disk, whose per-file cost would dominate both).
+# measured without the disk, whose per-file cost would dominate both; give a
+# folder on the disk to measure the disk, against its floor).
 set -euo pipefail
 
-N=${N:-3000}
+N=${N:-10000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BASE=${BENCH_DIR:-$([ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}
 WORK=$(mktemp -d "$BASE/psso-bench.XXXXXX")
@@ -69,6 +74,8 @@ declare -A RATE RSS
 run() {
     local name=$1; shift
     local log="$WORK/$name.log"
+    # What earlier runs left for the disk to write is not this run's.
+    sync
     if [ -x /usr/bin/time ]; then
         /usr/bin/time -v "$@" >"$log" 2>&1
         RSS[$name]=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
@@ -86,15 +93,30 @@ PY
 
 batch() { echo "$BIN" batch --template intune --spec spec.toml --rows rows.csv --name '${tenant}' "$@"; }
 run psso-unsigned $(batch --out-dir out-unsigned)
+# The ceiling is measured just before and just after the RSA run (this
+# machine's speed drifts), and the mean taken.
+speed() { openssl speed -seconds 3 "$@" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}'; }
+SIGNS_BEFORE=$(speed)
 run psso-rsa $(batch --out-dir out-rsa --sign-cert rsa.pem --sign-key rsa.key)
+SIGNS_AFTER=$(speed)
+MULTI=$(speed -multi "$CORES")
 run psso-p256 $(batch --out-dir out-p256 --sign-cert p256.pem --sign-key p256.key)
 run py-unsigned python3 "$ROOT/benches/baseline.py" rows.csv py-unsigned
 run py-rsa python3 "$ROOT/benches/baseline.py" rows.csv py-rsa --cert rsa.pem --key rsa.key
 run py-p256 python3 "$ROOT/benches/baseline.py" rows.csv py-p256 --cert p256.pem --key p256.key
 
-SIGNS=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}')
+SIGNS=$(python3 -c "print(f'{($SIGNS_BEFORE + $SIGNS_AFTER) / 2:.0f}')")
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
+share() { python3 -c "print(f'{100*float($1)/float($2):.0f}')"; }
 CEILING=$(python3 -c "print(f'{float($SIGNS)*$CORES:.0f}')")
+
+# The floor: files of the unsigned profiles' mean size, in the same folder.
+SIZE=$(python3 -c "import os,glob; f=glob.glob('out-unsigned/*'); print(sum(map(os.path.getsize,f))//len(f))")
+N=$N SIZE=$SIZE JOBS=$CORES BENCH_DIR=$WORK cargo bench --quiet --bench floor \
+    --manifest-path "$ROOT/Cargo.toml" >floor.log 2>&1 || { cat floor.log; exit 1; }
+FLOOR_PLAIN=$(awk '$2 == "plain" {print $3}' floor.log)
+FLOOR_ATOMIC=$(awk '$2 == "atomic" {print $3}' floor.log)
+FLOOR_FSYNC=$(awk '$2 == "atomic+fsync" {print $3}' floor.log)
 
 echo
 echo "rows: $N, cores: $CORES, output: $BASE"
@@ -107,7 +129,15 @@ for kind in unsigned rsa p256; do
         "$(python3 -c "print(f'{${RSS[py-$kind]}/1024:.1f}')")"
 done
 echo "RSA-2048 ceiling: $SIGNS signs/s x $CORES cores = $CEILING signs/s;" \
-    "psso-rsa reaches $(python3 -c "print(f'{100*float(${RATE[psso-rsa]})/$CEILING:.0f}')") %"
+    "psso-rsa reaches $(share "${RATE[psso-rsa]}" "$CEILING") %"
+echo "RSA-2048 with $CORES cores busy (openssl speed -multi $CORES): $MULTI signs/s;" \
+    "psso-rsa reaches $(share "${RATE[psso-rsa]}" "$MULTI") %"
+echo "file system floor ($SIZE-byte files, $CORES threads, one flush): plain $FLOOR_PLAIN files/s," \
+    "atomic $FLOOR_ATOMIC, atomic with a flush per file $FLOOR_FSYNC"
+for kind in unsigned rsa p256; do
+    echo "  psso-$kind: $(share "${RATE[psso-$kind]}" "$FLOOR_PLAIN") % of plain," \
+        "$(share "${RATE[psso-$kind]}" "$FLOOR_ATOMIC") % of atomic"
+done
 
 echo
 echo "independent check of the RSA-signed profiles..."

@@ -38,6 +38,37 @@ pub enum Error {
         /// The file that exists.
         path: PathBuf,
     },
+    /// The output path is not a regular file (a folder, a device, a FIFO, a
+    /// socket, or a symbolic link to one or to nothing): it is never replaced,
+    /// and nothing is written into it.
+    #[error("`{}` is {}{kind}, not a regular file; nothing was written", path.display(), if *link { "a symbolic link to " } else { "" })]
+    NotRegularOutput {
+        /// The output path as given.
+        path: PathBuf,
+        /// What is there (at the end of the link, when `link`).
+        kind: FileKind,
+        /// Whether `path` is a symbolic link.
+        link: bool,
+    },
+    /// The output file has other hard links: replacing it would leave them
+    /// holding the old content, and writing into it would not be atomic.
+    #[error("`{}` has {links} hard links; replacing it would separate it from the others, so nothing was written", path.display())]
+    OutputHardLinked {
+        /// The output path as given.
+        path: PathBuf,
+        /// Its number of hard links.
+        links: u64,
+    },
+    /// A profile made for an output is larger than this crate reads back.
+    #[error(
+        "the profile is {size} bytes, larger than the {limit} bytes read as a configuration profile; nothing was written"
+    )]
+    OutputTooLarge {
+        /// The profile's size in bytes.
+        size: u64,
+        /// The limit ([`crate::codec::MAX_INPUT_BYTES`]).
+        limit: u64,
+    },
     /// An input is larger than this crate reads for its kind.
     #[error("`{}` is larger than {limit} bytes, too big for {kind}", path.display())]
     TooLarge {
@@ -280,8 +311,10 @@ pub enum Error {
     #[error("{0}")]
     BadRow(RowProblem),
     /// One row of a batch could not be made into a profile.
-    #[error("row at line {line}")]
+    #[error("`{}` line {line}", path.display())]
     Row {
+        /// The rows file (`<stdin>` for standard input).
+        path: PathBuf,
         /// The row's line in the rows file, from 1 (the CSV header is line 1).
         line: u64,
         /// Why.
@@ -310,6 +343,70 @@ pub enum Error {
         /// The second row's line.
         second: u64,
     },
+}
+
+/// What stands at an output path that is not a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// A folder.
+    Directory,
+    /// A FIFO (named pipe), such as the `/dev/fd` entry of a shell's pipe.
+    Fifo,
+    /// A character device, such as `/dev/null` or a terminal.
+    CharDevice,
+    /// A block device.
+    BlockDevice,
+    /// A Unix socket.
+    Socket,
+    /// Nothing: a symbolic link to a missing file.
+    Missing,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl FileKind {
+    /// The kind of `metadata`'s file (`None` for a regular file or a symbolic link).
+    pub(crate) fn of(metadata: &std::fs::Metadata) -> Option<FileKind> {
+        let kind = metadata.file_type();
+        if kind.is_file() || kind.is_symlink() {
+            return None;
+        }
+        if kind.is_dir() {
+            return Some(FileKind::Directory);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if kind.is_fifo() {
+                return Some(FileKind::Fifo);
+            }
+            if kind.is_char_device() {
+                return Some(FileKind::CharDevice);
+            }
+            if kind.is_block_device() {
+                return Some(FileKind::BlockDevice);
+            }
+            if kind.is_socket() {
+                return Some(FileKind::Socket);
+            }
+        }
+        Some(FileKind::Other)
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Directory => "a folder",
+            FileKind::Fifo => "a FIFO (named pipe)",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Socket => "a socket",
+            FileKind::Missing => "a missing file",
+            FileKind::Other => "a special file",
+        })
+    }
 }
 
 /// What is wrong with a batch's file name.
@@ -360,6 +457,11 @@ pub enum RowProblem {
     NotUtf8,
     /// A JSON Lines row is not a JSON object.
     NotJsonObject(String),
+    /// A JSON Lines row names a key twice.
+    DuplicateKey {
+        /// The key.
+        key: String,
+    },
     /// A JSON Lines value is an array, an object or null.
     NotScalar {
         /// The key.
@@ -378,6 +480,10 @@ impl std::fmt::Display for RowProblem {
             RowProblem::Csv(detail) => f.write_str(detail),
             RowProblem::NotUtf8 => f.write_str("not UTF-8 text"),
             RowProblem::NotJsonObject(detail) => write!(f, "not a JSON object: {detail}"),
+            RowProblem::DuplicateKey { key } => write!(
+                f,
+                "the key `{key}` is given twice; a row names each column once"
+            ),
             RowProblem::NotScalar { key, found } => write!(
                 f,
                 "`{key}` holds {found}; a row's values are strings, numbers or booleans"

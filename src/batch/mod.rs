@@ -15,12 +15,12 @@ mod rows;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 pub use rows::{Row, RowReader, RowsFormat, RowsSource};
 
-use crate::codec::{self, Format, XmlOptions};
+use crate::codec::{self, Format, WriteOptions, XmlOptions};
 use crate::error::FileNameProblem;
 use crate::rules::Report;
 use crate::sign::{self, Signer, SigningTime};
@@ -232,12 +232,19 @@ impl std::fmt::Display for Summary {
 /// one profile per row on `options.jobs` threads, calling `on_event` (on the
 /// calling thread) as it goes.
 ///
+/// Each file is written atomically (a reader never sees half of one), and the
+/// batch flushes the folder's file system to the disk once, when every row is
+/// done, rather than each file as it is written: when `run` returns, every
+/// file it wrote is on the disk. A machine that stops during a batch can leave
+/// some of its files empty; run the batch again with `force`.
+///
 /// # Errors
 ///
 /// [`Error::NameCollision`] when two rows would write the same file (names
-/// that differ only in case collide too, as on a Mac's file system), before
-/// anything is written; [`Error::Read`] and [`Error::Rows`] when the rows
-/// cannot be read; [`Error::Write`] when the folder cannot be created. A bad
+/// that differ only in case or Unicode normalization collide too, as on a
+/// Mac's file system), before anything is written; [`Error::Read`] and
+/// [`Error::Rows`] when the rows cannot be read; [`Error::Write`] when the
+/// folder cannot be created or flushed. A bad
 /// row is not an error of the batch: it is an [`Event::Failed`] and counts in
 /// [`Summary::failed`].
 pub fn run(
@@ -254,7 +261,12 @@ pub fn run(
         });
     }
     let start = Instant::now();
-    let count = check_names(options, rows)?;
+    let count = std::thread::scope(|scope| {
+        if options.signing.is_some() {
+            scope.spawn(sign::start_random);
+        }
+        check_names(options, rows)
+    })?;
     std::fs::create_dir_all(&options.out_dir).map_err(|source| Error::Write {
         path: options.out_dir.clone(),
         source,
@@ -266,6 +278,7 @@ pub fn run(
         reader: rows.open()?,
         fatal: None,
     };
+    let label = rows.label();
     stream(
         options.jobs,
         &mut chunks,
@@ -276,6 +289,7 @@ pub fn run(
                 .map(|item| {
                     let row = item?;
                     worker.make(&row).map_err(|source| Error::Row {
+                        path: label.to_path_buf(),
                         line: row.line,
                         source: Box::new(source),
                     })
@@ -310,6 +324,11 @@ pub fn run(
     );
     if let Some(fatal) = chunks.fatal {
         return Err(fatal);
+    }
+    // One flush for the whole batch: a flush per file costs more than the
+    // rest of the work on a disk (benches/floor.rs).
+    if summary.written > 0 {
+        codec::sync_folder(&options.out_dir)?;
     }
     summary.elapsed = start.elapsed();
     Ok(summary)
@@ -350,15 +369,21 @@ impl Iterator for Chunks {
     }
 }
 
+/// Items taken by [`stream`] and not yet handed on, per thread: room for the
+/// other threads to go on while one is slow with the next result in order.
+const WINDOW_PER_JOB: usize = 8;
+
 /// Runs `work` on every item of `items` on `jobs` scoped threads (at least
 /// one) and hands each result to `on_result` on the calling thread, in the
-/// order they are done.
+/// order of the items.
 ///
 /// A feeder thread takes the items into a queue of `2 * jobs` that the
-/// threads take from, and at most `2 * jobs` results wait for `on_result`, so
-/// memory does not grow with the number of items. A panic in `items` (on the
-/// feeder), `work` or `on_result` stops the threads (each after the item it is
-/// on) and then goes on in the caller.
+/// threads take from. Results that are done before the ones ahead of them wait
+/// on the calling thread; the feeder takes an item only while fewer than
+/// [`WINDOW_PER_JOB`]` * jobs` are taken and not yet handed on, so memory does
+/// not grow with the number of items, however late one result is. A panic in
+/// `items` (on the feeder), `work` or `on_result` stops the threads (each
+/// after the item it is on) and then goes on in the caller.
 ///
 /// Kept instead of a rayon pool fed from the calling thread or scoped threads
 /// that read the rows themselves under a lock: on this project's 2-core
@@ -378,26 +403,26 @@ fn stream<I, R>(
     R: Send,
 {
     let jobs = jobs.max(1);
-    let stop = AtomicBool::new(false);
-    let (stop, work) = (&stop, &work);
+    let window = Window::new(WINDOW_PER_JOB * jobs);
+    let (window, work) = (&window, &work);
     std::thread::scope(|scope| {
-        let (item_tx, item_rx) = mpsc::sync_channel::<I::Item>(2 * jobs);
-        let (out_tx, out_rx) = mpsc::sync_channel::<R>(2 * jobs);
+        let (item_tx, item_rx) = mpsc::sync_channel::<(u64, I::Item)>(2 * jobs);
+        let (out_tx, out_rx) = mpsc::sync_channel::<(u64, R)>(2 * jobs);
         // Dropped with the last thread, which ends a feeder waiting to send.
         let item_rx = Arc::new(Mutex::new(item_rx));
         let mut threads: Vec<_> = (0..jobs)
             .map(|_| {
                 let (item_rx, out_tx) = (item_rx.clone(), out_tx.clone());
                 scope.spawn(move || {
-                    let _stop = StopOnPanic(stop);
-                    while !stop.load(Ordering::Relaxed) {
+                    let _stop = StopOnPanic(window);
+                    while !window.stopped() {
                         // Poisoned only if a thread panicked in `recv`: stop.
                         let next = match item_rx.lock() {
                             Ok(rx) => rx.recv(),
                             Err(_) => return,
                         };
-                        let Ok(item) = next else { return };
-                        if out_tx.send(work(item)).is_err() {
+                        let Ok((at, item)) = next else { return };
+                        if out_tx.send((at, work(item))).is_err() {
                             return;
                         }
                     }
@@ -406,18 +431,35 @@ fn stream<I, R>(
             .collect();
         drop((item_rx, out_tx));
         threads.push(scope.spawn(move || {
-            let _stop = StopOnPanic(stop);
-            for item in items {
-                if stop.load(Ordering::Relaxed) || item_tx.send(item).is_err() {
+            let _stop = StopOnPanic(window);
+            let mut items = items;
+            for at in 0.. {
+                if !window.take() {
+                    return;
+                }
+                let Some(item) = items.next() else { return };
+                if item_tx.send((at, item)).is_err() {
                     return;
                 }
             }
         }));
         // Ends when every thread has stopped; if `on_result` panics, dropping
         // `out_rx` makes the threads stop at their next result.
-        let _stop = StopOnPanic(stop);
-        for result in out_rx {
-            on_result(result);
+        let _stop = StopOnPanic(window);
+        let mut next = 0;
+        let mut early = std::collections::BTreeMap::new();
+        for (at, result) in out_rx {
+            if at != next {
+                early.insert(at, result);
+                continue;
+            }
+            let mut result = Some(result);
+            while let Some(ready) = result {
+                on_result(ready);
+                window.hand_on();
+                next += 1;
+                result = early.remove(&next);
+            }
         }
         for thread in threads {
             if let Err(panic) = thread.join() {
@@ -427,13 +469,71 @@ fn stream<I, R>(
     });
 }
 
+/// How many items [`stream`] has taken and not handed on, bounded, and whether
+/// its threads must stop.
+struct Window {
+    state: Mutex<WindowState>,
+    room: Condvar,
+    stop: AtomicBool,
+}
+
+struct WindowState {
+    ahead: usize,
+    limit: usize,
+}
+
+impl Window {
+    fn new(limit: usize) -> Window {
+        Window {
+            state: Mutex::new(WindowState { ahead: 0, limit }),
+            room: Condvar::new(),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, WindowState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for room for one more item and counts it; `false` when the
+    /// threads must stop.
+    fn take(&self) -> bool {
+        let mut state = self.state();
+        while state.ahead >= state.limit && !self.stopped() {
+            state = self
+                .room
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state.ahead += 1;
+        !self.stopped()
+    }
+
+    /// One item was handed on.
+    fn hand_on(&self) {
+        self.state().ahead -= 1;
+        self.room.notify_one();
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Under the lock: a feeder between its test and its wait still wakes.
+        drop(self.state());
+        self.room.notify_all();
+    }
+}
+
 /// Tells the threads of [`stream`] to stop when its thread panics.
-struct StopOnPanic<'a>(&'a AtomicBool);
+struct StopOnPanic<'a>(&'a Window);
 
 impl Drop for StopOnPanic<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.0.store(true, Ordering::Relaxed);
+            self.0.stop();
         }
     }
 }
@@ -456,8 +556,7 @@ fn check_names(options: &BatchOptions, rows: &RowsSource) -> Result<u64> {
         let Ok(name) = options.file_name(&row) else {
             continue;
         };
-        let folded = name.to_lowercase();
-        if let Some(first) = seen.insert(folded, row.line) {
+        if let Some(first) = seen.insert(fold(&name), row.line) {
             return Err(Error::NameCollision {
                 name,
                 first,
@@ -466,6 +565,18 @@ fn check_names(options: &BatchOptions, rows: &RowsSource) -> Result<u64> {
         }
     }
     Ok(count)
+}
+
+/// A file name as a Mac's file system compares it: case folded, and in one
+/// Unicode normalization form (NFD), so that `Café` typed with `é` and with
+/// `e` and a combining accent are one name, as on APFS and HFS+.
+fn fold(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if name.is_ascii() {
+        return name.to_ascii_lowercase();
+    }
+    let lower = name.nfd().collect::<String>().to_lowercase();
+    lower.nfd().collect()
 }
 
 type Outcome = Result<Made>;
@@ -533,13 +644,20 @@ impl<'a> Worker<'a> {
         };
         let path = options.out_dir.join(&name);
         let mut placeholders = Vec::new();
+        fits(bytes)?;
+        // Flushed once, when the batch ends.
+        let write = WriteOptions {
+            overwrite: options.force,
+            sync: false,
+        };
         match &options.signing {
             Some((signer, time)) => {
                 placeholders = sign::placeholders(bytes);
                 let signed = sign::sign(bytes, signer, *time)?;
-                codec::write_output(&path, &signed, options.force)?;
+                fits(&signed)?;
+                codec::write_output_with(&path, &signed, write)?;
             }
-            None => codec::write_output(&path, bytes, options.force)?,
+            None => codec::write_output_with(&path, bytes, write)?,
         }
         Ok(Made::Written(Done {
             line: row.line,
@@ -547,6 +665,19 @@ impl<'a> Worker<'a> {
             placeholders,
         }))
     }
+}
+
+/// Refuses a profile larger than a profile is read with
+/// ([`codec::InputKind::Profile`]): `validate` could not read it back.
+fn fits(bytes: &[u8]) -> Result<()> {
+    let limit = codec::InputKind::Profile.limit();
+    if bytes.len() as u64 > limit {
+        return Err(Error::OutputTooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

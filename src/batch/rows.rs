@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::codec::InputKind;
 use crate::error::RowProblem;
 use crate::spec::Vars;
 use crate::{Error, Result};
@@ -63,13 +64,23 @@ impl Vars for Row {
 }
 
 /// A rows file that can be read more than once (a batch reads it twice: file
-/// names first, then profiles). Standard input is spooled to a temporary file.
+/// names first, then profiles). Standard input is spooled to a temporary file
+/// that has no name (removed by the system however the process ends), at most
+/// [`InputKind::Rows`]'s limit.
 #[derive(Debug)]
 pub struct RowsSource {
     label: PathBuf,
-    path: PathBuf,
+    origin: Origin,
     format: RowsFormat,
-    _spool: Option<tempfile::TempPath>,
+}
+
+/// Where the rows are read from.
+#[derive(Debug)]
+enum Origin {
+    /// A file, opened for each pass.
+    Path(PathBuf),
+    /// Standard input's copy, read from its start by each pass.
+    Spool(Arc<File>),
 }
 
 impl RowsSource {
@@ -83,38 +94,54 @@ impl RowsSource {
         let format = format_for(path, format)?;
         Ok(RowsSource {
             label: path.to_path_buf(),
-            path: path.to_path_buf(),
+            origin: Origin::Path(path.to_path_buf()),
             format,
-            _spool: None,
         })
     }
 
-    /// Copies `input` (standard input) to a temporary file, removed when the
-    /// source is dropped, so that it can be read twice.
+    /// Copies `input` (standard input) to a temporary file, so that it can be
+    /// read twice. The file has no name in the temporary folder (on Linux it
+    /// never has one; elsewhere it is removed as soon as it is created), so
+    /// nothing is left behind however the process ends, even killed. Messages
+    /// name the rows `<stdin>`.
     ///
     /// # Errors
     ///
+    /// [`Error::TooLarge`] past [`InputKind::Rows`]'s limit (256 MiB),
     /// [`Error::Read`] or [`Error::Write`] for the copy.
     pub fn spool(input: &mut dyn Read, format: RowsFormat) -> Result<RowsSource> {
-        let label = PathBuf::from("-");
-        let mut file = tempfile::NamedTempFile::new().map_err(|source| Error::Write {
+        Self::spool_limited(input, format, InputKind::Rows.limit())
+    }
+
+    fn spool_limited(input: &mut dyn Read, format: RowsFormat, limit: u64) -> Result<RowsSource> {
+        let label = PathBuf::from("<stdin>");
+        let write_err = |source| Error::Write {
             path: std::env::temp_dir(),
             source,
+        };
+        let mut file = tempfile::tempfile().map_err(write_err)?;
+        let copied = copy(&mut input.take(limit + 1), &mut file).map_err(|e| match e {
+            Copy::Read(source) => Error::Read {
+                path: label.clone(),
+                source,
+            },
+            Copy::Write(source) => write_err(source),
         })?;
-        std::io::copy(input, &mut file).map_err(|source| Error::Read {
-            path: label.clone(),
-            source,
-        })?;
-        let spool = file.into_temp_path();
+        if copied > limit {
+            return Err(Error::TooLarge {
+                path: label,
+                limit,
+                kind: InputKind::Rows,
+            });
+        }
         Ok(RowsSource {
             label,
-            path: spool.to_path_buf(),
+            origin: Origin::Spool(Arc::new(file)),
             format,
-            _spool: Some(spool),
         })
     }
 
-    /// The name of the rows in messages (`-` for standard input).
+    /// The name of the rows in messages (`<stdin>` for standard input).
     pub fn label(&self) -> &Path {
         &self.label
     }
@@ -126,10 +153,18 @@ impl RowsSource {
     /// [`Error::Read`] when the file cannot be opened; [`Error::Rows`] when a
     /// CSV file has no header line or a column name twice.
     pub fn open(&self) -> Result<RowReader> {
-        let file = File::open(&self.path).map_err(|source| Error::Read {
-            path: self.label.clone(),
-            source,
-        })?;
+        let file = match &self.origin {
+            Origin::Path(path) => {
+                RowFile::File(File::open(path).map_err(|source| Error::Read {
+                    path: self.label.clone(),
+                    source,
+                })?)
+            }
+            Origin::Spool(file) => RowFile::Spool {
+                file: file.clone(),
+                at: 0,
+            },
+        };
         let inner = match self.format {
             RowsFormat::Csv => {
                 let mut reader = csv::ReaderBuilder::new()
@@ -198,14 +233,60 @@ fn format_for(path: &Path, format: Option<RowsFormat>) -> Result<RowsFormat> {
         })
 }
 
+/// Failures of [`copy`]: reading standard input, or writing the spool.
+enum Copy {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+/// `std::io::copy`, telling a read error from a write error.
+fn copy(input: &mut dyn Read, output: &mut File) -> Result<u64, Copy> {
+    use std::io::Write;
+    let mut buffer = vec![0; 64 * 1024];
+    let mut copied = 0;
+    loop {
+        let n = match input.read(&mut buffer) {
+            Ok(0) => return Ok(copied),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Copy::Read(e)),
+        };
+        output.write_all(&buffer[..n]).map_err(Copy::Write)?;
+        copied += n as u64;
+    }
+}
+
+/// One pass's reading of the rows: the file, or the spool from its start
+/// (positioned reads, so that passes never share an offset).
+enum RowFile {
+    File(File),
+    Spool { file: Arc<File>, at: u64 },
+}
+
+impl Read for RowFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            RowFile::File(file) => file.read(buf),
+            RowFile::Spool { file, at } => {
+                #[cfg(unix)]
+                let n = std::os::unix::fs::FileExt::read_at(&**file, buf, *at)?;
+                #[cfg(windows)]
+                let n = std::os::windows::fs::FileExt::seek_read(&**file, buf, *at)?;
+                *at += n as u64;
+                Ok(n)
+            }
+        }
+    }
+}
+
 enum Inner {
     Csv {
-        reader: csv::Reader<BufReader<File>>,
+        reader: csv::Reader<BufReader<RowFile>>,
         columns: Arc<[String]>,
         record: csv::StringRecord,
     },
     Jsonl {
-        reader: BufReader<File>,
+        reader: BufReader<RowFile>,
         line: u64,
         buffer: String,
     },
@@ -249,13 +330,14 @@ impl Iterator for RowReader {
                         csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
                         } => Some(Err(row_error(
+                            &self.label,
                             line,
                             RowProblem::FieldCount {
                                 found: len,
                                 expected: expected_len,
                             },
                         ))),
-                        _ => Some(Err(row_error(line, RowProblem::Csv(message)))),
+                        _ => Some(Err(row_error(&self.label, line, RowProblem::Csv(message)))),
                     }
                 }
             },
@@ -274,7 +356,7 @@ impl Iterator for RowReader {
                             // Not UTF-8: this line is bad, the next ones may be fine.
                             let mut skip = Vec::new();
                             let _ = reader.read_until(b'\n', &mut skip);
-                            return Some(Err(row_error(*line, RowProblem::NotUtf8)));
+                            return Some(Err(row_error(&self.label, *line, RowProblem::NotUtf8)));
                         }
                         return Some(Err(Error::Read {
                             path: self.label.clone(),
@@ -287,25 +369,66 @@ impl Iterator for RowReader {
                 if text.is_empty() {
                     continue;
                 }
-                return Some(json_row(*line, text));
+                return Some(
+                    json_row(*line, text).map_err(|problem| row_error(&self.label, *line, problem)),
+                );
             },
         }
     }
 }
 
-fn row_error(line: u64, problem: RowProblem) -> Error {
+fn row_error(label: &Path, line: u64, problem: RowProblem) -> Error {
     Error::Row {
+        path: label.to_path_buf(),
         line,
         source: Box::new(Error::BadRow(problem)),
     }
 }
 
-fn json_row(line: u64, text: &str) -> Result<Row> {
-    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-        .map_err(|e| row_error(line, RowProblem::NotJsonObject(e.to_string())))?;
-    let mut columns = Vec::with_capacity(object.len());
-    let mut values = Vec::with_capacity(object.len());
-    for (key, value) in object {
+/// A JSON object's members in order, duplicates kept (a `serde_json::Map`
+/// keeps the last value of a key given twice).
+struct Members(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+fn json_row(line: u64, text: &str) -> Result<Row, RowProblem> {
+    let Members(members) =
+        serde_json::from_str(text).map_err(|e| RowProblem::NotJsonObject(e.to_string()))?;
+    // A few keys are compared in a loop, many through a set.
+    let few = members.len() <= 16;
+    if !few {
+        let mut seen = std::collections::HashSet::new();
+        if let Some((key, _)) = members.iter().find(|(key, _)| !seen.insert(key.as_str())) {
+            return Err(RowProblem::DuplicateKey { key: key.clone() });
+        }
+    }
+    let mut columns: Vec<String> = Vec::with_capacity(members.len());
+    let mut values = Vec::with_capacity(members.len());
+    for (key, value) in members {
+        if few && columns.contains(&key) {
+            return Err(RowProblem::DuplicateKey { key });
+        }
         let value = match value {
             serde_json::Value::String(s) => s,
             serde_json::Value::Number(n) => n.to_string(),
@@ -316,7 +439,7 @@ fn json_row(line: u64, text: &str) -> Result<Row> {
                     serde_json::Value::Array(_) => "an array",
                     _ => "an object",
                 };
-                return Err(row_error(line, RowProblem::NotScalar { key, found }));
+                return Err(RowProblem::NotScalar { key, found });
             }
         };
         columns.push(key);
@@ -354,7 +477,8 @@ mod tests {
             (second.line, second.var("tenant")),
             (3, Some("multi\nline"))
         );
-        assert_eq!(read[2].as_ref().unwrap_err().to_string(), "row at line 5");
+        let message = read[2].as_ref().unwrap_err().to_string();
+        assert!(message.ends_with("/rows` line 5"), "{message}");
         let Err(Error::Row { source, .. }) = &read[2] else {
             panic!()
         };
@@ -373,7 +497,7 @@ mod tests {
         let first = read[0].as_ref().unwrap();
         assert_eq!(first.var("n"), Some("3"));
         assert_eq!(first.var("b"), Some("true"));
-        let Err(Error::Row { line, source }) = &read[1] else {
+        let Err(Error::Row { line, source, .. }) = &read[1] else {
             panic!()
         };
         assert_eq!(*line, 3);
@@ -383,6 +507,36 @@ mod tests {
         );
         assert!(matches!(&read[2], Err(Error::Row { line: 4, .. })));
         assert_eq!(read[3].as_ref().unwrap().line, 5);
+    }
+
+    #[test]
+    fn spooled_rows_are_read_twice_and_bounded() {
+        let text = "tenant,org\ncontoso,Contoso\nfabrikam,Fabrikam\n";
+        let source =
+            RowsSource::spool_limited(&mut text.as_bytes(), RowsFormat::Csv, text.len() as u64)
+                .unwrap();
+        assert_eq!(source.label(), Path::new("<stdin>"));
+        // Two passes at once read the same rows: they share no offset.
+        let tenant = |row: Result<Row>| row.unwrap().var("tenant").unwrap().to_string();
+        let both: Vec<(String, String)> = source
+            .open()
+            .unwrap()
+            .zip(source.open().unwrap())
+            .map(|(a, b)| (tenant(a), tenant(b)))
+            .collect();
+        let pair = |t: &str| (t.to_string(), t.to_string());
+        assert_eq!(both, [pair("contoso"), pair("fabrikam")]);
+        let err =
+            RowsSource::spool_limited(&mut text.as_bytes(), RowsFormat::Csv, text.len() as u64 - 1)
+                .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`<stdin>` is larger than {} bytes, too big for rows read from standard input",
+                text.len() - 1
+            )
+        );
+        assert_eq!(InputKind::Rows.limit(), 256 * 1024 * 1024);
     }
 
     #[test]

@@ -85,9 +85,69 @@ fn stream_hands_every_result_to_the_calling_thread() {
                 seen.push(r);
             },
         );
-        seen.sort_unstable();
         assert_eq!(seen, (0..1000).map(|i| i * 2).collect::<Vec<_>>(), "{jobs}");
     }
+}
+
+#[test]
+fn stream_hands_results_on_in_the_order_of_the_items() {
+    // Early items are the slowest: the threads finish them last.
+    for jobs in [2, 4] {
+        let mut seen = Vec::new();
+        stream(
+            jobs,
+            0..200u64,
+            |i| {
+                std::thread::sleep(Duration::from_micros(if i % 7 == 0 { 3000 } else { 10 }));
+                i
+            },
+            |r| seen.push(r),
+        );
+        assert_eq!(seen, (0..200).collect::<Vec<_>>(), "{jobs}");
+    }
+}
+
+#[test]
+fn stream_holds_a_bounded_window_behind_a_late_result() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let taken = AtomicUsize::new(0);
+    let items = (0..500u32).inspect(|_| {
+        taken.fetch_add(1, Ordering::SeqCst);
+    });
+    let jobs = 2;
+    let mut handed = 0;
+    stream(
+        jobs,
+        items,
+        // The first item is late: the others wait for it, within the window.
+        |i| {
+            if i == 0 {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            i
+        },
+        |_| {
+            let ahead = taken.load(Ordering::SeqCst) - handed;
+            assert!(ahead <= WINDOW_PER_JOB * jobs, "{ahead} items taken ahead");
+            handed += 1;
+        },
+    );
+    assert_eq!(handed, 500);
+}
+
+#[test]
+fn names_fold_as_on_a_mac() {
+    assert_eq!(
+        fold("Caf\u{e9}.mobileconfig"),
+        fold("CAFE\u{301}.mobileconfig")
+    );
+    assert_eq!(
+        fold("\u{212b}"),
+        fold("\u{e5}"),
+        "the angstrom sign is an a with a ring"
+    );
+    assert_ne!(fold("cafe"), fold("caf\u{e9}"));
+    assert_eq!(fold("Contoso"), "contoso");
 }
 
 #[test]
@@ -106,11 +166,9 @@ fn stream_takes_items_only_as_results_are_handed_on() {
         |_| {
             handed += 1;
             std::thread::sleep(Duration::from_micros(20));
-            // Taken and not yet handed on: the feeder's, its queue's 2 * jobs,
-            // one being made and one waiting to be sent on each thread, and
-            // the results queue's 2 * jobs.
+            // Taken and not yet handed on: at most the window.
             let ahead = taken.load(Ordering::SeqCst) - handed;
-            assert!(ahead <= 6 * jobs + 1, "{ahead} items taken ahead");
+            assert!(ahead <= WINDOW_PER_JOB * jobs, "{ahead} items taken ahead");
         },
     );
     assert_eq!(handed, 2000);

@@ -28,7 +28,8 @@ Examples:
 MDM placeholders such as {{DEVICEREGISTRATION}}, $SERIALNUMBER or $FLEET_VAR_X pass
 through untouched. Rows are CSV with a header line, or JSON Lines (one flat object per
 line), chosen by the extension (.csv, .jsonl, .ndjson) or --rows-format; `-` reads
-standard input, which is first copied to a temporary file.
+standard input, which is first copied to a temporary file that has no name (nothing is left
+behind, even if the batch is killed), at most 256 MiB: give a larger set of rows as a file.
 
 Files are named by --name (default: the profile identifier), with `.mobileconfig`
 (`.json` with --format declaration) appended unless the pattern ends with an extension;
@@ -69,7 +70,8 @@ pub(crate) struct BatchArgs {
     /// `.json` file per row, for a fleet from macOS 27)
     #[arg(long, value_name = "FORMAT", default_value = "xml", value_parser = profile_format)]
     format: Format,
-    /// Overwrite existing files
+    /// Replace existing files (regular files only, keeping their mode and owner; a device, FIFO,
+    /// folder or a file with other hard links is never replaced)
     #[arg(long)]
     force: bool,
     /// Worker threads [default: the number of cores]
@@ -143,7 +145,8 @@ pub(crate) fn run(args: BatchArgs) -> Result<u8> {
             shown.findings.retain(|f| f.severity >= Severity::Warning);
             eprint_findings(&format!("{label}:{line}"), &shown);
             eprintln!(
-                "psso-profile: error: row at line {line}: the profile has {} error finding(s); nothing was written",
+                "psso-profile: error: `{}` line {line}: the profile has {} error finding(s); nothing was written",
+                psso_profile::text::Escaped(&label),
                 report.count(Severity::Error)
             );
             progress.advance(true);

@@ -47,7 +47,7 @@ pub(crate) struct EnrollmentArgs {
     /// Output file (`-` for stdout); written atomically
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: PathBuf,
-    /// Overwrite the output file if it exists
+    /// Replace the output file if it exists (a regular file only, keeping its mode and owner)
     #[arg(long)]
     force: bool,
 }

@@ -67,6 +67,10 @@ pub(crate) fn describe(error: &Error) -> String {
     let head = match error {
         Error::OutputExists { .. } => format!("{error}; pass --force to overwrite it"),
         Error::SignJson => format!("{error}; pass --format xml or --format binary"),
+        Error::TooLarge {
+            kind: psso_profile::codec::InputKind::Rows,
+            ..
+        } => format!("{error}; give --rows a file, which is read as it goes, with no limit"),
         Error::InvalidSignature { .. } => {
             format!("{error}: pass --drop-signature to write its content unsigned")
         }
@@ -192,6 +196,7 @@ mod tests {
             "`out.mobileconfig` already exists; pass --force to overwrite it"
         );
         let row = Error::Row {
+            path: "rows.csv".into(),
             line: 3,
             source: Box::new(Error::MissingColumn {
                 column: "tenant".into(),
@@ -200,7 +205,7 @@ mod tests {
         };
         assert_eq!(
             describe(&row),
-            "row at line 3: no column `tenant` for `${tenant}` in `--name`"
+            "`rows.csv` line 3: no column `tenant` for `${tenant}` in `--name`"
         );
         assert_eq!(
             CliError::Option {

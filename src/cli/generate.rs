@@ -76,7 +76,7 @@ pub(crate) struct GenerateArgs {
     /// Output file (`-` for stdout); written atomically [default: -]
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Overwrite the output file if it exists
+    /// Replace the output file if it exists (a regular file only, keeping its mode and owner)
     #[arg(long)]
     force: bool,
     /// Write the MDM `InstallProfile` command carrying the profile (signed when signing

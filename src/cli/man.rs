@@ -28,7 +28,7 @@ pub(crate) struct ManArgs {
     /// The folder to write every page into
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Overwrite pages that exist
+    /// Replace pages that exist (regular files only, keeping their mode and owner)
     #[arg(long, requires = "output")]
     force: bool,
 }

@@ -45,7 +45,8 @@ pub(crate) struct SignArgs {
     /// Where to write the signed profile (`-` for standard output).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
-    /// Sign even if the profile has findings at error level, and overwrite OUT if it exists.
+    /// Sign even if the profile has findings at error level, and replace OUT if it exists (a
+    /// regular file only, keeping its mode and owner).
     #[arg(long)]
     force: bool,
     /// Oldest macOS of the fleet, for the check made before signing.

@@ -56,6 +56,12 @@ the output says which. Several files (or a folder) are also checked together, as
 on one Mac: URLs or hosts shared by two profiles, more than one Microsoft SSO payload, one
 PayloadIdentifier or PayloadUUID in two profiles (--no-fleet checks each file alone).
 
+--fix -o and --in-place write atomically (a temporary file, then a rename) and replace only a
+regular file: a device, a FIFO, a folder or a link to one (/dev/stdout) is refused (`-o -`
+writes to standard output). A replaced file keeps its mode and owner; a symbolic link is
+followed and stays; a file with other hard links is refused, as a rename would separate it
+from them.
+
 With --fix, a signed input is written unsigned (sign it again). One whose signature is invalid
 (changed after signing) is not written unless --drop-signature: the invalid signature is
 reported like any error finding.
@@ -121,10 +127,13 @@ pub(crate) struct ValidateArgs {
         conflicts_with = "in_place"
     )]
     output: Option<PathBuf>,
-    /// With --fix: rewrite each input file in place
+    /// With --fix: rewrite each input file in place, atomically, keeping its mode and owner
+    /// (a symbolic link's target is rewritten and the link kept; a file with other hard
+    /// links, or anything but a regular file, is refused before any file is written)
     #[arg(long, requires = "fix")]
     in_place: bool,
-    /// With --fix -o: overwrite the output file if it exists
+    /// With --fix -o: replace the output file if it exists (a regular file only, keeping its
+    /// mode and owner)
     #[arg(long, requires = "output")]
     force: bool,
     /// With --fix: write a signed input whose signature is invalid, unsigned
@@ -212,6 +221,13 @@ pub(crate) fn run(args: ValidateArgs) -> Result<u8> {
         return Err(CliError::Usage(
             "--in-place cannot rewrite standard input; use -o".to_string(),
         ));
+    }
+    // Every file to rewrite must be one that can be replaced (a regular file,
+    // or a link to one, with no other hard link) before any is repaired.
+    if args.in_place {
+        for input in inputs.iter().flatten() {
+            codec::check_output(input, true)?;
+        }
     }
     if args.fix && args.output.is_none() && !args.in_place {
         return Err(CliError::Usage(

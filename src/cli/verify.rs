@@ -73,7 +73,7 @@ pub(crate) struct VerifyArgs {
     /// Write the signed content (the profile) here when the signature is valid.
     #[arg(long, value_name = "OUT")]
     content: Option<PathBuf>,
-    /// Overwrite the --content file if it exists.
+    /// Replace the --content file if it exists (a regular file only, keeping its mode and owner).
     #[arg(long, requires = "content")]
     force: bool,
 }

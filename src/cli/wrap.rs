@@ -61,7 +61,7 @@ pub(crate) struct WrapArgs {
     /// The CommandUUID (default: derived from the profile's bytes)
     #[arg(long, value_name = "UUID", value_parser = parse_uuid)]
     command_uuid: Option<uuid::Uuid>,
-    /// Overwrite the output file if it exists
+    /// Replace the output file if it exists (a regular file only, keeping its mode and owner)
     #[arg(long)]
     force: bool,
     /// Wrap the content of a signed profile whose signature is invalid, unsigned

@@ -19,6 +19,10 @@ pub enum InputKind {
     SpecFile,
     /// A secret in a file: a registration token or a password.
     Secret,
+    /// A batch's rows read from standard input, which are copied to a
+    /// temporary file (a rows file given by its path is read as it goes, with
+    /// no limit).
+    Rows,
 }
 
 impl InputKind {
@@ -31,6 +35,8 @@ impl InputKind {
             InputKind::Certificates => 4 * 1024 * 1024,
             InputKind::PrivateKey | InputKind::Pkcs12 | InputKind::SpecFile => 1024 * 1024,
             InputKind::Secret => 64 * 1024,
+            // A million rows of 250 bytes.
+            InputKind::Rows => 256 * 1024 * 1024,
         }
     }
 
@@ -44,6 +50,7 @@ impl InputKind {
             InputKind::Pkcs12 => "a PKCS#12 file",
             InputKind::SpecFile => "a spec file",
             InputKind::Secret => "a registration token or a password",
+            InputKind::Rows => "rows read from standard input",
         }
     }
 }

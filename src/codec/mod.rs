@@ -11,7 +11,10 @@ mod read;
 mod stdout;
 mod xml;
 
-pub use file::{MAX_INPUT_BYTES, read_input, read_input_as, write_output};
+pub use file::{
+    MAX_INPUT_BYTES, WriteOptions, check_output, read_input, read_input_as, sync_folder,
+    write_output, write_output_with,
+};
 pub use input_kind::InputKind;
 pub use inputs::{PROFILE_EXTENSION, expand_inputs, expand_inputs_each};
 pub use json::{to_json, to_json_value};

@@ -406,7 +406,7 @@ pub fn redact_findings(profile: &Value, findings: &mut [crate::rules::Finding]) 
 
 /// Whether `text` is exactly one MDM placeholder, such as `{{DEVICEREGISTRATION}}`.
 pub fn is_placeholder(text: &str) -> bool {
-    crate::sign::create::scan_placeholders(text.as_bytes()) == [text]
+    crate::sign::create::scan_placeholders(text) == [text]
 }
 
 /// The JSON of `value` at `key` (mapped as [`crate::codec::to_json`] does),

@@ -157,6 +157,15 @@ pub fn sign(
     .map_err(encode)
 }
 
+/// Starts the random source that RSA and ECDSA signatures draw from (its
+/// first use gathers entropy for tens of milliseconds), so that a caller can
+/// do it while other work goes on, as a batch does during its first pass.
+pub(crate) fn start_random() {
+    use aws_lc_rs::rand::SecureRandom;
+    // A failure here fails the first signature instead, with its own error.
+    let _ = SystemRandom::new().fill(&mut [0u8; 1]);
+}
+
 fn attribute(oid: der::asn1::ObjectIdentifier, value: Any) -> Result<Attribute, SignError> {
     Ok(Attribute {
         oid,
@@ -182,12 +191,13 @@ fn whole_seconds(time: SystemTime) -> Result<SystemTime, SignError> {
 /// secret. A secret that is exactly a placeholder is the MDM's name for one,
 /// and is named.
 pub fn placeholders(content: &[u8]) -> Vec<String> {
-    let mut found = scan_placeholders(content);
+    let text = String::from_utf8_lossy(content);
+    let mut found = scan_placeholders(&text);
     // Each placeholder a whole XML string: none is part of a longer secret, and
     // the profile need not be read (the case of every profile `generate` writes).
-    let text = String::from_utf8_lossy(content);
     let whole = |p: &String| {
-        text.matches(p.as_str()).count() == text.matches(&format!("<string>{p}</string>")).count()
+        let count = |needle: &str| text.matches(needle).count();
+        count(p) == count(&format!("<string>{p}</string>"))
     };
     if found.iter().all(whole) {
         return found;
@@ -209,15 +219,14 @@ pub fn placeholders(content: &[u8]) -> Vec<String> {
 }
 
 /// The placeholders of [`placeholders`] in the raw text, each once.
-pub(crate) fn scan_placeholders(content: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(content);
+pub(crate) fn scan_placeholders(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut push = |s: &str| {
         if !found.iter().any(|f| f == s) {
             found.push(s.to_string());
         }
     };
-    let mut rest = text.as_ref();
+    let mut rest = text;
     while let Some(start) = rest.find("{{") {
         let after = &rest[start + 2..];
         match after.find("}}") {
@@ -228,7 +237,7 @@ pub(crate) fn scan_placeholders(content: &[u8]) -> Vec<String> {
             _ => rest = after,
         }
     }
-    let mut rest = text.as_ref();
+    let mut rest = text;
     while let Some(start) = rest.find("$FLEET_VAR_") {
         let name_len = rest[start + 1..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))

@@ -83,6 +83,7 @@ mod pem;
 mod signer;
 mod verify;
 
+pub(crate) use create::start_random;
 pub use create::{SigningTime, placeholders, sign};
 pub use error::SignError;
 pub use open::{SignedProfile, looks_signed, open};

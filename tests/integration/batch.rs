@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
 
 use crate::selfsigned;
 use crate::support::{bin, have_tool};
@@ -187,9 +188,9 @@ fn a_bad_row_is_reported_with_its_line_and_the_others_complete() {
         .code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr.contains(
-            "psso-profile: error: row at line 3: 2 field(s), expected 3 as in the header\n"
-        ),
+        stderr.contains(&format!(
+            "psso-profile: error: `{rows}` line 3: 2 field(s), expected 3 as in the header\n"
+        )),
         "{stderr}"
     );
     assert!(
@@ -214,7 +215,7 @@ fn a_bad_row_is_reported_with_its_line_and_the_others_complete() {
         .code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr.contains("psso-profile: error: row at line 2: no column `organisation` for `${organisation}` in `org`\n"),
+        stderr.contains(&format!("psso-profile: error: `{rows}` line 2: no column `organisation` for `${{organisation}}` in `org`\n")),
         "{stderr}"
     );
     assert!(files(&out2).is_empty());
@@ -250,7 +251,7 @@ fn error_findings_fail_only_their_row() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("psso-profile: error: row at line 2: the profile has 2 error finding(s); nothing was written"),
+        stderr.contains(&format!("psso-profile: error: `{rows}` line 2: the profile has 2 error finding(s); nothing was written")),
         "{stderr}"
     );
     assert!(!stderr.contains("info["), "{stderr}");
@@ -307,7 +308,9 @@ fn names_that_leave_the_folder_are_refused() {
         .code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr.contains("psso-profile: error: row at line 2: invalid value `..` for `--name`"),
+        stderr.contains(&format!(
+            "psso-profile: error: `{rows}` line 2: invalid value `..` for `--name`"
+        )),
         "{stderr}"
     );
     assert_eq!(files(Path::new(&out)), ["ok.mobileconfig"]);
@@ -367,4 +370,212 @@ fn signed_batches_verify_with_openssl() {
             );
         }
     }
+}
+
+/// Runs a batch reading rows from standard input with `TMPDIR` at `tmp`, feeds
+/// it some rows without closing its input, and ends it with `signal`.
+fn killed_while_spooling(tmp: &Path, spec: &str, out: &str, signal: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("psso-profile"))
+        .args([
+            "batch",
+            "--spec",
+            spec,
+            "--rows",
+            "-",
+            "--rows-format",
+            "csv",
+            "--out-dir",
+            out,
+        ])
+        .env("TMPDIR", tmp)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"tenant,org,prefix\n").unwrap();
+    for i in 0..20_000 {
+        writeln!(stdin, "t{i},Org {i},p").unwrap();
+    }
+    stdin.flush().unwrap();
+    // The batch is copying its input: it has not seen its end.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(files(tmp), Vec::<String>::new(), "the spool has no name");
+    assert!(child.try_wait().unwrap().is_none(), "still spooling");
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(
+        files(tmp),
+        Vec::<String>::new(),
+        "{signal} left a file behind"
+    );
+    assert!(files(Path::new(out)).is_empty());
+}
+
+#[test]
+fn a_signal_while_spooling_standard_input_leaves_nothing_behind() {
+    let (dir, spec, _rows, out) = setup("t.csv", "");
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    for signal in ["KILL", "TERM", "INT"] {
+        killed_while_spooling(&tmp, &spec, &out, signal);
+    }
+}
+
+#[test]
+fn oversized_standard_input_is_refused() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let (dir, spec, _rows, out) = setup("t.csv", "");
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("psso-profile"))
+        .args([
+            "batch",
+            "--spec",
+            &spec,
+            "--rows",
+            "-",
+            "--rows-format",
+            "csv",
+            "--out-dir",
+            &out,
+        ])
+        .env("TMPDIR", &tmp)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // 257 MiB of rows, or until the batch stops reading.
+    let writer = std::thread::spawn(move || {
+        let mut chunk = b"tenant,org,prefix\n".to_vec();
+        chunk.resize(1024 * 1024, b'x');
+        for _ in 0..257 {
+            if stdin.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "psso-profile: error: `<stdin>` is larger than 268435456 bytes, too big for rows read from standard input; give --rows a file, which is read as it goes, with no limit\n"
+    );
+    assert!(files(Path::new(&out)).is_empty());
+    assert!(files(&tmp).is_empty());
+}
+
+#[test]
+fn names_collide_in_any_unicode_normalization_and_case() {
+    // `Café` with a precomposed `é` (NFC), and with `e` and a combining acute
+    // accent (NFD, as macOS writes names): one file on a Mac.
+    let (_dir, spec, rows, out) = setup(
+        "tenants.csv",
+        "tenant,org,prefix\ncaf\u{e9},A,p\nother,B,p\nCAFE\u{301},C,p\n",
+    );
+    bin()
+        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
+        .args(["--name", "${tenant}"])
+        .assert()
+        .code(2)
+        .stderr("psso-profile: error: rows at lines 2 and 4 would both write `CAFE\u{301}.mobileconfig`; nothing was written (make --name unique per row, such as `${tenant}`)\n");
+    assert!(!Path::new(&out).exists());
+}
+
+#[test]
+fn a_profile_too_large_to_read_back_fails_its_row() {
+    // 9 MB, written three times (the organization, in the payload's and the
+    // profile's, and the account display name): 28 MB.
+    let big = "A".repeat(9 * 1024 * 1024);
+    let (_dir, spec, rows, out) = setup(
+        "tenants.csv",
+        &format!("tenant,org,prefix\nbig,{big},p\nsmall,S,p\n"),
+    );
+    let assert = bin()
+        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "psso-profile: error: `{rows}` line 2: the profile is 28"
+        )) && stderr.contains(
+            " bytes, larger than the 16777216 bytes read as a configuration profile; nothing was written\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(files(Path::new(&out)), ["com.small.psso.mobileconfig"]);
+    bin()
+        .arg("validate")
+        .arg(Path::new(&out).join("com.small.psso.mobileconfig"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn row_errors_name_the_rows_file_in_row_order() {
+    // Every third row fails; four threads finish chunks out of order.
+    let mut text = String::from("tenant,org,prefix\n");
+    for i in 0..2000 {
+        if i % 3 == 0 {
+            text.push_str(&format!("t{i},O{i}\n"));
+        } else {
+            text.push_str(&format!("t{i},O{i},p\n"));
+        }
+    }
+    let (_dir, spec, rows, out) = setup("tenants.csv", &text);
+    let assert = bin()
+        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
+        .args(["--jobs", "4"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let prefix = format!("psso-profile: error: `{rows}` line ");
+    let lines: Vec<u64> = stderr
+        .lines()
+        .filter(|l| l.starts_with("psso-profile: error:"))
+        .map(|l| {
+            let rest = l.strip_prefix(&prefix).unwrap_or_else(|| panic!("{l}"));
+            rest.split(':').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    let expected: Vec<u64> = (0..2000).filter(|i| i % 3 == 0).map(|i| i + 2).collect();
+    assert_eq!(lines, expected);
+    assert!(stderr.contains("written 1333, failed 667"), "{stderr}");
+}
+
+#[test]
+fn a_json_lines_key_given_twice_fails_its_row() {
+    let (_dir, spec, rows, out) = setup(
+        "tenants.jsonl",
+        "{\"tenant\":\"a\",\"org\":\"A\",\"prefix\":\"p\"}\n\
+         {\"tenant\":\"b\",\"org\":\"B\",\"prefix\":\"p\",\"tenant\":\"c\"}\n\
+         {\"tenant\":\"d\",\"org\":\"D\",\"prefix\":\"p\",\"\\u0074enant\":\"e\"}\n",
+    );
+    let assert = bin()
+        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for line in [2, 3] {
+        assert!(
+            stderr.contains(&format!(
+                "psso-profile: error: `{rows}` line {line}: the key `tenant` is given twice; a row names each column once\n"
+            )),
+            "{stderr}"
+        );
+    }
+    assert_eq!(files(Path::new(&out)), ["com.a.psso.mobileconfig"]);
 }

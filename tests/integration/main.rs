@@ -13,6 +13,7 @@ mod examples;
 mod generate;
 mod golden;
 mod hardening;
+mod outputs;
 mod pipes;
 mod readme;
 mod realworld;
