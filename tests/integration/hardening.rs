@@ -18,10 +18,20 @@ fn corpus(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Signs `input` into `output` with the RSA test certificate.
+/// Signs `input` into `output` with the RSA test certificate, quietly.
 fn sign(input: &Path, output: &Path) {
+    sign_with(
+        input,
+        output,
+        &["--signing-time", "2026-01-31T12:00:00Z", "-q"],
+    );
+}
+
+/// Signs `input` into `output` with the RSA test certificate and `args`;
+/// returns what `sign` wrote on standard error.
+fn sign_with(input: &Path, output: &Path, args: &[&str]) -> String {
     let dir = crate::selfsigned::dir();
-    bin()
+    let run = bin()
         .arg("sign")
         .arg(input)
         .arg("-o")
@@ -30,9 +40,10 @@ fn sign(input: &Path, output: &Path) {
         .arg(dir.join("rsa.pem"))
         .arg("--key")
         .arg(dir.join("rsa.key"))
-        .args(["--signing-time", "2026-01-31T12:00:00Z", "-q"])
+        .args(args)
         .assert()
         .success();
+    text(&run.get_output().stderr)
 }
 
 /// A signed profile whose content was changed after signing (one byte of
@@ -212,36 +223,14 @@ fn secrets_never_appear_in_any_output() {
     let token = "{{DEVICEREGISTRATION}}SECRETXYZ";
     let plain = generate(d, "token.mobileconfig", &["--registration-token", token]);
     let signed = d.join("token.signed.mobileconfig");
-    let run = bin()
-        .arg("sign")
-        .arg(&plain)
-        .arg("-o")
-        .arg(&signed)
-        .arg("--cert")
-        .arg(crate::selfsigned::dir().join("rsa.pem"))
-        .arg("--key")
-        .arg(crate::selfsigned::dir().join("rsa.key"))
-        .assert()
-        .success();
-    let mut outputs = vec![("sign".to_string(), text(&run.get_output().stderr))];
+    let mut outputs = vec![("sign".to_string(), sign_with(&plain, &signed, &[]))];
     let fleet = generate(
         d,
         "fleet.mobileconfig",
         &["--registration-token", "$FLEET_VAR_X SECRETXYZ"],
     );
     let fleet_signed = d.join("fleet.signed.mobileconfig");
-    let run = bin()
-        .arg("sign")
-        .arg(&fleet)
-        .arg("-o")
-        .arg(&fleet_signed)
-        .arg("--cert")
-        .arg(crate::selfsigned::dir().join("rsa.pem"))
-        .arg("--key")
-        .arg(crate::selfsigned::dir().join("rsa.key"))
-        .assert()
-        .success();
-    let sign_warning = text(&run.get_output().stderr);
+    let sign_warning = sign_with(&fleet, &fleet_signed, &[]);
     assert!(sign_warning.contains("<redacted>"), "{sign_warning}");
     outputs.push(("sign fleet".into(), sign_warning));
     let run = bin()

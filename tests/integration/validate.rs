@@ -7,7 +7,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 use serde::Deserialize;
 
-use crate::support::{bin, have_tool, payload};
+use crate::support::{bin, generate, have_tool, payload};
 
 fn corpus(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -643,23 +643,10 @@ fn json_report_lists_fixes() {
     );
 }
 
-/// Generates a profile into `dir` with `args`.
-fn generated(dir: &std::path::Path, name: &str, args: &[&str]) -> PathBuf {
-    let path = dir.join(name);
-    bin()
-        .arg("generate")
-        .args(args)
-        .arg("-o")
-        .arg(&path)
-        .assert()
-        .success();
-    path
-}
-
 #[test]
 fn the_fleet_view_names_both_files_and_both_key_paths() {
     let dir = tempfile::tempdir().unwrap();
-    let ext = generated(
+    let ext = generate(
         dir.path(),
         "a-ext.mobileconfig",
         &[
@@ -669,7 +656,7 @@ fn the_fleet_view_names_both_files_and_both_key_paths() {
             "com.contoso.sso",
         ],
     );
-    let psso = generated(
+    let psso = generate(
         dir.path(),
         "b-psso.mobileconfig",
         &["--identifier", "com.contoso.psso"],
@@ -817,12 +804,12 @@ fn the_fleet_view_names_both_files_and_both_key_paths() {
 #[test]
 fn expect_judges_the_payloads_and_checks_the_set() {
     let dir = tempfile::tempdir().unwrap();
-    let ext = generated(
+    let ext = generate(
         dir.path(),
         "ext.mobileconfig",
         &["--expect", "sso-extension"],
     );
-    let psso = generated(
+    let psso = generate(
         dir.path(),
         "psso.mobileconfig",
         &["--identifier", "com.contoso.psso"],
@@ -880,7 +867,7 @@ fn fix_never_turns_platform_sso_on_nor_drops_macos_13() {
     }
     // An SSO extension payload with Microsoft's mistakes gets Microsoft's fixes,
     // never a PlatformSSO dictionary, even when Platform SSO is expected.
-    let ext = generated(
+    let ext = generate(
         dir.path(),
         "ext.mobileconfig",
         &["--expect", "sso-extension"],
