@@ -27,6 +27,17 @@ fn setup(rows_name: &str, rows: &str) -> (tempfile::TempDir, String, String, Str
     (dir, spec, rows, out)
 }
 
+/// Runs `batch` on `spec` and `rows` into `out` with `extra`, expects exit 1
+/// (some rows failed) and returns its standard error.
+fn failing_batch(spec: &str, rows: &str, out: &str, extra: &[&str]) -> String {
+    let assert = bin()
+        .args(["batch", "--spec", spec, "--rows", rows, "--out-dir", out])
+        .args(extra)
+        .assert()
+        .code(1);
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
 fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .map(|d| {
@@ -182,11 +193,7 @@ fn a_bad_row_is_reported_with_its_line_and_the_others_complete() {
         "org = \"${organisation}\"\nidentifier = \"com.${tenant}.x\"\n",
     )
     .unwrap();
-    let assert = bin()
-        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = failing_batch(&spec, &rows, &out, &[]);
     assert!(
         stderr.contains(&format!(
             "psso-profile: error: `{rows}` line 3: 2 field(s), expected 3 as in the header\n"
@@ -503,11 +510,7 @@ fn a_profile_too_large_to_read_back_fails_its_row() {
         "tenants.csv",
         &format!("tenant,org,prefix\nbig,{big},p\nsmall,S,p\n"),
     );
-    let assert = bin()
-        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = failing_batch(&spec, &rows, &out, &[]);
     assert!(
         stderr.contains(&format!(
             "psso-profile: error: `{rows}` line 2: the profile is 28"
@@ -536,12 +539,7 @@ fn row_errors_name_the_rows_file_in_row_order() {
         }
     }
     let (_dir, spec, rows, out) = setup("tenants.csv", &text);
-    let assert = bin()
-        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
-        .args(["--jobs", "4"])
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = failing_batch(&spec, &rows, &out, &["--jobs", "4"]);
     let prefix = format!("psso-profile: error: `{rows}` line ");
     let lines: Vec<u64> = stderr
         .lines()
@@ -564,11 +562,7 @@ fn a_json_lines_key_given_twice_fails_its_row() {
          {\"tenant\":\"b\",\"org\":\"B\",\"prefix\":\"p\",\"tenant\":\"c\"}\n\
          {\"tenant\":\"d\",\"org\":\"D\",\"prefix\":\"p\",\"\\u0074enant\":\"e\"}\n",
     );
-    let assert = bin()
-        .args(["batch", "--spec", &spec, "--rows", &rows, "--out-dir", &out])
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = failing_batch(&spec, &rows, &out, &[]);
     for line in [2, 3] {
         assert!(
             stderr.contains(&format!(
